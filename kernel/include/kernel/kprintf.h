@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// Kernel console output and formatting. kvsnprintf is portable (host-tested):
+// %d %i %u %x %X %p %s %c %% with l/ll/z length, 0/- flags and width.
+#pragma once
+#include <stdarg.h>
+#include <kernel/types.h>
+
+int kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+int ksnprintf(char *buf, size_t len, const char *fmt, ...) PRINTF(3, 4);
+void kprintf(const char *fmt, ...) PRINTF(1, 2);
+void kputs(const char *s);
+
+// Prints "PANIC: ..." and exits QEMU with EXIT_PANIC.
+NORETURN void panic(const char *fmt, ...) PRINTF(1, 2);
+
+// Exit statuses of a kernel run, as seen by tools/run.
+#define EXIT_OK        0 // demo or all self-tests passed
+#define EXIT_TESTFAIL  1 // some self-test failed
+#define EXIT_PANIC     2 // panic or unexpected kernel exception
+#define EXIT_BADBOOT   3 // bad boot input (memory map, DTB, boot image)

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+// The periodic tick (kernel/core/timer.c). Arch interrupt code calls
+// timer_tick() once per timer interrupt.
+#pragma once
+#include <kernel/types.h>
+
+#define TIMER_HZ 100
+
+void timer_tick(void);
+// Ticks since arch_timer_start().
+uint64_t timer_ticks(void);

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Write a reproducible cpio "newc" archive: mkcpio.py -o OUT [NAME=]FILE...
+
+Each input is stored under its base name (or NAME when given as NAME=FILE),
+sorted by name, with mtime 0, uid/gid 0 and increasing inode numbers, then the
+TRAILER!!! record. Data and names are padded to 4 bytes as newc requires."""
+import argparse, os, sys
+
+
+def header(ino, mode, nlink, size, namesize):
+    fields = [ino, mode, 0, 0, nlink, 0, size, 0, 0, 0, 0, namesize, 0]
+    return b"070701" + b"".join(b"%08X" % f for f in fields)
+
+
+def pad4(n):
+    return (4 - n % 4) % 4
+
+
+def entry(ino, name, data, mode):
+    nb = name.encode() + b"\0"
+    out = header(ino, mode, 1, len(data), len(nb)) + nb
+    out += b"\0" * pad4(110 + len(nb))
+    out += data + b"\0" * pad4(len(data))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-o", required=True)
+    ap.add_argument("files", nargs="*")
+    a = ap.parse_args()
+    items = {}
+    for f in a.files:
+        name, path = (f.split("=", 1) if "=" in f else (os.path.basename(f), f))
+        if name in items:
+            sys.exit("mkcpio: duplicate name %s" % name)
+        with open(path, "rb") as fh:
+            items[name] = fh.read()
+    out = b""
+    for ino, name in enumerate(sorted(items), start=1):
+        out += entry(ino, name, items[name], 0o100644)
+    out += entry(0, "TRAILER!!!", b"", 0)
+    out += b"\0" * pad4(len(out))
+    with open(a.o, "wb") as fh:
+        fh.write(out)
+
+
+if __name__ == "__main__":
+    main()
