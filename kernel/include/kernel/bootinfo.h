@@ -20,9 +20,9 @@ enum mem_type {
         MEM_ACPI_RECLAIM = 3, // ACPI tables
         MEM_ACPI_NVS = 4,     // ACPI non-volatile storage
         MEM_RESERVED = 5,     // firmware or platform reserved RAM
-        MEM_BOOTIMG = 6,      // the boot image (cpio archive)
-        MEM_DTB = 7,          // the device tree blob
-        MEM_LOADER = 8,       // loader data (boot info, early page tables)
+        MEM_LOADER = 6,       // loader data (boot info, early page tables)
+        MEM_BOOTIMG = 7,      // the boot image (cpio archive)
+        MEM_DTB = 8,          // the device tree blob
         MEM_KERNEL = 9,       // the kernel image
         MEM_MMIO = 10,        // device memory, never RAM
         MEM_BAD = 11,         // unusable

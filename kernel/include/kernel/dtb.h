@@ -7,12 +7,12 @@
 
 struct dtb {
         const uint8_t *blob;
-        uint32_t total;        // totalsize from the header
-        uint32_t off_struct;   // structure block
+        uint32_t total;      // totalsize from the header
+        uint32_t off_struct; // structure block
         uint32_t size_struct;
-        uint32_t off_strings;  // strings block
+        uint32_t off_strings; // strings block
         uint32_t size_strings;
-        uint32_t off_rsvmap;   // memory reservation block
+        uint32_t off_rsvmap; // memory reservation block
 };
 
 // Checks the header and block bounds of a blob of at most `avail` bytes.

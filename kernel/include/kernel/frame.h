@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Physical frame allocator: one bit per 4 KiB frame between the lowest and
+// Physical frame allocator: two bits per 4 KiB frame (free, managed) between the lowest and
 // highest usable address (1 = free). Frames outside usable ranges are never
 // free. Portable logic: the caller supplies the bitmap storage. Host-tested.
 #pragma once
@@ -9,12 +9,13 @@
 #define FRAME_NONE ((paddr_t)-1)
 
 struct frame_alloc {
-        uint64_t *bitmap; // nframes bits, 1 = free
-        paddr_t base;     // physical address of frame 0
-        uint64_t nframes; // frames covered by the bitmap
-        uint64_t nfree;   // free frames now
-        uint64_t ntotal;  // frames ever made free (usable RAM)
-        uint64_t hint;    // word index to start searching from
+        uint64_t *bitmap;  // nframes bits, 1 = free
+        uint64_t *managed; // nframes bits, 1 = usable RAM this allocator owns
+        paddr_t base;      // physical address of frame 0
+        uint64_t nframes;  // frames covered by the bitmap
+        uint64_t nfree;    // free frames now
+        uint64_t ntotal;   // frames ever made free (usable RAM)
+        uint64_t hint;     // word index to start searching from
 };
 
 // Bytes of bitmap needed to cover the usable ranges of a normalised map.

@@ -14,7 +14,7 @@ void kputs(const char *s);
 NORETURN void panic(const char *fmt, ...) PRINTF(1, 2);
 
 // Exit statuses of a kernel run, as seen by tools/run.
-#define EXIT_OK        0 // demo or all self-tests passed
-#define EXIT_TESTFAIL  1 // some self-test failed
-#define EXIT_PANIC     2 // panic or unexpected kernel exception
-#define EXIT_BADBOOT   3 // bad boot input (memory map, DTB, boot image)
+#define EXIT_OK       0 // demo or all self-tests passed
+#define EXIT_TESTFAIL 1 // some self-test failed
+#define EXIT_PANIC    2 // panic or unexpected kernel exception
+#define EXIT_BADBOOT  3 // bad boot input (memory map, DTB, boot image)

@@ -33,7 +33,7 @@ typedef uint64_t pte_t;
 #define PT_G      (1u << 4) // global (not flushed on address-space switch)
 #define PT_DEVICE (1u << 5) // device memory (uncached, strongly ordered)
 
-#define PT_ENTRIES     512
+#define PT_ENTRIES        512
 #define PT_LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * (l))
 #define PT_LEVEL_SIZE(l)  ((uint64_t)1 << PT_LEVEL_SHIFT(l))
 #define PT_INDEX(va, l)   (((va) >> PT_LEVEL_SHIFT(l)) & (PT_ENTRIES - 1))

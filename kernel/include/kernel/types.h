@@ -23,5 +23,5 @@ typedef uint64_t vaddr_t; // virtual address
 #define MiB(x) ((uint64_t)(x) << 20)
 #define GiB(x) ((uint64_t)(x) << 30)
 
-#define NORETURN __attribute__((noreturn))
+#define NORETURN     __attribute__((noreturn))
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -4,24 +4,24 @@
 // failure. The numbers match Linux where a Linux equivalent exists.
 #pragma once
 
-#define EPERM   1  // operation not permitted (no right on a handle)
-#define ENOENT  2  // no such file or object
-#define EIO     5  // I/O error
-#define E2BIG   7  // argument list or message too long
-#define ENOEXEC 8  // malformed executable
-#define EBADF   9  // bad handle
-#define ENOMEM  12 // out of memory
-#define EACCES  13 // access denied
-#define EFAULT  14 // bad address
-#define EBUSY   16 // resource busy
-#define EEXIST  17 // already exists
-#define ENODEV  19 // no such device
-#define EINVAL  22 // invalid argument
-#define ENOSPC  28 // no space left
-#define ERANGE  34 // value out of range
-#define ENOSYS  38 // no such call
-#define EOVERFLOW 75 // value too large
-#define EBADMSG 74 // malformed message or data
+#define EPERM     1   // operation not permitted (no right on a handle)
+#define ENOENT    2   // no such file or object
+#define EIO       5   // I/O error
+#define E2BIG     7   // argument list or message too long
+#define ENOEXEC   8   // malformed executable
+#define EBADF     9   // bad handle
+#define ENOMEM    12  // out of memory
+#define EACCES    13  // access denied
+#define EFAULT    14  // bad address
+#define EBUSY     16  // resource busy
+#define EEXIST    17  // already exists
+#define ENODEV    19  // no such device
+#define EINVAL    22  // invalid argument
+#define ENOSPC    28  // no space left
+#define ERANGE    34  // value out of range
+#define ENOSYS    38  // no such call
+#define EOVERFLOW 75  // value too large
+#define EBADMSG   74  // malformed message or data
 #define ETIMEDOUT 110 // timed out
 
 // Returns the symbolic name of an error code (positive or negative), or "E?".

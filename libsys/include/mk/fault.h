@@ -60,8 +60,8 @@ int fault_decode_x86_64(uint64_t error_code, uint64_t cr2, uint64_t ip, struct f
 int fault_decode_aarch64(uint64_t esr, uint64_t far, uint64_t ip, struct fault_info *out);
 // RISC-V page faults do not say whether a translation existed: the caller walks
 // the page table and passes pte_valid. from_user is sstatus.SPP == 0.
-int fault_decode_riscv64(uint64_t scause, uint64_t stval, uint64_t ip, int from_user,
-                         int pte_valid, struct fault_info *out);
+int fault_decode_riscv64(uint64_t scause, uint64_t stval, uint64_t ip, int from_user, int pte_valid,
+                         struct fault_info *out);
 
 // Names for printing ("read", "not-present", ...).
 const char *fault_access_name(unsigned access);

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+// The periodic tick. The scheduler (next issue) hangs off timer_tick().
+#include <kernel/timer.h>
+
+static volatile uint64_t ticks;
+
+void timer_tick(void)
+{
+        ticks = ticks + 1;
+}
+
+uint64_t timer_ticks(void)
+{
+        return ticks;
+}
