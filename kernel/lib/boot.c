@@ -55,7 +55,7 @@ int boot_collect(struct boot_info *bi, const void *dtb_virt, struct memmap *m, c
         if (bi->dtb_phys) {
                 struct dtb d;
                 struct dtb_boot db;
-                const char *derr;
+                const char *derr = "no device tree mapped";
                 if (!dtb_virt || dtb_open(&d, dtb_virt, DTB_MAX_SIZE, &derr) ||
                     dtb_scan_boot(&d, m, &db, &derr)) {
                         *err = derr;

@@ -24,5 +24,7 @@
 #define EBADMSG   74  // malformed message or data
 #define ETIMEDOUT 110 // timed out
 
+#ifndef __ASSEMBLER__
 // Returns the symbolic name of an error code (positive or negative), or "E?".
 const char *err_name(long err);
+#endif

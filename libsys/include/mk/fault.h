@@ -4,7 +4,9 @@
 // kernel prints it for kernel faults and sends it to the pager for user faults.
 // The raw registers are kept next to the decoded fields so nothing is lost.
 #pragma once
+#ifndef __ASSEMBLER__
 #include <stdint.h>
+#endif
 
 enum fault_arch {
         FAULT_ARCH_X86_64 = 1,
@@ -42,6 +44,7 @@ enum fault_kind {
 
 #define FAULT_LEVEL_UNKNOWN 0xff
 
+#ifndef __ASSEMBLER__
 struct fault_info {
         uint64_t addr;  // faulting virtual address (valid if FAULT_F_ADDR_VALID)
         uint64_t ip;    // address of the faulting instruction
@@ -69,3 +72,4 @@ const char *fault_kind_name(unsigned kind);
 const char *fault_arch_name(unsigned arch);
 // Writes a one-line description of f into buf; returns buf.
 char *fault_describe(const struct fault_info *f, char *buf, unsigned long len);
+#endif
