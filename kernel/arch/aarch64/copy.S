@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// long arch_copy_fixup(void *dst, const void *src, size_t n)
+// Byte copy whose every load and store has an __extable entry: a fault on
+// either side resumes at copy_fault, which returns -EFAULT; 0 when all n
+// bytes were copied. The base of copy-from/to-user.
+#include <arch/asmdefs.h>
+
+// An __extable entry {insn, fixup} (kernel/include/kernel/extable.h).
+.macro EXTABLE insn, fixup
+        .pushsection __extable, "a"
+        .balign 8
+        .quad   \insn, \fixup
+        .popsection
+.endm
+
+        .section .text.arch_copy_fixup, "ax"
+        .globl  arch_copy_fixup
+        .type   arch_copy_fixup, %function
+arch_copy_fixup:
+        cbz     x2, 2f
+1:
+10:     ldrb    w3, [x1], #1
+        EXTABLE 10b, copy_fault
+11:     strb    w3, [x0], #1
+        EXTABLE 11b, copy_fault
+        subs    x2, x2, #1
+        b.ne    1b
+2:      mov     x0, #0
+        ret
+copy_fault:
+        mov     x0, #-ASM_EFAULT
+        ret
+        .size   arch_copy_fixup, . - arch_copy_fixup

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// RISC-V supervisor CSRs: bit constants (usable from assembly) and the inline
+// accessors (csr_read(stval), csr_set(sstatus, SSTATUS_SIE), rdtime, sfence.vma).
+#pragma once
+
+#ifdef __ASSEMBLER__
+#define RV_UL(x) x
+#else
+#define RV_UL(x) x##ul
+#endif
+
+// sstatus
+#define SSTATUS_SIE  RV_UL(0x2)     // supervisor interrupts enabled
+#define SSTATUS_SPIE RV_UL(0x20)    // SIE before the trap
+#define SSTATUS_SPP  RV_UL(0x100)   // trap came from S-mode (0: from U-mode)
+#define SSTATUS_VS   RV_UL(0x600)   // vector unit state (0: off, instructions trap)
+#define SSTATUS_FS   RV_UL(0x6000)  // FPU state (0: off, instructions trap)
+#define SSTATUS_SUM  RV_UL(0x40000) // S-mode may access U pages
+#define SSTATUS_MXR  RV_UL(0x80000) // loads from executable pages allowed
+
+// sie / sip
+#define SIE_SSIE RV_UL(0x2)   // supervisor software interrupt
+#define SIE_STIE RV_UL(0x20)  // supervisor timer interrupt
+#define SIE_SEIE RV_UL(0x200) // supervisor external interrupt
+
+// scause: the interrupt bit and the exception / interrupt codes.
+#define SCAUSE_INTERRUPT          RV_UL(0x8000000000000000)
+#define SCAUSE_CODE_MASK          RV_UL(0x7fffffffffffffff)
+#define SCAUSE_INSN_MISALIGNED    0
+#define SCAUSE_INSN_ACCESS_FAULT  1
+#define SCAUSE_ILLEGAL_INSN       2
+#define SCAUSE_BREAKPOINT         3
+#define SCAUSE_LOAD_MISALIGNED    4
+#define SCAUSE_LOAD_ACCESS_FAULT  5
+#define SCAUSE_STORE_MISALIGNED   6
+#define SCAUSE_STORE_ACCESS_FAULT 7
+#define SCAUSE_ECALL_U            8
+#define SCAUSE_ECALL_S            9
+#define SCAUSE_INSN_PAGE_FAULT    12
+#define SCAUSE_LOAD_PAGE_FAULT    13
+#define SCAUSE_STORE_PAGE_FAULT   15
+#define SCAUSE_IRQ_S_SOFT         1
+#define SCAUSE_IRQ_S_TIMER        5
+#define SCAUSE_IRQ_S_EXT          9
+
+// satp: MODE[63:60], ASID[59:44], PPN[43:0].
+#define SATP_MODE_SV39 RV_UL(0x8000000000000000) // mode 8 in bits 63:60
+#define SATP_PPN_MASK  RV_UL(0x00000fffffffffff)
+
+// stvec: BASE (4-byte aligned) | MODE[1:0].
+#define STVEC_MODE_DIRECT 0
+#define STVEC_MODE_MASK   3
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#define csr_read(csr)                                                                              \
+        ({                                                                                         \
+                uint64_t csr_v_;                                                                   \
+                __asm__ volatile("csrr %0, " #csr : "=r"(csr_v_));                                 \
+                csr_v_;                                                                            \
+        })
+#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+#define csr_set(csr, v)   __asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+#define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+
+// The `time` CSR: a constant-rate counter (timebase-frequency from the DTB).
+static inline uint64_t rdtime(void)
+{
+        uint64_t v;
+        __asm__ volatile("rdtime %0" : "=r"(v));
+        return v;
+}
+
+// Flushes the TLB entries of every address space for one virtual address.
+static inline void sfence_vma_addr(uint64_t va)
+{
+        __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+// Flushes the whole TLB.
+static inline void sfence_vma_all(void)
+{
+        __asm__ volatile("sfence.vma zero, zero" ::: "memory");
+}
+
+// Stalls until an interrupt is pending (may return early).
+static inline void wfi(void)
+{
+        __asm__ volatile("wfi" ::: "memory");
+}
+#endif
