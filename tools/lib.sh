@@ -40,8 +40,9 @@ deps() {
 build() {
 	local arch=$1 dir="$TOP/build/$1"
 	if [ ! -e "$dir/build.ninja" ]; then
-		local cross=()
+		local cross=(-Db_sanitize=address,undefined)
 		[ "$arch" = host ] || cross=(--cross-file "$TOP/cross/$arch.ini")
+		mkdir -p "$TOP/build"
 		meson setup "${cross[@]}" "$dir" "$TOP" >"$dir.setup.log" 2>&1 ||
 			{ cat "$dir.setup.log" >&2; die "meson setup $arch failed"; }
 	fi
@@ -50,9 +51,11 @@ build() {
 }
 
 # qemu_cmd ARCH CMDLINE [EXTRA...]: prints the QEMU command line (one word per
-# line) that boots build/ARCH with the kernel command line CMDLINE.
+# line) that boots build/ARCH with the kernel command line CMDLINE. BOOTIMG
+# overrides the boot image (tests boot corrupt ones).
 qemu_cmd() {
 	local arch=$1 cmdline=$2 b="$TOP/build/$1"
+	local img=${BOOTIMG:-$b/tools/bootimg/bootimg.cpio}
 	shift 2
 	case $arch in
 	x86_64)
@@ -61,7 +64,7 @@ qemu_cmd() {
 		mkdir -p "$esp/EFI/BOOT"
 		cp "$b/kernel/arch/x86_64/image/BOOTX64.EFI" "$esp/EFI/BOOT/BOOTX64.EFI"
 		cp "$b/kernel/kernel.elf" "$esp/kernel.elf"
-		cp "$b/tools/bootimg/bootimg.cpio" "$esp/bootimg.cpio"
+		cp "$img" "$esp/bootimg.cpio"
 		printf '%s' "$cmdline" >"$esp/cmdline.txt"
 		printf '%s\n' qemu-system-x86_64 -machine q35 -m 256M -nographic -net none \
 			-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
@@ -71,12 +74,12 @@ qemu_cmd() {
 		printf '%s\n' qemu-system-aarch64 -M virt -cpu cortex-a72 -m 128M -nographic \
 			-no-reboot -semihosting-config enable=on,target=native \
 			-kernel "$b/kernel/arch/aarch64/image/kernel.img" \
-			-initrd "$b/tools/bootimg/bootimg.cpio" -append "$cmdline" "$@"
+			-initrd "$img" -append "$cmdline" "$@"
 		;;
 	riscv64)
 		printf '%s\n' qemu-system-riscv64 -M virt -m 128M -nographic -no-reboot \
 			-bios "$OPENSBI" -kernel "$b/kernel/kernel.elf" \
-			-initrd "$b/tools/bootimg/bootimg.cpio" -append "$cmdline" "$@"
+			-initrd "$img" -append "$cmdline" "$@"
 		;;
 	*) die "unknown arch '$arch' (one of: $ARCHES)" ;;
 	esac

@@ -68,7 +68,7 @@ static void uefi_bad(void)
         EXPECT(strstr(err, "boot image is not inside RAM"));
         uefi_like();
         bi.nmem = 1;
-        bi.mem[0] = (struct mem_range){0x800000, 0x200000, MEM_RESERVED, 0};
+        bi.mem[0] = (struct mem_range){0x800000, 0x200000, MEM_ACPI_NVS, 0};
         EXPECT_EQ(boot_collect(&bi, NULL, &m, &err), -EBADMSG);
         EXPECT(strstr(err, "no usable memory"));
         uefi_like();

@@ -24,10 +24,11 @@ int memmap_normalize(struct memmap *m);
 // Total bytes of ranges of the given type.
 uint64_t memmap_total(const struct memmap *m, uint32_t type);
 
-// Whether a type is RAM (to be direct-mapped): everything but MMIO and BAD.
+// Whether a type is RAM the kernel may touch (direct-mapped): not firmware
+// reserved ranges (which may be device windows), MMIO or bad memory.
 static inline int mem_type_is_ram(uint32_t t)
 {
-        return t >= MEM_USABLE && t < MEM_MMIO;
+        return t >= MEM_USABLE && t < MEM_MMIO && t != MEM_RESERVED;
 }
 
 const char *mem_type_name(uint32_t type);
