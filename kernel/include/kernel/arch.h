@@ -61,3 +61,59 @@ long arch_copy_fixup(void *dst, const void *src, size_t n);
 
 // Name of the architecture ("x86_64", "aarch64", "riscv64").
 extern const char arch_name[];
+
+// ---------------------------------------------------------------------------
+// User mode, threads and address spaces.
+//
+// Every thread has its own kernel stack (KSTACK_SIZE bytes). A trap from user
+// mode saves the user registers in a struct trap_frame (<arch/trap.h>) at the
+// top of the current thread's kernel stack, calls the generic handler, then
+// calls trap_user_return(tf) and restores the frame. Interrupts are off while
+// in the kernel, except inside arch_wait_for_interrupt().
+struct trap_frame;
+struct fault_info;
+struct arch_context; // callee-saved kernel registers, <arch/thread.h>
+
+#define KSTACK_SIZE (4 * PAGE_SIZE)
+
+// Saves the callee-saved registers and stack pointer of the running kernel
+// context into *from and resumes *to (which returns from its own arch_switch,
+// or starts a new thread, see below).
+void arch_switch(struct arch_context *from, struct arch_context *to);
+
+// Prepares a new thread whose kernel stack ends at kstack_top: builds a user
+// trap frame just below it (user mode, interrupts enabled, ip, sp, and arg in
+// the first argument register, every other register 0) and sets *ctx so that
+// the first arch_switch to it calls thread_first_run() and then returns to
+// user mode through the normal trap-return path. Returns the frame.
+struct trap_frame *arch_thread_init(struct arch_context *ctx, void *kstack_top, uint64_t ip,
+                                    uint64_t sp, uint64_t arg);
+
+// Makes kstack_top the stack the next trap from user mode lands on (x86_64:
+// TSS.RSP0 and the per-CPU block; riscv64: the value trap return puts in
+// sscratch; aarch64: SP_EL1 is the current stack at eret, nothing to do).
+void arch_set_kernel_stack(void *kstack_top);
+
+// A new user page-table root: x86_64 and riscv64 copy the kernel half of
+// kernel_root's top-level entries into it (kvm.c creates every top-level entry
+// the kernel will ever use before any user root exists); aarch64 does nothing.
+void arch_user_root_init(paddr_t root);
+// Activates a user root (CR3 / TTBR0_EL1 / satp) with its address-space id.
+// asid 0 is never used for a user space. The kernel half stays mapped.
+void arch_user_root_switch(paddr_t root, unsigned asid);
+// Invalidates one user page of the given address space on this CPU.
+void arch_tlb_flush_user_page(unsigned asid, vaddr_t va);
+// Invalidates all translations of an address space (before its asid is reused).
+void arch_tlb_flush_asid(unsigned asid);
+
+// Allow / forbid kernel access to user pages around user copies (riscv64:
+// sstatus.SUM; x86_64 SMAP stac/clac and aarch64 PAN when the CPU has them).
+void arch_user_access_begin(void);
+void arch_user_access_end(void);
+
+// Generic handlers arch trap code calls for traps from user mode (kernel/core).
+void syscall_entry(struct trap_frame *tf);                          // syscall
+void user_fault_entry(struct trap_frame *tf, struct fault_info *f);  // decoded page fault
+void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw); // other
+void trap_user_return(struct trap_frame *tf); // last thing before restoring the frame
+void thread_first_run(void);                  // first thing a new thread runs
