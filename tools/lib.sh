@@ -4,6 +4,8 @@
 # shellcheck shell=bash
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Build root; MK_BUILD lets two people work in one tree without sharing build dirs.
+BUILD=${MK_BUILD:-$TOP/build}
 ARCHES="x86_64 aarch64 riscv64"
 OVMF=/usr/share/ovmf/OVMF.fd
 OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
@@ -38,11 +40,11 @@ deps() {
 
 # build ARCH: configures build/ARCH (or build/host) if needed and builds it.
 build() {
-	local arch=$1 dir="$TOP/build/$1"
+	local arch=$1 dir="$BUILD/$1"
 	if [ ! -e "$dir/build.ninja" ]; then
 		local cross=(-Db_sanitize=address,undefined)
 		[ "$arch" = host ] || cross=(--cross-file "$TOP/cross/$arch.ini")
-		mkdir -p "$TOP/build"
+		mkdir -p "$BUILD"
 		meson setup "${cross[@]}" "$dir" "$TOP" >"$dir.setup.log" 2>&1 ||
 			{ cat "$dir.setup.log" >&2; die "meson setup $arch failed"; }
 	fi
@@ -54,7 +56,7 @@ build() {
 # line) that boots build/ARCH with the kernel command line CMDLINE. BOOTIMG
 # overrides the boot image (tests boot corrupt ones).
 qemu_cmd() {
-	local arch=$1 cmdline=$2 b="$TOP/build/$1"
+	local arch=$1 cmdline=$2 b="$BUILD/$1"
 	local img=${BOOTIMG:-$b/tools/bootimg/bootimg.cpio}
 	shift 2
 	case $arch in
