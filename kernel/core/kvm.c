@@ -120,5 +120,13 @@ void kvm_init(const struct memmap *m)
                 map_or_panic((vaddr_t)phys_to_virt(b), b, e - b, PT_R | PT_W | PT_G | PT_DEVICE,
                              "device");
         }
+        // Create the scratch area's top-level entry now: user roots copy the
+        // kernel half's top-level entries when they are made.
+        paddr_t probe = pt_table_alloc();
+        if (!probe ||
+            pt_map(kernel_root, KSCRATCH_BASE + KSCRATCH_SIZE - PAGE_SIZE, probe, 0, PT_R | PT_G) ||
+            pt_unmap(kernel_root, KSCRATCH_BASE + KSCRATCH_SIZE - PAGE_SIZE, NULL, NULL))
+                panic("kvm: cannot create the scratch area tables");
+        pt_table_free(probe);
         arch_mmu_set_kernel_root(kernel_root);
 }

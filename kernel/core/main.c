@@ -5,6 +5,8 @@
 #include <kernel/arch.h>
 #include <kernel/boot.h>
 #include <kernel/cpio.h>
+#include <kernel/init.h>
+#include <kernel/proc.h>
 #include <kernel/klib.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
@@ -90,18 +92,13 @@ void kmain(struct boot_info *bi)
         bootimg_check(bi);
         arch_timer_start(TIMER_HZ);
 
-        if (cmdline_has(bi->cmdline, "test")) {
-                int failed = selftest_run(bi, &kmem);
-                arch_exit(failed ? EXIT_TESTFAIL : EXIT_OK);
-        }
-        // Until user space exists (next issue), the demo shows the timer
-        // running and ends the run.
-        arch_irq_enable();
-        uint64_t t0 = timer_ticks();
-        while (timer_ticks() < t0 + 10)
-                arch_wait_for_interrupt();
-        arch_irq_disable();
-        kprintf("mk: %llu timer ticks at %u Hz, halting\n",
-                (unsigned long long)(timer_ticks() - t0), TIMER_HZ);
-        arch_exit(EXIT_OK);
+        // "test" runs the kernel self-tests first; the pager then runs the
+        // user-space tests (it reads the same command line).
+        if (cmdline_has(bi->cmdline, "test") && selftest_run(bi, &kmem))
+                arch_exit(EXIT_TESTFAIL);
+        if (cmdline_has(bi->cmdline, "ktest"))
+                arch_exit(EXIT_OK);
+        sched_init();
+        init_start(bi);
+        sched_idle_loop();
 }

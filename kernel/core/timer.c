@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The periodic tick. The scheduler (next issue) hangs off timer_tick().
+#include <kernel/proc.h>
 #include <kernel/timer.h>
 
 static volatile uint64_t ticks;
@@ -7,6 +8,7 @@ static volatile uint64_t ticks;
 void timer_tick(void)
 {
         ticks = ticks + 1;
+        need_resched = true; // time slice over: yield on the way back to user mode
 }
 
 uint64_t timer_ticks(void)

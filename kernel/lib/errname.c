@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <mk/errno.h>
+#include <mk/msg.h>
 
 const char *err_name(long err)
 {
@@ -8,6 +9,12 @@ const char *err_name(long err)
                 return "OK";
         case EPERM:
                 return "EPERM";
+        case ESRCH:
+                return "ESRCH";
+        case EAGAIN:
+                return "EAGAIN";
+        case EPIPE:
+                return "EPIPE";
         case ENOENT:
                 return "ENOENT";
         case EIO:
@@ -47,4 +54,13 @@ const char *err_name(long err)
         default:
                 return "E?";
         }
+}
+
+const char *mk_reason_name(uint64_t r)
+{
+        static const char *const names[] = {"exit",       "no mapping",     "access violation",
+                                            "bus error",  "out of memory",  "guard page",
+                                            "fault loop", "pager gone",     "illegal instruction",
+                                            "killed",     "bad pager reply"};
+        return r <= MK_REASON_MAX ? names[r] : "unknown reason";
 }

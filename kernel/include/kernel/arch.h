@@ -113,7 +113,7 @@ void arch_user_access_end(void);
 
 // Generic handlers arch trap code calls for traps from user mode (kernel/core).
 void syscall_entry(struct trap_frame *tf);                          // syscall
-void user_fault_entry(struct trap_frame *tf, struct fault_info *f);  // decoded page fault
+void user_fault_entry(struct trap_frame *tf, struct fault_info *f); // decoded page fault
 void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw); // other
 void trap_user_return(struct trap_frame *tf); // last thing before restoring the frame
 void thread_first_run(void);                  // first thing a new thread runs

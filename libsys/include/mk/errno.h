@@ -6,10 +6,12 @@
 
 #define EPERM     1   // operation not permitted (no right on a handle)
 #define ENOENT    2   // no such file or object
+#define ESRCH     3   // no such process or thread (e.g. nobody to reply to)
 #define EIO       5   // I/O error
 #define E2BIG     7   // argument list or message too long
 #define ENOEXEC   8   // malformed executable
 #define EBADF     9   // bad handle
+#define EAGAIN    11  // try again
 #define ENOMEM    12  // out of memory
 #define EACCES    13  // access denied
 #define EFAULT    14  // bad address
@@ -18,6 +20,7 @@
 #define ENODEV    19  // no such device
 #define EINVAL    22  // invalid argument
 #define ENOSPC    28  // no space left
+#define EPIPE     32  // the other side is gone (no receiver left on an endpoint)
 #define ERANGE    34  // value out of range
 #define ENOSYS    38  // no such call
 #define EOVERFLOW 75  // value too large

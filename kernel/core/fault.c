@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// The fault path: a user fault (or a kernel copy touching user memory) becomes
+// a MK_TAG_FAULT message to the process's pager; the pager's reply maps
+// frames it owns (validated here), retries, or ends the process with a reason.
+#include <arch/memlayout.h>
+#include <arch/trap.h>
+#include <kernel/arch.h>
+#include <kernel/klib.h>
+#include <kernel/kprintf.h>
+#include <kernel/kvm.h>
+#include <kernel/proc.h>
+#include <kernel/pt.h>
+#include <mk/errno.h>
+
+// Checks one grant for process p from pager; 0 or a negative error.
+static long grant_check(struct proc *pager, struct proc *p, const struct mk_grant *g)
+{
+        if ((g->va & PAGE_MASK) || g->va < USER_BASE || g->va >= USER_TOP)
+                return -EINVAL;
+        if ((g->pa & PAGE_MASK) || !(g->perms & MK_PERM_R) ||
+            (g->perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X)))
+                return -EINVAL;
+        if ((g->perms & MK_PERM_W) && (g->perms & MK_PERM_X) && !(p->flags & MK_PROC_ALLOW_WX))
+                return -EACCES;
+        if (frame_owner_get(g->pa) != pager->asid || !frame_is_allocated(&kframes, g->pa))
+                return -EPERM;
+        return 0;
+}
+
+long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g, size_t n)
+{
+        if (!p->alive)
+                return -ESRCH;
+        for (size_t i = 0; i < n; i++) {
+                long r = grant_check(pager, p, &g[i]);
+                if (r)
+                        return r;
+        }
+        for (size_t i = 0; i < n; i++) {
+                unsigned fl = PT_U | PT_R;
+                fl |= (g[i].perms & MK_PERM_W) ? PT_W : 0;
+                fl |= (g[i].perms & MK_PERM_X) ? PT_X : 0;
+                // A grant replaces whatever is mapped there (e.g. copy-on-write).
+                if (pt_unmap(p->root, g[i].va, NULL, NULL) == 0)
+                        arch_tlb_flush_user_page(p->asid, g[i].va);
+                long r = pt_map(p->root, g[i].va, g[i].pa, 0, fl);
+                if (r)
+                        return r; // out of table frames: earlier grants stay
+        }
+        return 0;
+}
+
+// Builds the fault message for current in current->msg.
+static void fault_msg(const struct fault_info *f)
+{
+        struct kmsg *m = &current->msg;
+        m->tag = MK_TAG_FAULT;
+        m->w[MK_FW_ADDR] = f->addr;
+        m->w[MK_FW_IP] = f->ip;
+        m->w[MK_FW_INFO] = (uint64_t)f->access | (uint64_t)f->kind << 8 | (uint64_t)f->arch << 16 |
+                           (uint64_t)f->level << 24 | (uint64_t)f->flags << 32;
+        m->w[MK_FW_RAW0] = f->raw0;
+        m->w[MK_FW_RAW1] = f->raw1;
+        m->w[MK_FW_IDS] = current->tid | (uint64_t)current->proc->pid << 32;
+        m->len = 0;
+}
+
+long fault_resolve(struct fault_info *f, bool from_user)
+{
+        struct proc *p = current->proc;
+        p->nfaults++;
+        if (!p->pager) {
+                if (from_user)
+                        proc_kill(p, MK_REASON_NOMAP, 0, f);
+                return -EFAULT;
+        }
+        fault_msg(f);
+        long r = ipc_fault_call(p->pager, p->pager_badge);
+        if (r == 0)
+                return 0;
+        uint64_t reason = r == -EPIPE ? MK_REASON_PAGER_GONE : current->msg.w[0];
+        if (reason > MK_REASON_MAX || reason == MK_REASON_EXIT)
+                reason = MK_REASON_NOMAP;
+        if (from_user)
+                proc_kill(p, reason, 0, f);
+        return -EFAULT;
+}
+
+long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
+{
+        struct mk_grant g[MK_MAX_GRANTS];
+        switch (m->tag) {
+        case MK_FAULT_MAP: {
+                size_t n = 1 + m->len / sizeof(struct mk_grant);
+                if (m->len % sizeof(struct mk_grant))
+                        return -EINVAL;
+                g[0] = (struct mk_grant){m->w[0], m->w[1], m->w[2]};
+                memcpy(&g[1], m->buf, m->len);
+                long r = grant_install(replier->proc, c->proc, g, n);
+                if (r) {
+                        c->proc->bad_replies++;
+                        return r;
+                }
+                c->ipc_ret = 0;
+                return 0;
+        }
+        case MK_FAULT_FAIL:
+                c->msg.w[0] = m->w[0];
+                c->ipc_ret = -EFAULT;
+                return 0;
+        case MK_FAULT_RETRY:
+                c->ipc_ret = 0;
+                return 0;
+        default:
+                c->proc->bad_replies++;
+                return -EINVAL;
+        }
+}
+
+void user_fault_entry(struct trap_frame *tf, struct fault_info *f)
+{
+        fault_resolve(f, true);
+}
+
+void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw)
+{
+        struct fault_info f = {.addr = 0, .ip = tf_ip(tf), .raw0 = raw};
+        kprintf("mk: process %u: %s (cause 0x%llx) at ip 0x%llx\n", current->proc->pid, what,
+                (unsigned long long)raw, (unsigned long long)f.ip);
+        proc_kill(current->proc, MK_REASON_ILLEGAL, 0, &f);
+}

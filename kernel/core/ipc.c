@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT
+// Synchronous IPC over endpoints. A message moves sender -> kernel copy in
+// the receiving thread (struct kmsg) -> receiver's user buffer, so a sender
+// never waits for the receiver's address space. A call leaves the caller in
+// T_REPLY with the receiver as its replier; the reply lands in the caller's
+// kmsg. Kernel-originated fault messages use the same path (ipc_fault_call),
+// and kernel events (process exits) queue on the endpoint without blocking.
+#include <kernel/arch.h>
+#include <kernel/klib.h>
+#include <kernel/kprintf.h>
+#include <kernel/proc.h>
+#include <mk/errno.h>
+
+static void q_push(struct thread **head, struct thread **tail, struct thread *t)
+{
+        t->next = NULL;
+        if (*tail)
+                (*tail)->next = t;
+        else
+                *head = t;
+        *tail = t;
+}
+
+static struct thread *q_pop(struct thread **head, struct thread **tail)
+{
+        struct thread *t = *head;
+        if (t) {
+                *head = t->next;
+                if (!*head)
+                        *tail = NULL;
+                t->next = NULL;
+        }
+        return t;
+}
+
+static bool q_remove(struct thread **head, struct thread **tail, struct thread *t)
+{
+        struct thread *prev = NULL;
+        for (struct thread **pp = head; *pp; prev = *pp, pp = &(*pp)->next) {
+                if (*pp == t) {
+                        *pp = t->next;
+                        if (*tail == t)
+                                *tail = prev;
+                        t->next = NULL;
+                        return true;
+                }
+        }
+        return false;
+}
+
+static size_t msg_bytes(const struct kmsg *m)
+{
+        return KMSG_HDR + MIN(m->len, MK_MSG_BUF);
+}
+
+// Copies a message from user memory into m: the header, then len bytes.
+static long msg_in(struct kmsg *m, uint64_t umsg)
+{
+        long r = copy_from_user(m, umsg, KMSG_HDR);
+        if (r)
+                return r;
+        if (m->len > MK_MSG_BUF)
+                return -E2BIG;
+        return m->len ? copy_from_user(m->buf, umsg + KMSG_HDR, m->len) : 0;
+}
+
+static long msg_out(uint64_t umsg, const struct kmsg *m)
+{
+        return copy_to_user(umsg, m, msg_bytes(m));
+}
+
+// Hands `from`'s message (already in from->msg) to receiver r.
+static void deliver(struct thread *r, const struct kmsg *m, uint64_t badge)
+{
+        memcpy(&r->msg, m, msg_bytes(m));
+        r->msg.badge = badge;
+        r->ipc_ret = 0;
+}
+
+// Makes r the replier of caller c.
+static void link_call(struct thread *r, struct thread *c)
+{
+        r->caller = c;
+        c->replier = r;
+        c->state = T_REPLY;
+}
+
+long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call)
+{
+        struct thread *self = current;
+        long r = msg_in(&self->msg, umsg);
+        if (r)
+                return r;
+        if (ep->recv_handles == 0)
+                return -EPIPE;
+        self->is_call = call;
+        struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
+        if (rcv) {
+                deliver(rcv, &self->msg, badge);
+                if (call) {
+                        link_call(rcv, self);
+                        sched_switch_to(rcv);
+                } else {
+                        sched_ready(rcv);
+                        return 0;
+                }
+        } else {
+                self->state = T_SEND;
+                self->ep = ep;
+                self->send_badge = badge;
+                q_push(&ep->senders, &ep->senders_tail, self);
+                sched_block();
+        }
+        // Woken: by a receiver (send done) or, for a call, by the reply.
+        if (self->ipc_ret < 0 || !call)
+                return self->ipc_ret;
+        r = msg_out(umsg, &self->msg);
+        return r ? r : self->ipc_ret;
+}
+
+long ipc_fault_call(struct endpoint *ep, uint64_t badge)
+{
+        struct thread *self = current;
+        if (!ep || ep->recv_handles == 0)
+                return -EPIPE;
+        self->is_call = true;
+        self->in_fault = true;
+        struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
+        if (rcv) {
+                deliver(rcv, &self->msg, badge);
+                link_call(rcv, self);
+                sched_switch_to(rcv);
+        } else {
+                self->state = T_SEND;
+                self->ep = ep;
+                self->send_badge = badge;
+                q_push(&ep->senders, &ep->senders_tail, self);
+                sched_block();
+        }
+        self->in_fault = false;
+        return self->ipc_ret;
+}
+
+long ipc_recv(struct endpoint *ep, uint64_t umsg)
+{
+        struct thread *self = current;
+again:
+        if (ep->events) {
+                struct kevent *ev = ep->events;
+                ep->events = ev->next;
+                if (!ep->events)
+                        ep->events_tail = NULL;
+                memset(&self->msg, 0, KMSG_HDR);
+                self->msg.tag = ev->tag;
+                self->msg.badge = ev->badge;
+                memcpy(self->msg.w, ev->w, sizeof(ev->w));
+                kevent_done(ev);
+                return msg_out(umsg, &self->msg);
+        }
+        struct thread *snd = q_pop(&ep->senders, &ep->senders_tail);
+        if (snd) {
+                deliver(self, &snd->msg, snd->send_badge);
+                snd->ep = NULL;
+                if (snd->is_call) {
+                        link_call(self, snd);
+                } else {
+                        snd->ipc_ret = 0;
+                        sched_ready(snd);
+                }
+        } else {
+                self->state = T_RECV;
+                self->ep = ep;
+                q_push(&ep->receivers, &ep->receivers_tail, self);
+                sched_block();
+                if (self->ipc_ret == -EAGAIN)
+                        goto again; // an event was posted
+                if (self->ipc_ret < 0)
+                        return self->ipc_ret;
+        }
+        return msg_out(umsg, &self->msg);
+}
+
+long ipc_reply(uint64_t umsg)
+{
+        struct thread *self = current, *c = self->caller;
+        if (!c)
+                return -ESRCH;
+        long r = msg_in(&self->msg, umsg);
+        if (r)
+                return r;
+        if (c->in_fault) {
+                r = fault_reply(self, c, &self->msg);
+                if (r)
+                        return r; // the faulting thread stays blocked
+        } else {
+                memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
+                c->msg.badge = 0;
+                c->ipc_ret = 0;
+        }
+        self->caller = NULL;
+        c->replier = NULL;
+        sched_ready(c);
+        return 0;
+}
+
+void ep_post_event(struct endpoint *ep, struct kevent *ev)
+{
+        ev->next = NULL;
+        if (ep->events_tail)
+                ep->events_tail->next = ev;
+        else
+                ep->events = ev;
+        ep->events_tail = ev;
+        struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
+        if (rcv) {
+                // Deliver through the normal receive path: the receiver retries.
+                rcv->ipc_ret = -EAGAIN;
+                sched_ready(rcv);
+        }
+}
+
+void ep_abort_waiters(struct endpoint *ep)
+{
+        struct thread *t;
+        while ((t = q_pop(&ep->senders, &ep->senders_tail))) {
+                t->ep = NULL;
+                t->ipc_ret = -EPIPE;
+                sched_ready(t);
+        }
+}
+
+void ipc_cancel(struct thread *t)
+{
+        if (t->ep) {
+                q_remove(&t->ep->senders, &t->ep->senders_tail, t) ||
+                    q_remove(&t->ep->receivers, &t->ep->receivers_tail, t);
+                t->ep = NULL;
+        }
+        // A thread whose call t received will never get t's reply.
+        if (t->caller) {
+                t->caller->replier = NULL;
+                t->caller->ipc_ret = -EPIPE;
+                sched_ready(t->caller);
+                t->caller = NULL;
+        }
+        // t's own pending call: its replier must not reply to it.
+        if (t->replier) {
+                t->replier->caller = NULL;
+                t->replier = NULL;
+        }
+        sched_unqueue(t);
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+// Processes, threads, endpoints and handles; frame ownership.
+#include <arch/memlayout.h>
+#include <arch/trap.h>
+#include <kernel/arch.h>
+#include <kernel/kalloc.h>
+#include <kernel/klib.h>
+#include <kernel/kprintf.h>
+#include <kernel/kvm.h>
+#include <kernel/proc.h>
+#include <kernel/pt.h>
+#include <mk/errno.h>
+
+static struct proc *procs[MAX_PROCS]; // by slot; slot = asid
+static uint32_t next_pid = 1, next_tid = 1;
+
+struct proc *proc_by_pid(uint32_t pid)
+{
+        for (unsigned i = 1; i < MAX_PROCS; i++)
+                if (procs[i] && procs[i]->pid == pid)
+                        return procs[i];
+        return NULL;
+}
+
+struct endpoint *ep_create(void)
+{
+        return kalloc(sizeof(struct endpoint));
+}
+
+// Drops a handle's reference to ep; recv says the handle could receive.
+static void ep_drop(struct endpoint *ep, bool recv)
+{
+        if (recv && --ep->recv_handles == 0)
+                ep_abort_waiters(ep);
+        if (--ep->refs == 0) {
+                // Nobody names it: no thread can be queued on it (senders
+                // and receivers hold handles), but events may be left.
+                while (ep->events) {
+                        struct kevent *ev = ep->events;
+                        ep->events = ev->next;
+                        kevent_done(ev);
+                }
+                kfree(ep, sizeof(*ep));
+        }
+}
+
+void ep_put(struct endpoint *ep)
+{
+        ep_drop(ep, false);
+}
+
+int handle_install(struct proc *p, uint8_t type, uint8_t rights, uint64_t badge, void *obj)
+{
+        for (int h = 0; h < MAX_HANDLES; h++) {
+                if (p->handles[h].type != OBJ_NONE)
+                        continue;
+                p->handles[h] = (struct handle){type, rights, badge, obj};
+                if (type == OBJ_ENDPOINT) {
+                        struct endpoint *ep = obj;
+                        ep->refs++;
+                        if (rights & MK_RIGHT_RECV)
+                                ep->recv_handles++;
+                } else if (type == OBJ_PROC) {
+                        ((struct proc *)obj)->refs++;
+                }
+                return h;
+        }
+        return -ENOSPC;
+}
+
+struct handle *handle_get(struct proc *p, long h, uint8_t type, uint8_t rights)
+{
+        if (h < 0 || h >= MAX_HANDLES || p->handles[h].type != type)
+                return NULL;
+        if ((p->handles[h].rights & rights) != rights)
+                return NULL;
+        return &p->handles[h];
+}
+
+// Releases handle h of p.
+void handle_close(struct proc *p, int h)
+{
+        struct handle hd = p->handles[h];
+        p->handles[h].type = OBJ_NONE;
+        if (hd.type == OBJ_ENDPOINT)
+                ep_drop(hd.obj, hd.rights & MK_RIGHT_RECV);
+        else if (hd.type == OBJ_PROC)
+                proc_put(hd.obj);
+}
+
+void proc_put(struct proc *p)
+{
+        if (--p->refs)
+                return;
+        procs[p->asid] = NULL;
+        kfree(p, sizeof(*p));
+}
+
+struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags)
+{
+        unsigned slot = 1;
+        while (slot < MAX_PROCS && procs[slot])
+                slot++;
+        if (slot == MAX_PROCS)
+                return NULL;
+        struct proc *p = kalloc(sizeof(*p));
+        if (!p)
+                return NULL;
+        p->root = pt_table_alloc();
+        if (!p->root) {
+                kfree(p, sizeof(*p));
+                return NULL;
+        }
+        arch_user_root_init(p->root);
+        arch_tlb_flush_asid(slot); // the asid may have served a dead process
+        p->asid = slot;
+        p->pid = next_pid++;
+        p->refs = 1; // dropped when the process ends
+        p->alive = true;
+        p->flags = flags;
+        if (pager) {
+                p->pager = pager;
+                pager->refs++;
+        }
+        p->pager_badge = badge;
+        procs[slot] = p;
+        return p;
+}
+
+struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t arg)
+{
+        if (!p->alive || p->nthreads >= MAX_THREADS)
+                return NULL;
+        struct thread *t = kalloc(sizeof(*t));
+        if (!t)
+                return NULL;
+        t->kstack_top = kstack_alloc();
+        if (!t->kstack_top) {
+                kfree(t, sizeof(*t));
+                return NULL;
+        }
+        t->tf = arch_thread_init(&t->ctx, t->kstack_top, ip, sp, arg);
+        t->proc = p;
+        t->tid = next_tid++;
+        t->proc_next = p->threads;
+        p->threads = t;
+        p->nthreads++;
+        sched_ready(t);
+        return t;
+}
+
+void kevent_done(struct kevent *ev)
+{
+        // Exit events live inside their process, which they keep alive.
+        struct proc *p = (struct proc *)((char *)ev - offsetof(struct proc, exit_event));
+        proc_put(p);
+}
+
+static void waiter_remove(struct proc *q, struct thread *t)
+{
+        for (struct thread **pp = &q->waiters; *pp; pp = &(*pp)->next) {
+                if (*pp == t) {
+                        *pp = t->next;
+                        break;
+                }
+        }
+        t->wait_for = NULL;
+}
+
+// Returns the frames p owns to the kernel (p is ending).
+static void release_frames(struct proc *p)
+{
+        for (uint32_t i = 0; i < p->phys.nranges; i++) {
+                for (uint64_t off = 0; off < p->phys.r[i].size; off += PAGE_SIZE) {
+                        paddr_t pa = p->phys.r[i].base + off;
+                        if (frame_owner_get(pa) == p->asid) {
+                                frame_owner_set(pa, 0);
+                                frame_free(&kframes, pa);
+                        }
+                }
+        }
+        p->phys.nranges = 0;
+}
+
+// Removes every user mapping and table of p (the frames are the pager's).
+static void aspace_destroy(struct proc *p)
+{
+        sched_drop_root(p);
+        pt_free_tables(p->root, 0, USER_TOP);
+        arch_tlb_flush_asid(p->asid);
+        pt_table_free(p->root);
+        p->root = 0;
+}
+
+void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fault_info *f)
+{
+        if (!p->alive)
+                return;
+        p->alive = false;
+        p->exit.status = status;
+        p->exit.reason = reason;
+        p->exit.fault_va = f ? f->addr : 0;
+        p->exit.fault_ip = f ? f->ip : 0;
+        if (reason != MK_REASON_EXIT)
+                kprintf("mk: process %u ended: %s (addr 0x%llx ip 0x%llx)\n", p->pid,
+                        mk_reason_name(reason), (unsigned long long)p->exit.fault_va,
+                        (unsigned long long)p->exit.fault_ip);
+
+        bool self = current->proc == p;
+        for (struct thread *t = p->threads, *n; t; t = n) {
+                n = t->proc_next;
+                if (t->state == T_WAIT && t->wait_for)
+                        waiter_remove(t->wait_for, t);
+                ipc_cancel(t);
+                if (t != current)
+                        sched_zombie(t);
+        }
+        p->threads = NULL;
+        p->nthreads = 0;
+        for (int h = 0; h < MAX_HANDLES; h++)
+                if (p->handles[h].type != OBJ_NONE)
+                        handle_close(p, h);
+        // Waiters learn the outcome; the pager gets an exit event.
+        for (struct thread *w; (w = p->waiters);) {
+                p->waiters = w->next;
+                w->ipc_ret = 0;
+                sched_ready(w);
+        }
+        if (p->pager) {
+                p->refs++; // held by the queued event
+                p->exit_event.badge = p->pager_badge;
+                p->exit_event.tag = MK_TAG_EXIT;
+                p->exit_event.w[MK_XW_PID] = p->pid;
+                p->exit_event.w[MK_XW_STATUS] = (uint64_t)status;
+                p->exit_event.w[MK_XW_REASON] = reason;
+                ep_post_event(p->pager, &p->exit_event);
+                ep_put(p->pager);
+                p->pager = NULL;
+        }
+        aspace_destroy(p);
+        release_frames(p);
+        if (p->pid == 1) {
+                // The system pager is gone: nothing can be paged any more.
+                kprintf("mk: the system pager ended (%s, status %lld)\n", mk_reason_name(reason),
+                        (long long)status);
+                arch_exit(reason == MK_REASON_EXIT && status == 0 ? EXIT_OK : EXIT_PANIC);
+        }
+        if (self) {
+                sched_zombie(current);
+                proc_put(p);
+                sched_block();
+                panic("dead thread resumed");
+        }
+        proc_put(p);
+}
+
+// Frame ownership: a two-level table of 16-bit owner ids (process slots),
+// one 4 KiB page per 2048 frames, allocated on first use.
+#define OWNER_PER_PAGE (PAGE_SIZE / sizeof(uint16_t))
+#define OWNER_PAGES    512
+static uint16_t *owner_pages[OWNER_PAGES];
+
+void frame_owner_set(paddr_t pa, uint32_t slot)
+{
+        uint64_t f = pa >> PAGE_SHIFT;
+        if (f / OWNER_PER_PAGE >= OWNER_PAGES)
+                panic("frame 0x%llx beyond the owner table", (unsigned long long)pa);
+        uint16_t **pg = &owner_pages[f / OWNER_PER_PAGE];
+        if (!*pg) {
+                paddr_t t = pt_table_alloc(); // a zeroed frame
+                if (!t)
+                        panic("no frame for the owner table");
+                *pg = phys_to_virt(t);
+        }
+        (*pg)[f % OWNER_PER_PAGE] = (uint16_t)slot;
+}
+
+uint32_t frame_owner_get(paddr_t pa)
+{
+        uint64_t f = pa >> PAGE_SHIFT;
+        if (f / OWNER_PER_PAGE >= OWNER_PAGES || !owner_pages[f / OWNER_PER_PAGE])
+                return 0;
+        return owner_pages[f / OWNER_PER_PAGE][f % OWNER_PER_PAGE];
+}

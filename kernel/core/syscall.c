@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// System calls: argument checking and dispatch. Every handle, pointer and
+// number from user space is checked here or by the function it reaches; a
+// bad one returns an error, never more.
+#include <arch/memlayout.h>
+#include <arch/trap.h>
+#include <kernel/arch.h>
+#include <kernel/kalloc.h>
+#include <kernel/klib.h>
+#include <kernel/kprintf.h>
+#include <kernel/kvm.h>
+#include <kernel/proc.h>
+#include <kernel/pt.h>
+#include <mk/errno.h>
+
+#include <kernel/init.h>
+#include <mk/layout.h>
+
+#if defined(__x86_64__)
+#define KERNEL_FAULT_ARCH FAULT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define KERNEL_FAULT_ARCH FAULT_ARCH_AARCH64
+#else
+#define KERNEL_FAULT_ARCH FAULT_ARCH_RISCV64
+#endif
+
+static struct endpoint *ep_arg(long h, uint8_t rights, uint64_t *badge)
+{
+        struct handle *hd = handle_get(current->proc, h, OBJ_ENDPOINT, rights);
+        if (!hd)
+                return NULL;
+        if (badge)
+                *badge = hd->badge;
+        return hd->obj;
+}
+
+static struct proc *proc_arg(long h)
+{
+        struct handle *hd = handle_get(current->proc, h, OBJ_PROC, 0);
+        return hd ? hd->obj : NULL;
+}
+
+static long sys_debug_write(uint64_t ubuf, uint64_t len)
+{
+        char buf[257];
+        if (len > 1u << 20)
+                return -EINVAL;
+        for (uint64_t off = 0; off < len; off += 256) {
+                size_t n = MIN(256, len - off);
+                if (copy_from_user(buf, ubuf + off, n))
+                        return -EFAULT;
+                buf[n] = '\0';
+                for (size_t i = 0; i < n; i++)
+                        if (buf[i] == '\0')
+                                buf[i] = ' ';
+                kputs(buf);
+        }
+        return (long)len;
+}
+
+static long sys_ep_create(void)
+{
+        struct endpoint *ep = ep_create();
+        if (!ep)
+                return -ENOMEM;
+        int h = handle_install(current->proc, OBJ_ENDPOINT, MK_RIGHT_ALL, 0, ep);
+        if (h < 0)
+                kfree(ep, sizeof(*ep));
+        return h;
+}
+
+static long sys_handle_close(long h)
+{
+        if (h < 0 || h >= MAX_HANDLES || current->proc->handles[h].type == OBJ_NONE)
+                return -EBADF;
+        handle_close(current->proc, (int)h);
+        return 0;
+}
+
+// Copies handle h into the process named by handle ph, with rights reduced to
+// `rights` and a new badge (endpoints only).
+static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
+{
+        struct proc *target = proc_arg(ph);
+        if (h < 0 || h >= MAX_HANDLES || !target)
+                return -EBADF;
+        struct handle *hd = &current->proc->handles[h];
+        if (hd->type != OBJ_ENDPOINT)
+                return -EBADF;
+        if (!target->alive)
+                return -ESRCH;
+        if (rights & ~(uint64_t)hd->rights)
+                return -EPERM;
+        return handle_install(target, OBJ_ENDPOINT, (uint8_t)rights, badge, hd->obj);
+}
+
+static long sys_proc_create(long pager_h, uint64_t badge, uint64_t flags)
+{
+        struct endpoint *ep = NULL;
+        if (flags & ~(uint64_t)MK_PROC_ALLOW_WX)
+                return -EINVAL;
+        if (pager_h != -1 && !(ep = ep_arg(pager_h, MK_RIGHT_SEND, NULL)))
+                return -EBADF;
+        struct proc *p = proc_create(ep, badge, (uint32_t)flags);
+        if (!p)
+                return -ENOMEM;
+        int h = handle_install(current->proc, OBJ_PROC, MK_RIGHT_ALL, 0, p);
+        if (h < 0)
+                proc_kill(p, MK_REASON_KILLED, 0, NULL);
+        return h;
+}
+
+static long sys_thread_start(long ph, uint64_t ip, uint64_t sp, uint64_t arg)
+{
+        struct proc *p = proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        if (!p->alive)
+                return -ESRCH;
+        if (ip >= USER_TOP || sp > USER_TOP)
+                return -EINVAL;
+        struct thread *t = thread_create(p, ip, sp, arg);
+        return t ? (long)t->tid : -ENOMEM;
+}
+
+static long sys_map(long ph, uint64_t va, uint64_t pa, uint64_t perms)
+{
+        struct proc *p = proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        struct mk_grant g = {va, pa, perms};
+        return grant_install(current->proc, p, &g, 1);
+}
+
+static long sys_unmap(long ph, uint64_t va)
+{
+        struct proc *p = proc_arg(ph);
+        paddr_t pa;
+        if (!p)
+                return -EBADF;
+        if (!p->alive)
+                return -ESRCH;
+        if ((va & PAGE_MASK) || va < USER_BASE || va >= USER_TOP)
+                return -EINVAL;
+        if (pt_unmap(p->root, va, &pa, NULL))
+                return -ENOENT;
+        arch_tlb_flush_user_page(p->asid, va);
+        return (long)pa;
+}
+
+static long sys_proc_wait(long ph, uint64_t uinfo)
+{
+        struct proc *p = proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        if (p == current->proc)
+                return -EINVAL;
+        if (p->alive) {
+                current->state = T_WAIT;
+                current->wait_for = p;
+                current->next = p->waiters;
+                p->waiters = current;
+                sched_block();
+                current->wait_for = NULL;
+        }
+        return uinfo ? copy_to_user(uinfo, &p->exit, sizeof(p->exit)) : 0;
+}
+
+static long sys_proc_kill(long ph, uint64_t reason)
+{
+        struct proc *p = proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        if (reason == MK_REASON_EXIT || reason > MK_REASON_MAX)
+                return -EINVAL;
+        if (!p->alive)
+                return -ESRCH;
+        proc_kill(p, reason, 0, NULL);
+        return 0;
+}
+
+static long sys_info(uint64_t what, uint64_t uout)
+{
+        struct proc *p = current->proc;
+        switch (what) {
+        case MK_INFO_PHYS_WINDOW:
+                return copy_to_user(uout, &p->phys, sizeof(p->phys));
+        case MK_INFO_BOOTIMG: {
+                if (p->pid != 1)
+                        return -EPERM;
+                struct mk_region r = {MK_BOOTIMG_VA, kernel_bootimg_size};
+                return copy_to_user(uout, &r, sizeof(r));
+        }
+        case MK_INFO_CMDLINE:
+                return copy_to_user(uout, kernel_cmdline, BOOT_CMDLINE_MAX);
+        case MK_INFO_ARCH:
+                return KERNEL_FAULT_ARCH;
+        case MK_INFO_PID:
+                return p->pid;
+        case MK_INFO_COUNTER_HZ:
+                return (long)arch_counter_hz();
+        default:
+                return -EINVAL;
+        }
+}
+
+void syscall_entry(struct trap_frame *tf)
+{
+        uint64_t a0 = tf_arg(tf, 0), a1 = tf_arg(tf, 1), a2 = tf_arg(tf, 2), a3 = tf_arg(tf, 3);
+        long r;
+        uint64_t badge;
+        struct endpoint *ep;
+        switch (tf_sysno(tf)) {
+        case SYS_DEBUG_WRITE:
+                r = sys_debug_write(a0, a1);
+                break;
+        case SYS_EXIT:
+                proc_kill(current->proc, MK_REASON_EXIT, (int64_t)a0, NULL);
+                r = 0; // not reached
+                break;
+        case SYS_YIELD:
+                sched_yield();
+                r = 0;
+                break;
+        case SYS_EP_CREATE:
+                r = sys_ep_create();
+                break;
+        case SYS_HANDLE_CLOSE:
+                r = sys_handle_close((long)a0);
+                break;
+        case SYS_HANDLE_GIVE:
+                r = sys_handle_give((long)a0, (long)a1, a2, a3);
+                break;
+        case SYS_SEND:
+        case SYS_CALL:
+                ep = ep_arg((long)a0, MK_RIGHT_SEND, &badge);
+                r = ep ? ipc_send(ep, badge, a1, tf_sysno(tf) == SYS_CALL) : -EBADF;
+                break;
+        case SYS_RECV:
+                ep = ep_arg((long)a0, MK_RIGHT_RECV, NULL);
+                r = ep ? ipc_recv(ep, a1) : -EBADF;
+                break;
+        case SYS_REPLY:
+                r = ipc_reply(a0);
+                break;
+        case SYS_REPLY_RECV:
+                ep = ep_arg((long)a0, MK_RIGHT_RECV, NULL);
+                if (!ep) {
+                        r = -EBADF;
+                        break;
+                }
+                r = ipc_reply(a1);
+                if (r == 0 || r == -ESRCH)
+                        r = ipc_recv(ep, a2);
+                break;
+        case SYS_PROC_CREATE:
+                r = sys_proc_create((long)a0, a1, a2);
+                break;
+        case SYS_THREAD_START:
+                r = sys_thread_start((long)a0, a1, a2, a3);
+                break;
+        case SYS_MAP:
+                r = sys_map((long)a0, a1, a2, a3);
+                break;
+        case SYS_UNMAP:
+                r = sys_unmap((long)a0, a1);
+                break;
+        case SYS_PROC_WAIT:
+                r = sys_proc_wait((long)a0, a1);
+                break;
+        case SYS_PROC_KILL:
+                r = sys_proc_kill((long)a0, a1);
+                break;
+        case SYS_INFO:
+                r = sys_info(a0, a1);
+                break;
+        case SYS_SHUTDOWN:
+                if (current->proc->pid != 1) {
+                        r = -EPERM;
+                        break;
+                }
+                kprintf("mk: shutdown requested by the pager, status %lld\n", (long long)a0);
+                arch_exit((int)a0);
+        default:
+                r = -ENOSYS;
+        }
+        tf_set_ret(tf, (uint64_t)r);
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+// Kernel objects: processes (an address space + a handle table), threads,
+// endpoints, and the handles that name them (kernel/core/proc.c).
+#pragma once
+#include <arch/thread.h>
+#include <kernel/types.h>
+#include <mk/fault.h>
+#include <mk/msg.h>
+#include <mk/syscall.h>
+
+#define MAX_HANDLES 64
+#define MAX_PROCS   256
+#define MAX_THREADS 512
+
+enum obj_type { OBJ_NONE = 0, OBJ_ENDPOINT, OBJ_PROC };
+
+struct handle {
+        uint8_t type;   // enum obj_type
+        uint8_t rights; // MK_RIGHT_*
+        uint64_t badge; // delivered with messages sent through this handle
+        void *obj;
+};
+
+// The kernel's copy of a message: the header of struct mk_msg plus its buffer.
+struct kmsg {
+        uint64_t tag;
+        uint64_t badge;
+        uint64_t w[MK_MSG_WORDS];
+        uint32_t len;
+        uint32_t pad;
+        uint8_t buf[MK_MSG_BUF];
+};
+#define KMSG_HDR offsetof(struct kmsg, buf)
+
+enum thread_state {
+        T_READY, // in the run queue (or running)
+        T_SEND,  // blocked sending on ep
+        T_RECV,  // blocked receiving on ep
+        T_REPLY, // sent a call (or a fault), waiting for the reply
+        T_WAIT,  // waiting for a process to end
+        T_DEAD,
+};
+
+struct endpoint;
+struct proc;
+
+struct thread {
+        struct arch_context ctx; // kernel context for arch_switch
+        struct trap_frame *tf;   // user registers, at the top of kstack
+        void *kstack_top;
+        struct proc *proc; // NULL for the idle thread
+        uint32_t tid;
+        uint8_t state; // enum thread_state
+        uint8_t in_runq;
+        struct thread *next;      // run queue or endpoint queue link
+        struct thread *proc_next; // the process's thread list
+
+        // IPC
+        struct endpoint *ep;    // endpoint blocked on
+        uint64_t send_badge;    // badge of the handle a blocked sender used
+        bool is_call;           // the blocked send expects a reply
+        bool in_fault;          // the pending call is a fault message
+        struct thread *caller;  // whose call this thread received and must reply to
+        struct thread *replier; // T_REPLY: the thread expected to reply (or NULL)
+        long ipc_ret;           // result handed to a woken thread
+        struct kmsg msg;        // message in transit to or from this thread
+
+        // Faults
+        uint64_t last_fault_va; // for fault-loop detection
+        uint32_t fault_repeats;
+        struct proc *wait_for; // T_WAIT
+};
+
+struct endpoint {
+        uint32_t refs;                         // handles naming it
+        uint32_t recv_handles;                 // of which may receive: 0 = nobody will ever answer
+        struct thread *senders, *senders_tail; // blocked senders (FIFO)
+        struct thread *receivers, *receivers_tail; // blocked receivers (FIFO)
+        struct kevent *events, *events_tail;       // kernel events (process exits)
+};
+
+// A kernel-originated message queued on an endpoint (never blocks anyone).
+struct kevent {
+        struct kevent *next;
+        uint64_t badge, tag;
+        uint64_t w[3];
+};
+
+struct proc {
+        uint32_t pid;
+        uint32_t refs; // handles naming it + 1 while alive
+        bool alive;
+        paddr_t root; // page-table root
+        unsigned asid;
+        uint32_t flags; // MK_PROC_*
+        struct handle handles[MAX_HANDLES];
+        struct thread *threads;
+        uint32_t nthreads;
+        struct endpoint *pager; // where faults go (NULL: none, faults kill)
+        uint64_t pager_badge;
+        struct mk_exit_info exit; // valid once !alive
+        struct kevent exit_event; // queued on the pager endpoint at exit
+        struct thread *waiters;   // threads in SYS_PROC_WAIT
+        uint64_t bad_replies;     // invalid fault replies about this process
+        uint64_t nfaults;
+        struct mk_physmem phys; // frames this process owns (the pager)
+        struct proc *next_free;
+};
+
+extern struct thread *current;
+
+// Threads and scheduling (kernel/core/sched.c).
+void sched_init(void);
+void sched_ready(struct thread *t); // make runnable (append to the run queue)
+void sched_block(void);             // current has set its state; run something else
+void sched_yield(void);
+void sched_switch_to(struct thread *t); // direct handoff: current must already be blocked
+NORETURN void sched_idle_loop(void);
+void sched_unqueue(struct thread *t);
+void sched_zombie(struct thread *t);  // t is dead: free it once off its stack
+void sched_drop_root(struct proc *p); // p is dying: stop using its root
+extern bool need_resched;
+
+// Processes (kernel/core/proc.c).
+struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags);
+struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t arg);
+// Ends p with a reason; if p is current's process, does not return.
+void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fault_info *f);
+void proc_put(struct proc *p);
+int handle_install(struct proc *p, uint8_t type, uint8_t rights, uint64_t badge, void *obj);
+struct handle *handle_get(struct proc *p, long h, uint8_t type, uint8_t rights);
+struct endpoint *ep_create(void);
+void ep_put(struct endpoint *ep);
+struct proc *proc_by_pid(uint32_t pid);
+
+// IPC (kernel/core/ipc.c). The user variants copy messages from/to user memory.
+long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call);
+long ipc_recv(struct endpoint *ep, uint64_t umsg);
+long ipc_reply(uint64_t umsg);
+// Kernel-originated: send a fault message for current and wait for the reply
+// (returned in current->msg). Returns 0, or -EPIPE-like errors if the pager
+// is gone.
+long ipc_fault_call(struct endpoint *ep, uint64_t badge);
+void ep_post_event(struct endpoint *ep, struct kevent *ev);
+// Wakes every sender blocked on ep with -EPIPE (nobody can receive any more).
+void ep_abort_waiters(struct endpoint *ep);
+// Called when a received event has been consumed.
+void kevent_done(struct kevent *ev);
+// Completes a fault call of c with the reply m from pager thread `replier`:
+// installs grants (MAP), sets the failure reason (FAIL) or nothing (RETRY).
+// Returns 0, or a negative error leaving c blocked (bad reply).
+long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m);
+// Removes t from whatever queue it is blocked in (it is being killed).
+void ipc_cancel(struct thread *t);
+
+// User memory (kernel/core/uaccess.c): copies that fault pages in through the
+// pager like a user access would, and return -EFAULT for addresses no region
+// covers (or outside the user range).
+long copy_from_user(void *dst, uint64_t usrc, size_t n);
+long copy_to_user(uint64_t udst, const void *src, size_t n);
+
+// Faults and grants (kernel/core/fault.c).
+// Validates and installs the grants of a MK_FAULT_MAP reply from `pager` about
+// process p (or a SYS_MAP); returns 0 or a negative error, mapping nothing.
+long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g, size_t n);
+// Handles a fault of current at f (a user access, or a kernel user-copy):
+// returns 0 when the pager mapped it (retry), or -EFAULT after the pager
+// failed it (the process is being killed when from_user).
+long fault_resolve(struct fault_info *f, bool from_user);
+
+// Physical frames owned by processes (the pager's memory), by process slot
+// (proc->asid); 0 = the kernel's.
+void frame_owner_set(paddr_t pa, uint32_t slot);
+uint32_t frame_owner_get(paddr_t pa);
+void handle_close(struct proc *p, int h);

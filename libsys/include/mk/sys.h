@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// libsys: the system-call API for user programs (docs/abi.md). Every call
+// returns a negative -errno on failure.
+#pragma once
+#include <mk/errno.h>
+#include <mk/layout.h>
+#include <mk/msg.h>
+#include <mk/syscall.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+long mk_debug_write(const void *buf, size_t len);
+__attribute__((noreturn)) void mk_exit(long status);
+long mk_yield(void);
+long mk_ep_create(void);
+long mk_handle_close(long h);
+long mk_handle_give(long h, long proc, uint64_t badge, uint64_t rights);
+long mk_send(long ep, struct mk_msg *m);
+long mk_recv(long ep, struct mk_msg *m);
+long mk_call(long ep, struct mk_msg *m);
+long mk_reply(struct mk_msg *m);
+long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv);
+long mk_proc_create(long pager_ep, uint64_t badge, uint64_t flags);
+long mk_thread_start(long proc, uint64_t ip, uint64_t sp, uint64_t arg);
+long mk_map(long proc, uint64_t va, uint64_t pa, uint64_t perms);
+long mk_unmap(long proc, uint64_t va);
+long mk_proc_wait(long proc, struct mk_exit_info *info);
+long mk_proc_kill(long proc, uint64_t reason);
+long mk_info(uint64_t what, void *out);
+__attribute__((noreturn)) void mk_shutdown(long status);
+// The raw call, for tests that pass arguments the wrappers would not.
+long mk_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+// The benchmark counter (instructions under QEMU -icount; see docs/abi.md).
+uint64_t mk_cycles(void);
+
+// Formatted output to the console (kvsnprintf formats: %d %u %x %s %c %p,
+// l/ll/z, width, 0 and - flags).
+int mk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int mk_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int mk_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+
+// Every program provides main; its argument is the value the creator passed
+// to mk_thread_start (by convention a handle of the pager's endpoint).
+int main(long arg);
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strstr(const char *h, const char *n);

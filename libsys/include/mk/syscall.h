@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// System call numbers: one ABI, identical on every arch (docs/abi.md).
+// Calling convention (libsys/arch/<arch>/syscall.h does it):
+//   x86_64:  syscall; number in rax, args rdi rsi rdx r10 r8 r9, result rax (rcx, r11 clobbered)
+//   aarch64: svc #0;  number in x8,  args x0-x5, result x0
+//   riscv64: ecall;   number in a7,  args a0-a5, result a0
+// A negative result is -errno (mk/errno.h).
+#pragma once
+
+#define SYS_DEBUG_WRITE  0  // (buf, len) -> len: write to the console
+#define SYS_EXIT         1  // (status): end the calling process
+#define SYS_YIELD        2  // (): give up the CPU
+#define SYS_EP_CREATE    3  // () -> handle of a new endpoint
+#define SYS_HANDLE_CLOSE 4  // (h)
+#define SYS_HANDLE_GIVE  5  // (h, proc, badge, rights) -> handle index in proc: copy h into proc
+#define SYS_SEND         6  // (ep, msg*)
+#define SYS_RECV         7  // (ep, msg*) -> 0; msg->badge tells the sender
+#define SYS_CALL         8  // (ep, msg*): send, then wait for the reply into msg
+#define SYS_REPLY        9  // (msg*): reply to the last call received
+#define SYS_REPLY_RECV   10 // (ep, reply*, recv*): reply, then receive
+#define SYS_PROC_CREATE  11 // (pager_ep, badge, flags) -> handle of a new, empty process
+#define SYS_THREAD_START 12 // (proc, ip, sp, arg) -> thread id: start a thread in proc
+#define SYS_MAP          13 // (proc, va, pa, perms): map a frame the caller owns into proc
+#define SYS_UNMAP        14 // (proc, va) -> pa: remove a mapping, returns the frame
+#define SYS_PROC_WAIT    15 // (proc, info*) -> 0 when proc has ended; info gets status and reason
+#define SYS_PROC_KILL    16 // (proc, reason): end proc with a reason
+#define SYS_INFO         17 // (what, out*) -> value: system facts (MK_INFO_*)
+#define SYS_SHUTDOWN     18 // (status): end the run (first process only)
+#define SYS_NR           19
+
+// SYS_INFO selectors.
+#define MK_INFO_PHYS_WINDOW 1 // out: struct mk_physmem (the pager's frames and their window)
+#define MK_INFO_BOOTIMG     2 // out: struct mk_region (the boot image, mapped read-only)
+#define MK_INFO_CMDLINE     3 // out: char[256] kernel command line
+#define MK_INFO_ARCH        4 // returns MK_ARCH_* (same values as FAULT_ARCH_*)
+#define MK_INFO_PID         5 // returns the caller's process id
+#define MK_INFO_COUNTER_HZ  6 // returns the frequency of mk_counter() (0 = instructions)
+
+// SYS_PROC_CREATE flags.
+#define MK_PROC_ALLOW_WX 1 // grants may be writable and executable at once
+
+// Permissions in grants and SYS_MAP (same bits as the pager protocol).
+#define MK_PERM_R 1
+#define MK_PERM_W 2
+#define MK_PERM_X 4
+
+// Handle rights.
+#define MK_RIGHT_SEND 1
+#define MK_RIGHT_RECV 2
+#define MK_RIGHT_ALL  0xff
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+// The pager's physical memory: the frames it may grant, in up to
+// MK_PHYS_RANGES ranges, each mapped read-write in its own address space at
+// window + pa.
+#define MK_PHYS_RANGES 16
+struct mk_physmem {
+        uint64_t window;
+        uint32_t nranges;
+        uint32_t pad;
+        struct {
+                uint64_t base, size;
+        } r[MK_PHYS_RANGES];
+};
+
+struct mk_region {
+        uint64_t va, size;
+};
+
+// SYS_PROC_WAIT result.
+struct mk_exit_info {
+        int64_t status;    // exit status, when reason == MK_REASON_EXIT
+        uint64_t reason;   // MK_REASON_* (mk/msg.h)
+        uint64_t fault_va; // for fault reasons: the faulting address
+        uint64_t fault_ip; // and instruction
+};
+#endif

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// The pager's frames: a bump pointer over the ranges the kernel gave it, and
+// a free list (the link lives in the free frame itself).
+#include "pager.h"
+
+static struct mk_physmem phys;
+static uint32_t cur;       // range the bump pointer is in
+static uint64_t bump;      // next never-used frame in it
+static uint64_t free_head; // freed frames
+static uint64_t nfree;
+
+void *frame_ptr(uint64_t pa)
+{
+        return (void *)(phys.window + pa);
+}
+
+void frames_init(void)
+{
+        if (mk_info(MK_INFO_PHYS_WINDOW, &phys) < 0 || phys.nranges == 0) {
+                mk_printf("pager: no physical memory\n");
+                mk_shutdown(2);
+        }
+        bump = phys.r[0].base;
+        for (uint32_t i = 0; i < phys.nranges; i++)
+                nfree += phys.r[i].size / MK_PAGE_SIZE;
+}
+
+uint64_t frame_get(void)
+{
+        if (free_head) {
+                uint64_t pa = free_head;
+                free_head = *(uint64_t *)frame_ptr(pa);
+                nfree--;
+                return pa;
+        }
+        while (cur < phys.nranges) {
+                if (bump < phys.r[cur].base + phys.r[cur].size) {
+                        uint64_t pa = bump;
+                        bump += MK_PAGE_SIZE;
+                        nfree--;
+                        return pa;
+                }
+                if (++cur < phys.nranges)
+                        bump = phys.r[cur].base;
+        }
+        return 0;
+}
+
+void frame_put(uint64_t pa)
+{
+        *(uint64_t *)frame_ptr(pa) = free_head;
+        free_head = pa;
+        nfree++;
+}
+
+uint64_t frames_free(void)
+{
+        return nfree;
+}
+
+// Zeroes one page as fast as the arch allows (it is on the fault path).
+void page_zero(void *p)
+{
+#if defined(__x86_64__)
+        uint64_t n = MK_PAGE_SIZE / 8;
+        __asm__ volatile("rep stosq" : "+D"(p), "+c"(n) : "a"(0ull) : "memory");
+#elif defined(__aarch64__)
+        // DC ZVA zeroes a block of 4 << DCZID_EL0.BS bytes (64 on QEMU's CPUs).
+        uint64_t dczid;
+        __asm__ volatile("mrs %0, dczid_el0" : "=r"(dczid));
+        uint64_t block = 4ull << (dczid & 0xf);
+        if (!(dczid & 0x10)) {
+                for (char *c = p, *e = c + MK_PAGE_SIZE; c < e; c += block)
+                        __asm__ volatile("dc zva, %0" : : "r"(c) : "memory");
+                return;
+        }
+        memset(p, 0, MK_PAGE_SIZE);
+#else
+        uint64_t *w = p, *e = w + MK_PAGE_SIZE / 8;
+        for (; w < e; w += 8) {
+                w[0] = 0, w[1] = 0, w[2] = 0, w[3] = 0;
+                w[4] = 0, w[5] = 0, w[6] = 0, w[7] = 0;
+        }
+#endif
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// The user-space test scenarios: run by the system pager (servers/pager/
+// tests.c), one process each, and implemented by tests/user/utest.c.
+#pragma once
+#include <mk/msg.h>
+#include <stdbool.h>
+
+struct scenario {
+        const char *name;
+        uint64_t reason; // expected ending (MK_REASON_*)
+        int64_t status;  // expected exit status
+        bool fault;      // the pager must have checked a fault message against PGR_EXPECT
+};
+
+enum {
+        SCN_ANON_1000,
+        SCN_READ_UNMAPPED,
+        SCN_WRITE_UNMAPPED,
+        SCN_EXEC_UNMAPPED,
+        SCN_WRITE_READONLY,
+        SCN_EXEC_NOEXEC,
+        SCN_KERNEL_ADDR,
+        SCN_BADGRANT,
+        SCN_SYSCALL_ARGS,
+        SCN_ISOLATION,
+        SCN_ILLEGAL,
+        SCN_EXIT_STATUS,
+        SCN_COUNT,
+        SCN_DEMO = 100,
+        SCN_BENCH = 101,
+};
+
+static const struct scenario scenarios[SCN_COUNT] = {
+    [SCN_ANON_1000] = {"anon_1000_pages", MK_REASON_EXIT, 0, false},
+    [SCN_READ_UNMAPPED] = {"fault_read_unmapped", MK_REASON_NOMAP, 0, true},
+    [SCN_WRITE_UNMAPPED] = {"fault_write_unmapped", MK_REASON_NOMAP, 0, true},
+    [SCN_EXEC_UNMAPPED] = {"fault_exec_unmapped", MK_REASON_NOMAP, 0, true},
+    [SCN_WRITE_READONLY] = {"fault_write_readonly", MK_REASON_ACCESS, 0, true},
+    [SCN_EXEC_NOEXEC] = {"fault_exec_noexec", MK_REASON_ACCESS, 0, true},
+    [SCN_KERNEL_ADDR] = {"fault_user_reads_kernel", MK_REASON_NOMAP, 0, true},
+    [SCN_BADGRANT] = {"bad_grants_refused", MK_REASON_EXIT, 0, false},
+    [SCN_SYSCALL_ARGS] = {"syscall_bad_arguments", MK_REASON_EXIT, 0, false},
+    [SCN_ISOLATION] = {"isolation", MK_REASON_EXIT, 0, false},
+    [SCN_ILLEGAL] = {"illegal_instruction", MK_REASON_ILLEGAL, 0, false},
+    [SCN_EXIT_STATUS] = {"exit_status", MK_REASON_EXIT, 42, false},
+};
+
+// Benchmark metrics (PGR_RESULT w[0]), in the order tools/bench prints them.
+enum { BENCH_NULL_SYSCALL, BENCH_IPC_ROUNDTRIP, BENCH_ANON_FAULT, BENCH_TOUCH_NO_FAULT };
+#define BENCH_METRIC_NAMES                                                                         \
+        {                                                                                          \
+                "null_syscall", "ipc_roundtrip", "anon_fault", "touch_no_fault"                    \
+        }

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+// The user-space test program: one scenario per process, chosen by the
+// pager (arg = endpoint handle | scenario << 16). Scenarios end with an exit
+// status or a fault; the pager checks both (servers/pager/tests.c).
+#include <mk/pager.h>
+#include <mk/sys.h>
+#include <mk/testhelp.h>
+#include <tests/user/scenarios.h>
+
+static long ep;
+static int failures;
+
+#define CHECK(cond)                                                                                \
+        do {                                                                                       \
+                if (!(cond)) {                                                                     \
+                        mk_printf("utest   check failed: %s (line %d)\n", #cond, __LINE__);        \
+                        failures++;                                                                \
+                }                                                                                  \
+        } while (0)
+
+#define CHECK_EQ(a, b)                                                                             \
+        do {                                                                                       \
+                long _a = (long)(a), _b = (long)(b);                                               \
+                if (_a != _b) {                                                                    \
+                        mk_printf("utest   check failed: %s = %ld, expected %ld (line %d)\n", #a,  \
+                                  _a, _b, __LINE__);                                               \
+                        failures++;                                                                \
+                }                                                                                  \
+        } while (0)
+
+static uint64_t pager_mmap(uint64_t len, uint64_t perms)
+{
+        struct mk_msg m = {.tag = PGR_MMAP, .w = {len, perms}};
+        if (mk_call(ep, &m) < 0)
+                return 0;
+        return m.w[0];
+}
+
+// Tells the pager what the next fault must look like.
+static void expect(uint64_t addr, uint64_t ip, unsigned access, unsigned kind)
+{
+        struct mk_msg m = {.tag = PGR_EXPECT,
+                           .w = {addr, ip, access, kind, (uint64_t)mk_info(MK_INFO_PID, 0)}};
+        mk_call(ep, &m);
+}
+
+static int anon_1000(void)
+{
+        enum { N = 1000 };
+        uint64_t base = pager_mmap(N * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+        CHECK(base && (long)base > 0);
+        if (failures)
+                return 1;
+        for (uint64_t i = 0; i < N; i++)
+                *(volatile uint64_t *)(base + i * MK_PAGE_SIZE + (i % 512) * 8) =
+                    i * 0x9e3779b97f4a7c15ull;
+        for (uint64_t i = 0; i < N; i++) {
+                uint64_t v = *(volatile uint64_t *)(base + i * MK_PAGE_SIZE + (i % 512) * 8);
+                if (v != i * 0x9e3779b97f4a7c15ull) {
+                        mk_printf("utest   page %llu reads 0x%llx\n", (unsigned long long)i,
+                                  (unsigned long long)v);
+                        return 1;
+                }
+                // The rest of the page is zero-filled.
+                CHECK(*(volatile uint64_t *)(base + i * MK_PAGE_SIZE + ((i + 1) % 512) * 8) == 0);
+        }
+        return failures;
+}
+
+static uint64_t kernel_text_va(void)
+{
+#if defined(__x86_64__)
+        return 0xffffffff80000000ull;
+#elif defined(__aarch64__)
+        return 0xffff000040080000ull;
+#else
+        return 0xffffffc080200000ull;
+#endif
+}
+
+// Bad pointers, handles and numbers: each call fails cleanly.
+static int syscall_args(void)
+{
+        struct mk_msg m = {0};
+        const uint64_t kva = kernel_text_va();
+        CHECK_EQ(mk_debug_write((void *)8, 4), -EFAULT);                    // below the user range
+        CHECK_EQ(mk_debug_write((void *)kva, 4), -EFAULT);                  // kernel address
+        CHECK_EQ(mk_debug_write((void *)PGR_TEST_UNMAPPED_VA, 4), -EFAULT); // no region
+        CHECK_EQ(mk_debug_write((void *)(MK_USER_TOP - 2), 4), -EFAULT);    // crosses the top
+        CHECK_EQ(mk_debug_write("x", 1ull << 40), -EINVAL);                 // absurd length
+        CHECK_EQ(mk_call(ep, (struct mk_msg *)kva), -EFAULT);
+        CHECK_EQ(mk_call(ep, (struct mk_msg *)PGR_TEST_UNMAPPED_VA), -EFAULT);
+        CHECK_EQ(mk_recv(ep, &m), -EBADF); // a send-only handle cannot receive
+        for (long h = -1; h <= 1000; h += 200) {
+                CHECK_EQ(mk_call(h == ep ? -5 : h, &m), -EBADF);
+                CHECK_EQ(mk_handle_close(h == ep ? -5 : h), -EBADF);
+                CHECK_EQ(mk_thread_start(h, 0x400000, 0x10000000, 0), -EBADF);
+                CHECK_EQ(mk_proc_wait(h, 0), -EBADF);
+        }
+        CHECK_EQ(mk_syscall(SYS_NR, 0, 0, 0, 0, 0, 0), -ENOSYS);
+        CHECK_EQ(mk_syscall(-1, 0, 0, 0, 0, 0, 0), -ENOSYS);
+        CHECK_EQ(mk_syscall(1ll << 40, 0, 0, 0, 0, 0, 0), -ENOSYS);
+        CHECK_EQ(mk_info(999, &m), -EINVAL);
+        CHECK_EQ(mk_info(MK_INFO_CMDLINE, (void *)kva), -EFAULT);
+        CHECK_EQ(mk_reply(&m), -ESRCH); // nobody called us
+        m.len = MK_MSG_BUF + 1;
+        m.tag = PGR_PING;
+        CHECK_EQ(mk_call(ep, &m), -E2BIG);
+        CHECK_EQ(mk_proc_create(ep, 0, 0x100), -EINVAL); // unknown flag
+        long p = mk_proc_create(-1, 0, 0);
+        CHECK(p >= 0);
+        CHECK_EQ(mk_thread_start(p, kva, 0x10000000, 0), -EINVAL); // kernel ip
+        CHECK_EQ(mk_proc_kill(p, 999), -EINVAL);
+        CHECK_EQ(mk_proc_kill(p, MK_REASON_EXIT), -EINVAL);
+        CHECK_EQ(mk_unmap(p, 0x400001), -EINVAL);
+        CHECK_EQ(mk_unmap(p, 0x400000), -ENOENT);
+        CHECK_EQ(mk_handle_give(ep, p, 0, MK_RIGHT_RECV), -EPERM); // more rights than held
+        CHECK_EQ(mk_proc_kill(p, MK_REASON_KILLED), 0);
+        CHECK_EQ(mk_proc_kill(p, MK_REASON_KILLED), -ESRCH);
+        struct mk_exit_info xi;
+        CHECK_EQ(mk_proc_wait(p, &xi), 0);
+        CHECK_EQ(xi.reason, MK_REASON_KILLED);
+        CHECK_EQ(mk_handle_close(p), 0);
+        CHECK_EQ(mk_handle_close(p), -EBADF);
+        // Still alive and well: a normal call works.
+        m.len = 0;
+        m.tag = PGR_PING;
+        CHECK_EQ(mk_call(ep, &m), 0);
+        return failures;
+}
+
+// A process cannot reach memory or objects it was not given.
+static int isolation(void)
+{
+        struct mk_physmem ph;
+        struct mk_region br;
+        CHECK_EQ(mk_info(MK_INFO_PHYS_WINDOW, &ph), 0);
+        CHECK_EQ(ph.nranges, 0); // owns no frames
+        CHECK_EQ(mk_info(MK_INFO_BOOTIMG, &br), -EPERM);
+        long p = mk_proc_create(-1, 0, 0);
+        CHECK(p >= 0);
+        // Mapping any frame it does not own is refused: the pager's, the kernel's.
+        CHECK_EQ(mk_map(p, 0x400000, 0x1000, MK_PERM_R), -EPERM);
+        CHECK_EQ(mk_map(p, 0x400000, 0x80200000, MK_PERM_R), -EPERM);
+        CHECK_EQ(mk_map(p, 0x400000, 0x40080000, MK_PERM_R), -EPERM);
+        // The pager's window is not mapped here, nor covered by a region.
+        CHECK_EQ(mk_debug_write((void *)MK_PHYS_WINDOW, 8), -EFAULT);
+        // Handles of other processes are not ours to use.
+        for (long h = 0; h < 64; h++)
+                if (h != ep && h != p)
+                        CHECK_EQ(mk_proc_kill(h, MK_REASON_KILLED), -EBADF);
+        mk_proc_kill(p, MK_REASON_KILLED);
+        mk_handle_close(p);
+        CHECK_EQ(mk_syscall(SYS_SHUTDOWN, 0, 0, 0, 0, 0, 0), -EPERM);
+        return failures;
+}
+
+static void report(uint64_t metric, uint64_t value)
+{
+        struct mk_msg m = {.tag = PGR_RESULT, .w = {metric, value}};
+        mk_call(ep, &m);
+}
+
+// Benchmarks: each figure is the counter delta of a loop divided by its count.
+static int bench(void)
+{
+        enum { N = 1024 };
+        uint64_t t0, t1;
+        mk_info(MK_INFO_PID, 0);
+        t0 = mk_cycles();
+        for (int i = 0; i < N; i++)
+                mk_info(MK_INFO_PID, 0);
+        t1 = mk_cycles();
+        report(BENCH_NULL_SYSCALL, (t1 - t0) / N);
+
+        struct mk_msg m;
+        m.tag = PGR_PING;
+        m.len = 0;
+        mk_call(ep, &m);
+        t0 = mk_cycles();
+        for (int i = 0; i < N; i++) {
+                m.tag = PGR_PING;
+                m.len = 0;
+                mk_call(ep, &m);
+        }
+        t1 = mk_cycles();
+        report(BENCH_IPC_ROUNDTRIP, (t1 - t0) / N);
+
+        uint64_t base = pager_mmap(N * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+        if ((long)base <= 0)
+                return 1;
+        t0 = mk_cycles();
+        for (uint64_t i = 0; i < N; i++)
+                *(volatile uint64_t *)(base + i * MK_PAGE_SIZE) = i;
+        t1 = mk_cycles();
+        report(BENCH_ANON_FAULT, (t1 - t0) / N);
+        t0 = mk_cycles();
+        for (uint64_t i = 0; i < N; i++)
+                *(volatile uint64_t *)(base + i * MK_PAGE_SIZE) = i;
+        t1 = mk_cycles();
+        report(BENCH_TOUCH_NO_FAULT, (t1 - t0) / N);
+        return 0;
+}
+
+int main(long arg)
+{
+        ep = arg & 0xffff;
+        int scn = (int)(arg >> 16);
+        switch (scn) {
+        case SCN_ANON_1000:
+                return anon_1000();
+        case SCN_READ_UNMAPPED:
+                expect(PGR_TEST_UNMAPPED_VA + 8, (uint64_t)mk_load64_insn, 0, 0);
+                mk_load64(PGR_TEST_UNMAPPED_VA + 8);
+                return 1;
+        case SCN_WRITE_UNMAPPED:
+                expect(PGR_TEST_UNMAPPED_VA + 16, (uint64_t)mk_store64_insn, 1, 0);
+                mk_store64(PGR_TEST_UNMAPPED_VA + 16, 1);
+                return 1;
+        case SCN_EXEC_UNMAPPED:
+                expect(PGR_TEST_UNMAPPED_VA, PGR_TEST_UNMAPPED_VA, 2, 0);
+                mk_exec_at(PGR_TEST_UNMAPPED_VA);
+                return 1;
+        case SCN_WRITE_READONLY:
+                CHECK_EQ(mk_load64(PGR_TEST_RO_VA + 24), 0); // maps it read-only
+                expect(PGR_TEST_RO_VA + 24, (uint64_t)mk_store64_insn, 1, 1);
+                mk_store64(PGR_TEST_RO_VA + 24, 1);
+                return 1;
+        case SCN_EXEC_NOEXEC:
+                mk_store64(PGR_TEST_NX_VA, 0); // maps it read-write
+                expect(PGR_TEST_NX_VA, PGR_TEST_NX_VA, 2, 1);
+                mk_exec_at(PGR_TEST_NX_VA);
+                return 1;
+        case SCN_KERNEL_ADDR:
+                expect(kernel_text_va(), (uint64_t)mk_load64_insn, 0, 1);
+                mk_load64(kernel_text_va());
+                return 1;
+        case SCN_BADGRANT:
+                return mk_load64(PGR_TEST_BADGRANT_VA) == 0 ? 0 : 1;
+        case SCN_SYSCALL_ARGS:
+                return syscall_args();
+        case SCN_ISOLATION:
+                return isolation();
+        case SCN_ILLEGAL:
+                mk_illegal();
+                return 1;
+        case SCN_EXIT_STATUS:
+                mk_exit(42);
+        case SCN_DEMO:
+                mk_printf(
+                    "hello from user space: pid %ld on %s, touching 1000 lazily reserved pages\n",
+                    mk_info(MK_INFO_PID, 0),
+                    mk_info(MK_INFO_ARCH, 0) == 1   ? "x86_64"
+                    : mk_info(MK_INFO_ARCH, 0) == 2 ? "aarch64"
+                                                    : "riscv64");
+                return anon_1000();
+        case SCN_BENCH:
+                return bench();
+        }
+        return 99;
+}
