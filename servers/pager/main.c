@@ -174,7 +174,7 @@ static void handle_request(struct client *c, struct mk_msg *m, struct mk_msg *re
                 c->expect_result = 0;
                 break;
         case PGR_RESULT:
-                bench_result(c, m->w[0], m->w[1]);
+                bench_result(c, m->w[0], m->w[1], m->w[2]);
                 break;
         default:
                 reply->w[0] = (uint64_t)-ENOSYS;

@@ -69,4 +69,4 @@ void tests_start(void);
 void tests_check_expect(struct client *c, const struct mk_msg *m);
 void badgrant_sequence(struct client *c, uint64_t va, uint64_t good_pa);
 void tests_client_exit(struct client *c, uint64_t status, uint64_t reason);
-void bench_result(struct client *c, uint64_t metric, uint64_t value);
+void bench_result(struct client *c, uint64_t metric, uint64_t total, uint64_t n);

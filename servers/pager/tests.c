@@ -195,13 +195,13 @@ void tests_client_exit(struct client *c, uint64_t status, uint64_t reason)
         spawn_next();
 }
 
-void bench_result(struct client *c, uint64_t metric, uint64_t value)
+void bench_result(struct client *c, uint64_t metric, uint64_t value, uint64_t n)
 {
         static const char *const names[] = BENCH_METRIC_NAMES;
         long arch = mk_info(MK_INFO_ARCH, 0);
         // riscv64 counts retired instructions; the others count virtual
         // nanoseconds, which -icount shift=N makes 2^N per instruction.
-        uint64_t insns = arch == FAULT_ARCH_RISCV64 ? value : value >> icount_shift;
+        uint64_t insns = (arch == FAULT_ARCH_RISCV64 ? value : value >> icount_shift) / (n ? n : 1);
         if (metric < sizeof(names) / sizeof(names[0]))
                 mk_printf("bench %s %s %llu\n", arch_str(), names[metric],
                           (unsigned long long)insns);

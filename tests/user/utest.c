@@ -155,9 +155,10 @@ static int isolation(void)
         return failures;
 }
 
-static void report(uint64_t metric, uint64_t value)
+// Reports a loop's counter total and its iteration count.
+static void report(uint64_t metric, uint64_t total, uint64_t n)
 {
-        struct mk_msg m = {.tag = PGR_RESULT, .w = {metric, value}};
+        struct mk_msg m = {.tag = PGR_RESULT, .w = {metric, total, n}};
         mk_call(ep, &m);
 }
 
@@ -171,7 +172,7 @@ static int bench(void)
         for (int i = 0; i < N; i++)
                 mk_info(MK_INFO_PID, 0);
         t1 = mk_cycles();
-        report(BENCH_NULL_SYSCALL, (t1 - t0) / N);
+        report(BENCH_NULL_SYSCALL, t1 - t0, N);
 
         struct mk_msg m;
         m.tag = PGR_PING;
@@ -184,7 +185,7 @@ static int bench(void)
                 mk_call(ep, &m);
         }
         t1 = mk_cycles();
-        report(BENCH_IPC_ROUNDTRIP, (t1 - t0) / N);
+        report(BENCH_IPC_ROUNDTRIP, t1 - t0, N);
 
         uint64_t base = pager_mmap(N * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
         if ((long)base <= 0)
@@ -193,12 +194,12 @@ static int bench(void)
         for (uint64_t i = 0; i < N; i++)
                 *(volatile uint64_t *)(base + i * MK_PAGE_SIZE) = i;
         t1 = mk_cycles();
-        report(BENCH_ANON_FAULT, (t1 - t0) / N);
+        report(BENCH_ANON_FAULT, t1 - t0, N);
         t0 = mk_cycles();
         for (uint64_t i = 0; i < N; i++)
                 *(volatile uint64_t *)(base + i * MK_PAGE_SIZE) = i;
         t1 = mk_cycles();
-        report(BENCH_TOUCH_NO_FAULT, (t1 - t0) / N);
+        report(BENCH_TOUCH_NO_FAULT, t1 - t0, N);
         return 0;
 }
 

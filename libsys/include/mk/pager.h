@@ -10,7 +10,7 @@
 #define PGR_EXPECT                                                                                 \
         (MK_TAG_USER + 3) // w[0] addr, w[1] ip, w[2] access, w[3] kind, w[4] pid: the next
                           // fault of the caller must match (tests)
-#define PGR_RESULT (MK_TAG_USER + 4) // w[0] metric id, w[1] value: benchmark figures
+#define PGR_RESULT (MK_TAG_USER + 4) // w[0] metric, w[1] counter total, w[2] iterations
 
 // Fixed test regions the system pager gives every test process.
 #define PGR_TEST_RO_VA       0x60000000ull // 1 page, read-only, zero

@@ -55,7 +55,7 @@
 // The pager's physical memory: the frames it may grant, in up to
 // MK_PHYS_RANGES ranges, each mapped read-write in its own address space at
 // window + pa.
-#define MK_PHYS_RANGES 16
+#define MK_PHYS_RANGES 64
 struct mk_physmem {
         uint64_t window;
         uint32_t nranges;
