@@ -197,8 +197,6 @@ static long sys_info(uint64_t what, uint64_t uout)
                 return KERNEL_FAULT_ARCH;
         case MK_INFO_PID:
                 return p->pid;
-        case MK_INFO_COUNTER_HZ:
-                return (long)arch_counter_hz();
         default:
                 return -EINVAL;
         }

@@ -21,6 +21,8 @@ NORETURN void riscv_boot(uint64_t hartid, paddr_t dtb_phys)
         riscv_boot_hartid = hartid;
         uart_init();
         timer_init(dtb_phys);
+        uspace_init();
+        counters_init();
 
         bi->magic = BOOT_INFO_MAGIC;
         bi->version = BOOT_INFO_VERSION;

@@ -92,3 +92,14 @@ void arch_wait_for_interrupt(void)
 {
         wfi();
 }
+
+// U-mode may read cycle, time and instret (the benchmark counter, mk_counter,
+// is instret: one per guest instruction under -icount). OpenSBI must have
+// allowed S-mode (mcounteren): each is read once here, so if it has not, the
+// boot stops at once with a decoded illegal-instruction report.
+void counters_init(void)
+{
+        csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+        (void)rdcycle();
+        (void)rdinstret();
+}

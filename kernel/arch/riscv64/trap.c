@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Trap dispatch: the timer interrupt, kernel page faults (decoded, then the
+// Trap dispatch. From U-mode: ecall -> syscall_entry, memory faults (decoded)
+// -> user_fault_entry, any other exception -> user_exception_entry; user mode
+// never panics the kernel. From S-mode: kernel page faults (decoded, then the
 // exception table or a fatal report), and a decoded report plus panic for
-// everything else.
+// everything else. Timer interrupts from either -> timer_tick().
 #include <kernel/arch.h>
 #include <kernel/extable.h>
 #include <kernel/kprintf.h>
@@ -69,19 +71,28 @@ static NORETURN void trap_unexpected(const struct trap_frame *tf)
         panic("unexpected trap: %s at ip 0x%lx", name, tf->sepc);
 }
 
-// Kernel page fault: decode (walking the current root for pte_valid), then
-// resume at the exception-table fixup or report and fail.
+// Decodes the frame's exception as a memory fault. RISC-V page faults do not
+// say whether a translation existed, so the current root (satp) is walked:
+// any valid leaf for stval makes it a protection fault (the access broke its
+// R/W/X/U bits, or SUM was off); none makes it not-present. Returns 0, or -1
+// if scause is not a memory fault.
+static int decode_fault(const struct trap_frame *tf, struct fault_info *fi)
+{
+        int pte_valid = sv39_canonical(tf->stval) &&
+                        pt_translate(mmu_current_root(), tf->stval, NULL, NULL, NULL) == 0;
+
+        return fault_decode_riscv64(tf->scause, tf->stval, tf->sepc, tf_from_user(tf), pte_valid,
+                                    fi);
+}
+
+// Kernel page fault: decode, then resume at the exception-table fixup (also
+// for user addresses inside arch_copy_fixup) or report and fail.
 static void kernel_page_fault(struct trap_frame *tf)
 {
         struct fault_info fi;
-        paddr_t pa;
-        unsigned flags;
-        int level;
-        int pte_valid = sv39_canonical(tf->stval) &&
-                        pt_translate(mmu_current_root(), tf->stval, &pa, &flags, &level) == 0;
         uint64_t fix;
 
-        if (fault_decode_riscv64(tf->scause, tf->stval, tf->sepc, 0, pte_valid, &fi) != 0)
+        if (decode_fault(tf, &fi) != 0)
                 trap_unexpected(tf);
         fix = extable_fixup(tf->sepc, &fi);
         if (fix != 0) {
@@ -94,29 +105,46 @@ static void kernel_page_fault(struct trap_frame *tf)
         kfault_fatal(&fi);
 }
 
-// Dispatches one trap (called by trap_entry.S): timer interrupt, kernel page
-// fault, or a fatal report. Returning resumes at tf->sepc.
+// A trap from U-mode. Whatever user code did ends in a generic handler; the
+// caller then leaves through trap_user_return (trap_exit in trap_entry.S).
+static void user_trap(struct trap_frame *tf)
+{
+        struct fault_info fi;
+
+        if (tf->scause == SCAUSE_ECALL_U) {
+                tf->sepc += RV_ECALL_SIZE; // before the handler, which may change it
+                syscall_entry(tf);
+                return;
+        }
+        if (decode_fault(tf, &fi) == 0) {
+                user_fault_entry(tf, &fi);
+                return;
+        }
+        user_exception_entry(tf, scause_name(tf->scause), tf->scause);
+}
+
+// Dispatches one trap (called by trap_entry.S): timer interrupt, a trap from
+// user mode, a kernel page fault, or a fatal report. Returning resumes at
+// tf->sepc (trap_exit runs trap_user_return first for user frames).
 void trap_handler(struct trap_frame *tf)
 {
-        uint64_t code = tf->scause & SCAUSE_CODE_MASK;
-        bool from_user = !(tf->sstatus & SSTATUS_SPP);
-
         if (tf->scause & SCAUSE_INTERRUPT) {
-                if (code == SCAUSE_IRQ_S_TIMER) {
+                if ((tf->scause & SCAUSE_CODE_MASK) == SCAUSE_IRQ_S_TIMER) {
                         timer_interrupt();
                         return;
                 }
-                trap_unexpected(tf);
+                trap_unexpected(tf); // only the timer interrupt is enabled
         }
-        switch (code) {
+        if (tf_from_user(tf)) {
+                user_trap(tf);
+                return;
+        }
+        switch (tf->scause) {
         case SCAUSE_INSN_PAGE_FAULT:
         case SCAUSE_LOAD_PAGE_FAULT:
         case SCAUSE_STORE_PAGE_FAULT:
-                if (!from_user) {
-                        kernel_page_fault(tf);
-                        return;
-                }
-                break;
+                kernel_page_fault(tf);
+                return;
         }
         trap_unexpected(tf);
 }

@@ -73,21 +73,41 @@ trap_save_csrs:
 	li	s0, 0			// no frame-pointer chain across the trap
 	call	trap_handler
 
-// Restores the frame at sp and returns from the trap. A frame built for a new
-// user thread at the top of its kernel stack can also be entered here.
+// Leaves a trap with the frame at sp: a user frame first goes through
+// trap_user_return(frame) (which may switch threads and come back). A new
+// thread's first run (thread_start) also enters here.
+	.globl	trap_exit
+trap_exit:
+	ld	t0, TF_SSTATUS(sp)
+	andi	t0, t0, SSTATUS_SPP
+	bnez	t0, trap_return
+	mv	a0, sp
+	call	trap_user_return
+
+// Restores the frame at sp and returns from the trap. Interrupts stay off
+// until sret (SIE <- SPIE). A user frame must sit at the top of the kernel
+// stack set with arch_set_kernel_stack, which goes to sscratch for the next
+// trap from user mode.
 	.globl	trap_return
 trap_return:
-	ld	t0, TF_SEPC(sp)
-	csrw	sepc, t0
-	ld	t0, TF_SSTATUS(sp)	// SIE stays 0 until sret (SIE <- SPIE)
+	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
 	andi	t0, t0, SSTATUS_SPP
 	bnez	t0, 1f
-	addi	t0, sp, TF_SIZE		// back to user mode: kernel stack top
+	lla	t0, riscv_kstack_top
+	ld	t0, 0(t0)
+	addi	t1, sp, TF_SIZE
+	bne	t0, t1, 2f
 	csrw	sscratch, t0
-1:	RESTORE_GPRS
+1:	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	RESTORE_GPRS
 	ld	sp, TF_X(2)(sp)
 	sret
+
+2:	mv	a0, sp			// frame not at the kernel stack top
+	mv	a1, t0
+	call	trap_bad_kstack
 
 #define TRAP_EMERGENCY_STACK_SIZE 0x2000
 

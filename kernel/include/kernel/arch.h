@@ -100,6 +100,7 @@ void arch_set_kernel_stack(void *kstack_top);
 void arch_user_root_init(paddr_t root);
 // Activates a user root (CR3 / TTBR0_EL1 / satp) with its address-space id.
 // asid 0 is never used for a user space. The kernel half stays mapped.
+// root 0 (with asid 0) means "no user space": only the kernel half.
 void arch_user_root_switch(paddr_t root, unsigned asid);
 // Invalidates one user page of the given address space on this CPU.
 void arch_tlb_flush_user_page(unsigned asid, vaddr_t va);

@@ -34,7 +34,6 @@
 #define MK_INFO_CMDLINE     3 // out: char[256] kernel command line
 #define MK_INFO_ARCH        4 // returns MK_ARCH_* (same values as FAULT_ARCH_*)
 #define MK_INFO_PID         5 // returns the caller's process id
-#define MK_INFO_COUNTER_HZ  6 // returns the frequency of mk_counter() (0 = instructions)
 
 // SYS_PROC_CREATE flags.
 #define MK_PROC_ALLOW_WX 1 // grants may be writable and executable at once

@@ -21,3 +21,9 @@ void timer_interrupt(void);
 
 // Root page table currently installed in satp (physical address).
 paddr_t mmu_current_root(void);
+
+// Finds how many ASID bits the hart implements (uspace.c).
+void uspace_init(void);
+
+// Lets U-mode read the cycle, time and instret counters (scounteren).
+void counters_init(void);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The riscv64 trap frame: everything trap_entry (trap_entry.S) saves on the
-// kernel stack, for traps from S-mode and (next) from U-mode alike.
+// kernel stack, for traps from S-mode and U-mode alike.
 //
 // sscratch protocol: while the hart runs in the kernel sscratch is 0; while it
-// runs in user mode sscratch holds the top of this hart's kernel stack, which
-// trap_entry swaps into sp. trap_return sets it again when it returns to user
-// mode (the frame then sits at the very top of the kernel stack).
+// runs in user mode sscratch holds the top of the current thread's kernel
+// stack (arch_set_kernel_stack), which trap_entry swaps into sp. trap_return
+// sets it when it returns to user mode; the user frame always sits at the very
+// top of that stack, and trap_return checks it does.
 //
 //   sp + TF_SIZE  +-----------------+  (kernel stack top for user traps)
 //                 | stval           |  TF_STVAL
@@ -26,6 +27,7 @@
 
 #ifndef __ASSEMBLER__
 #include <kernel/types.h>
+#include <arch/regs.h>
 
 struct trap_frame {
         union {
@@ -49,13 +51,70 @@ _Static_assert(__builtin_offsetof(struct trap_frame, scause) == TF_SCAUSE, "TF_S
 _Static_assert(__builtin_offsetof(struct trap_frame, stval) == TF_STVAL, "TF_STVAL");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
 
+// Syscall ABI (mk/syscall.h): number in a7, arguments a0-a5 (x10-x15),
+// result a0.
+#define RV_REG_A0 10
+
+// The syscall number.
+static inline uint64_t tf_sysno(const struct trap_frame *tf)
+{
+        return tf->a7;
+}
+
+// Syscall argument n (0..5): a0..a5.
+static inline uint64_t tf_arg(const struct trap_frame *tf, int n)
+{
+        return tf->x[RV_REG_A0 + n];
+}
+
+// Sets argument register n (0..5): a0..a5.
+static inline void tf_set_arg(struct trap_frame *tf, int n, uint64_t v)
+{
+        tf->x[RV_REG_A0 + n] = v;
+}
+
+// Sets the syscall result (a0).
+static inline void tf_set_ret(struct trap_frame *tf, uint64_t v)
+{
+        tf->a0 = v;
+}
+
+// Where the trapped code resumes (after a syscall: past the ecall).
+static inline uint64_t tf_ip(const struct trap_frame *tf)
+{
+        return tf->sepc;
+}
+
+// The stack pointer of the trapped code.
+static inline uint64_t tf_sp(const struct trap_frame *tf)
+{
+        return tf->sp;
+}
+
+// Whether the trap came from user mode (sstatus.SPP clear).
+static inline bool tf_from_user(const struct trap_frame *tf)
+{
+        return !(tf->sstatus & SSTATUS_SPP);
+}
+
 // The single trap vector (stvec, direct mode; entry.S installs it), and the
-// path back: restores the frame at sp and executes sret. Both in trap_entry.S.
+// path back, both in trap_entry.S. trap_exit: for a user frame at sp calls
+// trap_user_return(frame), then falls into trap_return, which restores the
+// frame at sp and executes sret.
 void trap_entry(void);
+void trap_exit(void);
 void trap_return(void);
 
-// Called by trap_entry with the saved frame; may change tf->sepc.
+// Called by trap_entry with the saved frame; may change the frame.
 void trap_handler(struct trap_frame *tf);
+
+// Top of the current thread's kernel stack (arch_set_kernel_stack): the
+// stack the next trap from user mode lands on. One hart.
+extern uint64_t riscv_kstack_top;
+
+// Called by trap_return when a user frame is not at the top of the kernel
+// stack set with arch_set_kernel_stack: a generic-code bug. Panics.
+NORETURN void trap_bad_kstack(const struct trap_frame *tf, uint64_t kstack_top);
 
 // Prints every register of the frame (for fatal traps).
 void trap_dump(const struct trap_frame *tf);
