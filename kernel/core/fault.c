@@ -41,19 +41,17 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                 fl |= (g[i].perms & MK_PERM_W) ? PT_W : 0;
                 fl |= (g[i].perms & MK_PERM_X) ? PT_X : 0;
                 // A grant replaces whatever is mapped there (e.g. copy-on-write).
-                if (pt_unmap(p->root, g[i].va, NULL, NULL) == 0)
-                        arch_tlb_flush_user_page(p->asid, g[i].va);
-                long r = pt_map(p->root, g[i].va, g[i].pa, 0, fl);
-                if (r)
+                int r = pt_map_replace(p->root, g[i].va, g[i].pa, fl);
+                if (r < 0)
                         return r; // out of table frames: earlier grants stay
+                if (r)
+                        arch_tlb_flush_user_page(p->asid, g[i].va);
         }
         return 0;
 }
 
-// Builds the fault message for current in current->msg.
-static void fault_msg(const struct fault_info *f)
+void fault_msg_build(struct kmsg *m, const struct fault_info *f)
 {
-        struct kmsg *m = &current->msg;
         m->tag = MK_TAG_FAULT;
         m->w[MK_FW_ADDR] = f->addr;
         m->w[MK_FW_IP] = f->ip;
@@ -74,8 +72,7 @@ long fault_resolve(struct fault_info *f, bool from_user)
                         proc_kill(p, MK_REASON_NOMAP, 0, f);
                 return -EFAULT;
         }
-        fault_msg(f);
-        long r = ipc_fault_call(p->pager, p->pager_badge);
+        long r = ipc_fault_call(p->pager, p->pager_badge, f);
         if (r == 0)
                 return 0;
         uint64_t reason = r == -EPIPE ? MK_REASON_PAGER_GONE : current->msg.w[0];

@@ -118,7 +118,7 @@ long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call)
         return r ? r : self->ipc_ret;
 }
 
-long ipc_fault_call(struct endpoint *ep, uint64_t badge)
+long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info *f)
 {
         struct thread *self = current;
         if (!ep || ep->recv_handles == 0)
@@ -127,10 +127,14 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge)
         self->in_fault = true;
         struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
         if (rcv) {
-                deliver(rcv, &self->msg, badge);
+                // The pager is waiting: build the message straight into it.
+                fault_msg_build(&rcv->msg, f);
+                rcv->msg.badge = badge;
+                rcv->ipc_ret = 0;
                 link_call(rcv, self);
                 sched_switch_to(rcv);
         } else {
+                fault_msg_build(&self->msg, f);
                 self->state = T_SEND;
                 self->ep = ep;
                 self->send_badge = badge;

@@ -53,6 +53,20 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, int level, unsigned flags)
         return 0;
 }
 
+int pt_map_replace(paddr_t root, vaddr_t va, paddr_t pa, unsigned flags)
+{
+        int err = 0;
+        if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(pa, PAGE_SIZE))
+                return -EINVAL;
+        pte_t *t = walk(root, va, 0, true, &err);
+        if (!t)
+                return err;
+        pte_t *e = &t[PT_INDEX(va, 0)];
+        int replaced = pte_present(*e);
+        *e = pte_make_leaf(pa, flags, 0);
+        return replaced;
+}
+
 // Largest level whose leaf fits at va/pa with len bytes left.
 static int best_level(vaddr_t va, paddr_t pa, uint64_t len)
 {

@@ -149,6 +149,23 @@ static void map_range_rolls_back(void)
         EXPECT_EQ(pt_map(root, UVA, 0x1000, 0, PT_R), -ENOMEM);
 }
 
+static void map_replace(void)
+{
+        fresh();
+        paddr_t pa;
+        unsigned fl;
+        EXPECT_EQ(pt_map_replace(root, UVA, 0x5000, PT_R | PT_U), 0);
+        EXPECT_EQ(pt_map_replace(root, UVA, 0x6000, PT_R | PT_W | PT_U), 1);
+        EXPECT_EQ(pt_translate(root, UVA, &pa, &fl, NULL), 0);
+        EXPECT_EQ(pa, 0x6000);
+        EXPECT_EQ(fl & (PT_R | PT_W | PT_U), PT_R | PT_W | PT_U);
+        EXPECT_EQ(pt_map_replace(root, UVA + 8, 0x6000, PT_R), -EINVAL);
+        EXPECT_EQ(pt_map(root, KVA, 0x200000, 1, PT_R), 0);
+        EXPECT_EQ(pt_map_replace(root, KVA + 0x1000, 0x1000, PT_R), -EEXIST);
+        fail_alloc = 1;
+        EXPECT_EQ(pt_map_replace(root, UVA + 0x40000000ull, 0x1000, PT_R), -ENOMEM);
+}
+
 static void free_tables(void)
 {
         fresh();
@@ -204,6 +221,7 @@ int main(void)
         RUN(large_pages);
         RUN(map_range_picks_large);
         RUN(map_range_rolls_back);
+        RUN(map_replace);
         RUN(free_tables);
         RUN(random_vs_model);
         return DONE();

@@ -26,6 +26,7 @@ NORETURN void arch_entry(uint64_t dtb_phys, uint64_t entry_el)
                 panic("kernel.ld link address 0x%llx != DIRECT_MAP_BASE + KERNEL_PHYS",
                       (unsigned long long)(uint64_t)__kernel_start);
         gic_init();
+        counters_init();
         kprintf("aarch64: entered at EL%llu%s, DTB at 0x%llx\n", (unsigned long long)entry_el,
                 entry_el == CURRENTEL_EL2 ? " (dropped to EL1)" : "", (unsigned long long)dtb_phys);
 

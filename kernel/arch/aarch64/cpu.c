@@ -25,7 +25,14 @@ void arch_irq_disable(void)
         irq_disable();
 }
 
+// WFI wakes on a pending interrupt even while it is masked; unmasking for an
+// instant then takes it here. So this works (and cannot miss a wake-up) with
+// interrupts on or off, and leaves the mask as it found it.
 void arch_wait_for_interrupt(void)
 {
+        uint64_t daif = read_daif();
         wfi();
+        irq_enable();
+        isb();
+        write_daif(daif);
 }

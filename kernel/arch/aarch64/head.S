@@ -58,7 +58,8 @@ at_el1:
         br      x9
 
 // Entered at EL2 (QEMU -M virt,virtualization=on): make EL1 AArch64 with no
-// traps to EL2 (timers, counters, FP), then eret to at_el1 with DAIF masked.
+// traps to EL2 (timers, counters, FP, PMU), then eret to at_el1 with DAIF
+// masked.
 from_el2:
         mov     x9, #HCR_EL2_RW
         msr     hcr_el2, x9
@@ -69,6 +70,9 @@ from_el2:
         mov     x9, #CPTR_EL2_RES1
         msr     cptr_el2, x9
         msr     hstr_el2, xzr
+        mrs     x9, pmcr_el0            // MDCR_EL2: no PMU traps, all counters to EL1/EL0
+        ubfx    x9, x9, #PMCR_N_SHIFT, #PMCR_N_WIDTH
+        msr     mdcr_el2, x9            // HPMN = N; TPM, TPMCR, TDA... = 0
         mrs     x9, midr_el1
         msr     vpidr_el2, x9
         mrs     x9, mpidr_el1
@@ -125,14 +129,19 @@ early_tables:
         dsb     sy
         ret
 
-// MAIR/TCR/TTBRs, FP/SIMD access, then SCTLR with MMU and caches on.
-// Clobbers x0-x1.
+// MAIR/TCR (IPS from PARange, 16-bit ASIDs if present), TTBRs, FP/SIMD
+// access for EL1 only, then SCTLR with MMU and caches on.
+// Clobbers x0-x2, x9.
 mmu_on:
         ldr     x0, =MAIR_EL1_VALUE
         msr     mair_el1, x0
         ldr     x0, =TCR_EL1_VALUE
         mrs     x1, id_aa64mmfr0_el1
-        and     x1, x1, #MMFR0_PARANGE_MASK
+        ubfx    x2, x1, #MMFR0_ASIDBITS_SHIFT, #MMFR0_ASIDBITS_WIDTH
+        cmp     x2, #MMFR0_ASIDBITS_16
+        b.ne    1f
+        orr     x0, x0, #TCR_AS         // 16-bit ASIDs when the CPU has them
+1:      and     x1, x1, #MMFR0_PARANGE_MASK
         cmp     x1, #MMFR0_PARANGE_48
         mov     x9, #MMFR0_PARANGE_48
         csel    x1, x1, x9, ls
@@ -141,7 +150,7 @@ mmu_on:
         adrp    x0, boot_l0
         msr     ttbr0_el1, x0
         msr     ttbr1_el1, x0
-        mov     x0, #CPACR_FPEN_NOTRAP
+        mov     x0, #CPACR_FPEN_TRAP_EL0
         msr     cpacr_el1, x0
         isb
         tlbi    vmalle1

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Exception dispatch (called by vectors.S with the saved frame). Arch code
 // only decodes: kernel aborts go through the portable fault decoder and the
-// exception table; anything unexpected is reported by name and panics.
+// exception table; traps from EL0 go to the generic syscall, fault and
+// exception handlers; anything else unexpected in the kernel is reported by
+// name and panics.
 #include <arch/esr.h>
 #include <arch/gic.h>
 #include <arch/trap.h>
+#include <kernel/arch.h>
 #include <kernel/extable.h>
 #include <kernel/kprintf.h>
 #include <mk/fault.h>
@@ -71,6 +74,48 @@ static void trap_kernel_abort(struct trap_frame *tf)
         kfault_fatal(&fi);
 }
 
+// Name of an exception from EL0 that is not a syscall or a memory fault, as
+// reported to the process's end (e.g. "illegal instruction").
+static const char *user_exception_name(uint64_t esr)
+{
+        unsigned ec = esr_ec(esr);
+        if (ec == ESR_EC_UNKNOWN)
+                return "illegal instruction";
+        if (ec == ESR_EC_SVC64)
+                return "SVC with a non-zero immediate";
+        const char *name = esr_ec_name(ec);
+        return name ? name : "reserved exception class";
+}
+
+// A synchronous exception from EL0: svc #0 is a syscall (elr already points
+// past it); aborts and PC/SP alignment faults are decoded for the pager;
+// anything else ends up in user_exception_entry. Never panics.
+static void trap_user_sync(struct trap_frame *tf)
+{
+        struct fault_info fi;
+        switch (esr_ec(tf->esr)) {
+        case ESR_EC_SVC64:
+                if (esr_iss(tf->esr) == 0) {
+                        syscall_entry(tf);
+                        return;
+                }
+                break;
+        case ESR_EC_DABT_LOW:
+        case ESR_EC_IABT_LOW:
+        case ESR_EC_PC_ALIGN:
+        case ESR_EC_SP_ALIGN:
+                if (fault_decode_aarch64(tf->esr, tf->far, tf->elr, &fi) == 0) {
+                        fi.flags |= FAULT_F_USER; // the alignment classes have no EL0 variant
+                        user_fault_entry(tf, &fi);
+                        return;
+                }
+                break;
+        }
+        user_exception_entry(tf, user_exception_name(tf->esr), tf->esr);
+}
+
+// Called from vectors.S; for frames from EL0, trap_exit then calls
+// trap_user_return() before restoring the frame.
 void trap_dispatch(struct trap_frame *tf, unsigned long vec)
 {
         switch (vec) {
@@ -87,8 +132,13 @@ void trap_dispatch(struct trap_frame *tf, unsigned long vec)
                 gic_handle_irq();
                 return;
         case VEC_EL0_SYNC:
-                // No user mode yet: syscalls (SVC) and user aborts come next.
-                break;
+                trap_user_sync(tf);
+                return;
+        case VEC_EL0_SERROR:
+                // An asynchronous external abort while EL0 ran: charge it
+                // to the process rather than stopping the machine.
+                user_exception_entry(tf, "SError", tf->esr);
+                return;
         }
         trap_unexpected(tf, vec);
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The VBAR_EL1 vector table: 16 slots of 0x80 bytes. Every slot pushes a
 // struct trap_frame (arch/trap.h) on SP_EL1 and calls
-// trap_dispatch(frame, slot); trap_return restores the (possibly modified)
-// frame and erets. The same path serves kernel traps, interrupts, and (next)
-// user traps and syscalls: from EL0 the CPU switches to SP_EL1, the per-CPU
-// kernel stack.
+// trap_dispatch(frame, slot); trap_exit calls trap_user_return() for frames
+// from EL0, then trap_return restores the (possibly modified) frame and
+// erets. The same path serves kernel traps, interrupts, user traps and
+// syscalls: from EL0 the CPU switches to SP_EL1, which is the top of the
+// running thread's kernel stack (see arch/trap.h).
+#include <arch/sysreg.h>
 #include <arch/trap.h>
 
 // One vector slot: make room for the frame, free two registers, go to the
@@ -73,6 +75,19 @@ trap_entry:
         mov     x29, sp
         bl      trap_dispatch
         add     sp, sp, #16
+        // fall through
+
+// The common exit, with sp at the frame: a frame going back to EL0 first
+// passes through trap_user_return(frame) (rescheduling, a pending kill),
+// which may switch threads and come back later on this same stack.
+        .globl  trap_exit
+trap_exit:
+        ldr     x1, [sp, #TF_SPSR]
+        and     x1, x1, #SPSR_MODE_MASK
+        cmp     x1, #SPSR_MODE_EL0T
+        b.ne    trap_return
+        mov     x0, sp
+        bl      trap_user_return
         // fall through
 
 // Restores the frame at sp and returns from the exception to frame.elr.

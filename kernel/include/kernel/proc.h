@@ -137,10 +137,12 @@ struct proc *proc_by_pid(uint32_t pid);
 long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call);
 long ipc_recv(struct endpoint *ep, uint64_t umsg);
 long ipc_reply(uint64_t umsg);
-// Kernel-originated: send a fault message for current and wait for the reply
-// (returned in current->msg). Returns 0, or -EPIPE-like errors if the pager
-// is gone.
-long ipc_fault_call(struct endpoint *ep, uint64_t badge);
+// Kernel-originated: sends the fault message for f on behalf of current and
+// waits for the reply. Returns 0 (mapped or retry), -EFAULT (the pager failed
+// the fault: reason in current->msg.w[0]) or -EPIPE (no pager left).
+long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info *f);
+// Writes the MK_TAG_FAULT message for f (sent by current) into m.
+void fault_msg_build(struct kmsg *m, const struct fault_info *f);
 void ep_post_event(struct endpoint *ep, struct kevent *ev);
 // Wakes every sender blocked on ep with -EPIPE (nobody can receive any more).
 void ep_abort_waiters(struct endpoint *ep);

@@ -50,6 +50,11 @@ pte_t *pt_table_virt(paddr_t pa);
 // mapped there already, -ENOMEM if a table cannot be allocated.
 int pt_map(paddr_t root, vaddr_t va, paddr_t pa, int level, unsigned flags);
 
+// Maps one 4 KiB page at va -> pa, replacing whatever 4 KiB page was mapped
+// there (one walk). Returns 1 if a page was replaced (the caller flushes the
+// TLB), 0 if none was, or -ENOMEM / -EEXIST (a larger page covers va).
+int pt_map_replace(paddr_t root, vaddr_t va, paddr_t pa, unsigned flags);
+
 // Maps [va, va+len) -> [pa, pa+len) using the largest pages alignment allows.
 // On failure nothing stays mapped of what this call mapped.
 int pt_map_range(paddr_t root, vaddr_t va, paddr_t pa, uint64_t len, unsigned flags);

@@ -15,3 +15,6 @@ NORETURN void arch_entry(uint64_t dtb_phys, uint64_t entry_el);
 
 // PL011 console set-up (enables the transmitter if firmware did not).
 void console_init(void);
+
+// Lets user code read the PMU cycle counter and the virtual counter.
+void counters_init(void);

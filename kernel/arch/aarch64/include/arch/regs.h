@@ -32,6 +32,15 @@ SYSREG_RW(ttbr1_el1)
 SYSREG_RW(vbar_el1)
 SYSREG_RW(tpidr_el1)
 SYSREG_RW(sp_el0)
+SYSREG_READ(id_aa64mmfr0_el1)
+SYSREG_READ(id_aa64dfr0_el1)
+SYSREG_RW(daif)
+SYSREG_RW(pmcr_el0)
+SYSREG_RW(pmcntenset_el0)
+SYSREG_RW(pmccfiltr_el0)
+SYSREG_RW(pmuserenr_el0)
+SYSREG_READ(pmccntr_el0)
+SYSREG_RW(cntkctl_el1)
 SYSREG_READ(cntfrq_el0)
 SYSREG_READ(cntvct_el0)
 SYSREG_RW(cntv_ctl_el0)
@@ -69,6 +78,20 @@ static inline void tlbi_vmalle1is(void)
 static inline void tlbi_vaae1is(vaddr_t va)
 {
         __asm__ volatile("tlbi vaae1is, %0" : : "r"((va >> PAGE_SHIFT) & TLBI_VA_MASK) : "memory");
+}
+
+// Invalidates one page of one address space (non-global entries tagged asid,
+// and global ones), inner shareable.
+static inline void tlbi_vae1is(unsigned asid, vaddr_t va)
+{
+        uint64_t op = ((uint64_t)asid << TLBI_ASID_SHIFT) | ((va >> PAGE_SHIFT) & TLBI_VA_MASK);
+        __asm__ volatile("tlbi vae1is, %0" : : "r"(op) : "memory");
+}
+
+// Invalidates every non-global entry of one address space, inner shareable.
+static inline void tlbi_aside1is(unsigned asid)
+{
+        __asm__ volatile("tlbi aside1is, %0" : : "r"((uint64_t)asid << TLBI_ASID_SHIFT) : "memory");
 }
 
 static inline void irq_enable(void)

@@ -29,9 +29,13 @@
         (SCTLR_EL1_BOOT | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | SCTLR_NTWI |        \
          SCTLR_NTWE)
 
-// CPACR_EL1: FP/SIMD access from EL1 and EL0 not trapped.
-#define CPACR_FPEN_SHIFT  20
-#define CPACR_FPEN_NOTRAP (3 << CPACR_FPEN_SHIFT)
+// CPACR_EL1.FPEN: FP/SIMD access. The kernel never saves FP/SIMD registers
+// (everything is built -mgeneral-regs-only), so EL0 use traps (ESR EC 0x07,
+// reported as an exception of the process) instead of leaking registers
+// between threads; EL1 access stays enabled.
+#define CPACR_FPEN_SHIFT    20
+#define CPACR_FPEN_NOTRAP   (3 << CPACR_FPEN_SHIFT)
+#define CPACR_FPEN_TRAP_EL0 (1 << CPACR_FPEN_SHIFT)
 
 // MAIR_EL1: one attribute byte per AttrIndx (the indices are in arch/pte.h).
 #define MAIR_ATTR_NORMAL_WB    0xff // Normal, inner/outer write-back RW-allocate
@@ -53,8 +57,10 @@
 #define TCR_ORGN1_WBWA (1 << 26)
 #define TCR_SH1_INNER  (3 << 28)
 #define TCR_TG1_4K     (2 << 30)
+#define TCR_A1         BIT(22) // ASID from TTBR1 (kept 0: the ASID is TTBR0's)
 #define TCR_IPS_SHIFT  32
 #define TCR_IPS_WIDTH  3
+#define TCR_AS         BIT(36) // 16-bit ASIDs (set at boot when MMFR0 says so)
 #define TCR_EL1_VALUE                                                                              \
         (((64 - VA_BITS) << TCR_T0SZ_SHIFT) | ((64 - VA_BITS) << TCR_T1SZ_SHIFT) |                 \
          TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K | TCR_IRGN1_WBWA |           \
@@ -64,6 +70,37 @@
 // largest a 4 KiB granule without LPA2 can use.
 #define MMFR0_PARANGE_MASK 0xf
 #define MMFR0_PARANGE_48   5
+// ID_AA64MMFR0_EL1.ASIDBits: 0 = 8 bits, 2 = 16 bits.
+#define MMFR0_ASIDBITS_SHIFT 4
+#define MMFR0_ASIDBITS_WIDTH 4
+#define MMFR0_ASIDBITS_16    2
+
+// TTBR0_EL1 / TTBR1_EL1: ASID in bits [63:48], table base below.
+#define TTBR_ASID_SHIFT 48
+#define ASID_BITS_MAX   16
+
+// TLBI operands by ASID: the ASID in bits [63:48].
+#define TLBI_ASID_SHIFT 48
+
+// ID_AA64DFR0_EL1.PMUVer: 0 = no PMU, 0xf = IMPLEMENTATION DEFINED PMU.
+#define DFR0_PMUVER_SHIFT  8
+#define DFR0_PMUVER_MASK   0xf
+#define DFR0_PMUVER_NONE   0
+#define DFR0_PMUVER_IMPDEF 0xf
+
+// PMU (Arm ARM D13): the cycle counter PMCCNTR_EL0, read by user code.
+#define PMCR_E              BIT(0) // enable the counters
+#define PMCR_C              BIT(2) // reset the cycle counter (write-only)
+#define PMCR_LC             BIT(6) // the cycle counter overflows at 64 bits
+#define PMCR_N_SHIFT        11     // number of event counters
+#define PMCR_N_WIDTH        5
+#define PMCNTEN_C           BIT(31) // PMCNTENSET_EL0: the cycle counter counts
+#define PMCCFILTR_COUNT_ALL 0       // P = U = NSH = 0: count at EL0 and EL1
+#define PMUSERENR_EN        BIT(0)  // EL0 may access every PMU register
+#define PMUSERENR_CR        BIT(2)  // EL0 may read the cycle counter (only)
+
+// CNTKCTL_EL1: EL0 access to the generic timer.
+#define CNTKCTL_EL0VCTEN BIT(1) // EL0 may read CNTVCT_EL0 and CNTFRQ_EL0
 
 // CTR_EL0.DminLine: log2 of the smallest data cache line in words.
 #define CTR_DMINLINE_SHIFT 16

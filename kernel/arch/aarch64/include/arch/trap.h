@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The trap frame: the full register state saved by vectors.S on the kernel
 // stack (SP_EL1) for every exception, from EL1 or EL0, and restored on return.
-// Traps from EL0 arrive on the per-CPU kernel stack (SP_EL1 = arch_cpu.
-// kstack_top while user code runs); trap_return restores a frame and erets,
-// so a new thread can start by pointing SP at a crafted frame and branching
-// there. Changing elr in the frame changes where execution resumes.
+// A thread returns to EL0 by restoring the frame at the top of its kernel
+// stack, which leaves SP_EL1 = that top: its next trap from EL0 lands in the
+// same place. trap_return restores a frame and erets, so a new thread starts
+// by pointing sp at a crafted frame (arch_thread_init) and branching to
+// trap_exit. Changing elr in the frame changes where execution resumes.
 //
 //   sp -> +0    x0 .. x30      (31 x 8 bytes)
 //         +248  sp_el0         user stack pointer
@@ -78,5 +79,51 @@ void trap_dump(const struct trap_frame *tf);
 static inline bool trap_from_user(const struct trap_frame *tf)
 {
         return (tf->spsr & SPSR_MODE_MASK) == SPSR_MODE_EL0T;
+}
+
+// Generic accessors (kernel/include/kernel/arch.h). The syscall convention
+// of mk/syscall.h: number in x8, arguments in x0-x5, result in x0.
+#define TF_SYSNO_REG 8
+#define TF_NARGS     6
+
+static inline uint64_t tf_sysno(const struct trap_frame *tf)
+{
+        return tf->x[TF_SYSNO_REG];
+}
+
+// Argument n (0..5) of a syscall: x<n>.
+static inline uint64_t tf_arg(const struct trap_frame *tf, int n)
+{
+        return tf->x[n];
+}
+
+static inline void tf_set_arg(struct trap_frame *tf, int n, uint64_t v)
+{
+        tf->x[n] = v;
+}
+
+// The syscall result register, x0 (overwrites argument 0).
+static inline void tf_set_ret(struct trap_frame *tf, uint64_t v)
+{
+        tf->x[0] = v;
+}
+
+// Where execution resumes: after an SVC, the next instruction; after an
+// abort or undefined instruction, the faulting one.
+static inline uint64_t tf_ip(const struct trap_frame *tf)
+{
+        return tf->elr;
+}
+
+// The interrupted stack pointer: SP_EL0 for user frames, the EL1 stack just
+// above the frame for kernel frames.
+static inline uint64_t tf_sp(const struct trap_frame *tf)
+{
+        return trap_from_user(tf) ? tf->sp_el0 : (uint64_t)(tf + 1);
+}
+
+static inline bool tf_from_user(const struct trap_frame *tf)
+{
+        return trap_from_user(tf);
 }
 #endif
