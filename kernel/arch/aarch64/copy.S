@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // long arch_copy_fixup(void *dst, const void *src, size_t n)
-// Byte copy whose every load and store has an __extable entry: a fault on
+// Word, then byte copy whose every load and store has an __extable entry: a fault on
 // either side resumes at copy_fault, which returns -EFAULT; 0 when all n
 // bytes were copied. The base of copy-from/to-user.
 #include <arch/asmdefs.h>
@@ -17,7 +17,20 @@
         .globl  arch_copy_fixup
         .type   arch_copy_fixup, %function
 arch_copy_fixup:
-        cbz     x2, 2f
+        // 8 bytes at a time while both pointers are 8-byte aligned (message
+        // headers and page-sized copies are), then bytes for the rest.
+        orr     x4, x0, x1
+        tst     x4, #7
+        b.ne    3f
+4:      cmp     x2, #8
+        b.lo    3f
+12:     ldr     x3, [x1], #8
+        EXTABLE 12b, copy_fault
+13:     str     x3, [x0], #8
+        EXTABLE 13b, copy_fault
+        sub     x2, x2, #8
+        b       4b
+3:      cbz     x2, 2f
 1:
 10:     ldrb    w3, [x1], #1
         EXTABLE 10b, copy_fault

@@ -1,12 +1,26 @@
 // SPDX-License-Identifier: MIT
-// MMU glue: CR3, TLB flushes, the kernel image's physical address and the
-// device ranges kvm.c maps. The kernel root is built by kernel/core/kvm.c;
-// until arch_mmu_set_kernel_root() the loader's tables are live.
+// MMU glue: CR3, TLB flushes, user roots, the kernel image's physical address
+// and the device ranges kvm.c maps. The kernel root is built by
+// kernel/core/kvm.c; until arch_mmu_set_kernel_root() the loader's tables are
+// live.
+//
+// No PCID: every CR3 load drops all non-global translations, so only the
+// address space in CR3 ever has TLB entries and the asid only serves to skip
+// reloading CR3 when nothing changes.
 #include <arch/cpu.h>
 #include <arch/lapic.h>
+#include <arch/memlayout.h>
+#include <arch/pte.h>
 #include <arch/regs.h>
 #include <kernel/arch.h>
 #include <kernel/bootinfo.h>
+#include <kernel/kvm.h>
+
+// PML4 entries of the kernel half (DIRECT_MAP_BASE and up), shared by every
+// user root.
+#define PML4_KERNEL_FIRST PT_INDEX(DIRECT_MAP_BASE, PT_LEVELS - 1)
+_Static_assert(PT_INDEX(USER_TOP - 1, PT_LEVELS - 1) < PML4_KERNEL_FIRST,
+               "user range and kernel half share a PML4 entry");
 
 extern char __kernel_start[];
 
@@ -18,6 +32,7 @@ paddr_t x86_kernel_phys;
 void arch_mmu_set_kernel_root(paddr_t root)
 {
         write_cr3(root & X86_CR3_ADDR_MASK);
+        x86_cpu0.asid = 0;
         arch_tlb_flush_all();
 }
 
@@ -37,6 +52,57 @@ void arch_tlb_flush_all(void)
         } else {
                 write_cr3(read_cr3());
         }
+}
+
+// Copies the kernel half of the kernel root's PML4 into a new (zeroed) root.
+void arch_user_root_init(paddr_t root)
+{
+        const pte_t *k = phys_to_virt(kernel_root);
+        pte_t *u = phys_to_virt(root);
+        for (unsigned i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
+                u[i] = k[i];
+}
+
+// Loads CR3 unless it already holds this address space. Root 0 means no user
+// space (the loaded one is dying): the kernel root, which maps no user pages.
+void arch_user_root_switch(paddr_t root, unsigned asid)
+{
+        if (root == 0) {
+                root = kernel_root;
+                asid = 0;
+        }
+        if ((read_cr3() & X86_CR3_ADDR_MASK) == root && x86_cpu0.asid == asid)
+                return;
+        write_cr3(root & X86_CR3_ADDR_MASK);
+        x86_cpu0.asid = asid;
+}
+
+// Only the live address space has TLB entries (see above): if asid is not the
+// live one, INVLPG drops at most a translation that is reloaded on demand.
+void arch_tlb_flush_user_page(unsigned asid, vaddr_t va)
+{
+        (void)asid;
+        invlpg(va);
+}
+
+// Reloading CR3 drops every non-global translation (the asid's, if live).
+void arch_tlb_flush_asid(unsigned asid)
+{
+        (void)asid;
+        write_cr3(read_cr3());
+}
+
+// With SMAP, kernel accesses to user pages fault unless RFLAGS.AC is set.
+void arch_user_access_begin(void)
+{
+        if (x86_smap_enabled)
+                stac();
+}
+
+void arch_user_access_end(void)
+{
+        if (x86_smap_enabled)
+                clac();
 }
 
 // The loader maps the image contiguously: __kernel_start (KERNEL_VBASE, the

@@ -8,6 +8,7 @@
 #include <arch/pc.h>
 #include <arch/memlayout.h>
 #include <arch/regs.h>
+#include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/bootinfo.h>
 #include <kernel/kprintf.h>
@@ -54,7 +55,10 @@ static void bootinfo_load(paddr_t pa)
 }
 
 // EFER.NXE (NX is required: kvm.c maps data no-exec), CR0.WP (the kernel
-// honours read-only pages), CR4.PGE (global kernel mappings) when present.
+// honours read-only pages), CR4.PGE (global kernel mappings), SMEP and SMAP
+// when present; RDTSC allowed in user mode (CR4.TSD = 0: mk_counter()).
+// CR0.TS|MP: FPU/SIMD state is not saved per thread, so any x87, MMX or SSE
+// instruction raises #NM (user mode: an exception, never silent corruption).
 static void cpu_features_init(void)
 {
         uint32_t r[4];
@@ -65,10 +69,24 @@ static void cpu_features_init(void)
         if (ext_max < X86_CPUID_EXT_INFO || !(r[3] & X86_CPUIDX1_EDX_NX))
                 panic("x86_64: CPU has no NX bit (CPUID.80000001h:EDX.NX = 0)");
         wrmsr(X86_MSR_EFER, rdmsr(X86_MSR_EFER) | X86_EFER_NXE);
-        write_cr0(read_cr0() | X86_CR0_WP);
+        write_cr0(read_cr0() | X86_CR0_WP | X86_CR0_TS | X86_CR0_MP);
+        uint64_t cr4 = read_cr4() & ~X86_CR4_TSD;
         cpuid(X86_CPUID_FEATURES, 0, r);
         if (r[3] & X86_CPUID1_EDX_PGE)
-                write_cr4(read_cr4() | X86_CR4_PGE);
+                cr4 |= X86_CR4_PGE;
+        cpuid(X86_CPUID_VENDOR, 0, r);
+        if (r[0] >= X86_CPUID_EXT_FEATURES) {
+                cpuid(X86_CPUID_EXT_FEATURES, 0, r);
+                if (r[1] & X86_CPUID7_EBX_SMEP)
+                        cr4 |= X86_CR4_SMEP;
+                if (r[1] & X86_CPUID7_EBX_SMAP) {
+                        cr4 |= X86_CR4_SMAP;
+                        x86_smap_enabled = true;
+                }
+        }
+        write_cr4(cr4);
+        kprintf("x86_64: SMEP %s, SMAP %s\n", (cr4 & X86_CR4_SMEP) ? "on" : "absent",
+                (cr4 & X86_CR4_SMAP) ? "on" : "absent");
 }
 
 void x86_entry(paddr_t bi_phys)
@@ -76,6 +94,7 @@ void x86_entry(paddr_t bi_phys)
         x86_console_init();
         x86_gdt_init();
         x86_idt_init();
+        x86_syscall_init();
         cpu_features_init();
         bootinfo_load(bi_phys);
         kprintf("x86_64: boot_info at 0x%llx, %u memory ranges, kernel at 0x%llx (%llu KiB)\n",

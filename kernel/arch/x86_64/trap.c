@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Trap dispatch: page faults go through the portable decoder and the
-// exception table; the timer ticks; anything else unexpected is reported by
-// name with every register, then panics. Never a silent hang.
+// Trap dispatch. Traps from user mode go to usertrap.c. In kernel mode, page
+// faults go through the portable decoder and the exception table; the timer
+// ticks; anything else unexpected is reported by name with every register,
+// then panics. Never a silent hang.
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <arch/regs.h>
@@ -46,10 +47,17 @@ static const char *const exception_names[X86_NUM_EXCEPTIONS] = {
 // Spurious interrupts seen (LAPIC spurious vector, masked 8259 IRQ 7/15).
 static unsigned long spurious_count;
 
+const char *x86_exception_name(uint64_t v)
+{
+        return v < X86_NUM_EXCEPTIONS ? exception_names[v] : NULL;
+}
+
 // Name of a vector: "exception #XX name", or what kind of interrupt it is.
 static const char *vector_name(uint64_t v)
 {
         static char buf[64];
+        if (v == X86_VEC_SYSCALL)
+                return "syscall";
         if (v < X86_NUM_EXCEPTIONS) {
                 ksnprintf(buf, sizeof(buf), "exception %s",
                           exception_names[v] ? exception_names[v] : "(reserved vector)");
@@ -97,7 +105,7 @@ static void print_selector_error(uint64_t err)
 }
 
 // Reports an exception or interrupt nothing handles, then panics.
-static NORETURN void unexpected(struct trap_frame *tf)
+void x86_unexpected(struct trap_frame *tf)
 {
         uint64_t v = tf->vector;
         kprintf("\n*** x86_64: unexpected %s (vector %llu) in %s mode at rip 0x%llx\n",
@@ -124,34 +132,29 @@ static NORETURN void unexpected(struct trap_frame *tf)
               (unsigned long long)tf->rip);
 }
 
-// #PF: decode CR2 + error code; a kernel fault with an exception-table entry
-// resumes at its fixup, anything else is fatal (user faults go to the pager
-// once user mode exists).
-static void page_fault(struct trap_frame *tf)
+// Kernel #PF: decode CR2 + error code; a fault with an exception-table entry
+// (a user copy, even of a user address) resumes at its fixup, anything else is
+// fatal.
+static void kernel_page_fault(struct trap_frame *tf)
 {
         struct fault_info fi;
         fault_decode_x86_64(tf->error, read_cr2(), tf->rip, &fi);
-        if (!trap_from_user(tf)) {
-                uint64_t fix = extable_fixup(tf->rip, &fi);
-                if (fix) {
-                        tf->rip = fix;
-                        return;
-                }
+        uint64_t fix = extable_fixup(tf->rip, &fi);
+        if (fix) {
+                tf->rip = fix;
+                return;
         }
-        kprintf("\n*** x86_64: %s in %s mode at rip 0x%llx, cr2 0x%llx, error 0x%llx\n",
-                exception_names[X86_VEC_PF], trap_from_user(tf) ? "user" : "kernel",
-                (unsigned long long)tf->rip, (unsigned long long)fi.raw1,
-                (unsigned long long)tf->error);
+        kprintf("\n*** x86_64: %s in kernel mode at rip 0x%llx, cr2 0x%llx, error 0x%llx\n",
+                exception_names[X86_VEC_PF], (unsigned long long)tf->rip,
+                (unsigned long long)fi.raw1, (unsigned long long)tf->error);
         x86_dump_frame(tf);
         kfault_fatal(&fi);
 }
 
-void x86_trap_dispatch(struct trap_frame *tf)
+bool x86_interrupt(struct trap_frame *tf)
 {
         uint64_t v = tf->vector;
-        if (v == X86_VEC_PF) {
-                page_fault(tf);
-        } else if (v == X86_VEC_TIMER) {
+        if (v == X86_VEC_TIMER) {
                 x86_lapic_eoi();
                 timer_tick();
         } else if (v == X86_VEC_SPURIOUS || v == X86_VEC_PIC_SPURIOUS1 ||
@@ -160,6 +163,25 @@ void x86_trap_dispatch(struct trap_frame *tf)
                 // masked, so their IRQ 7/15 can only be spurious).
                 spurious_count++;
         } else {
-                unexpected(tf);
+                return false;
         }
+        return true;
+}
+
+// Vectors on IST stacks: not caused by user code, and their frame is not at
+// the top of a thread's kernel stack, so they never take the user path.
+static bool vector_uses_ist(uint64_t v)
+{
+        return v == X86_VEC_NMI || v == X86_VEC_DF || v == X86_VEC_MC;
+}
+
+void x86_trap_dispatch(struct trap_frame *tf)
+{
+        uint64_t v = tf->vector;
+        if (trap_from_user(tf) && !vector_uses_ist(v))
+                x86_user_trap(tf);
+        else if (v == X86_VEC_PF)
+                kernel_page_fault(tf);
+        else if (!x86_interrupt(tf))
+                x86_unexpected(tf);
 }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Trap entry and exit. Each of the 256 vectors has a stub (its address is in
 // x86_vector_table[vector]) that pushes a zero error code (unless the CPU
-// pushed one) and the vector number, then jumps to x86_trap_common, which saves every GPR into a struct trap_frame
-// (arch/trap.h), calls x86_trap_dispatch(frame) and returns through
-// x86_trap_return, which restores the (possibly modified) frame and IRETQs.
-// SWAPGS runs on entry from and exit to user mode (CS.RPL = 3).
+// pushed one) and the vector number, then jumps to x86_trap_common, which
+// saves every GPR into a struct trap_frame (arch/trap.h), calls
+// x86_trap_dispatch(frame) and returns through x86_trap_return, which
+// restores the (possibly modified) frame and IRETQs. SWAPGS runs on entry
+// from and exit to user mode (CS.RPL = 3). syscall.S and switch.S reuse
+// x86_trap_return to enter user mode.
 //
-// Known limit for the next issue: an NMI or #MC that hits between SWAPGS and
-// IRETQ on the exit path sees a kernel CS with the user GS_BASE; the handlers
-// do not use GS today.
+// Known limit: an NMI or #MC that hits between SWAPGS and IRETQ on the exit
+// path sees a kernel CS with the user GS_BASE; their handlers never use GS
+// (they only report and panic).
+#include <arch/frame_asm.h>
 #include <arch/trap.h>
 
 #define FRAME_CS_FROM_VECTOR (TF_CS - TF_VECTOR) // CS seen from the vector slot
@@ -35,24 +38,10 @@ x86_vector_table:
 
         .type x86_trap_common, @function
 x86_trap_common:
-        testb $3, FRAME_CS_FROM_VECTOR(%rsp)
+        testb $X86_CS_RPL_MASK, FRAME_CS_FROM_VECTOR(%rsp)
         jz 1f
         swapgs
-1:      pushq %rax
-        pushq %rbx
-        pushq %rcx
-        pushq %rdx
-        pushq %rsi
-        pushq %rdi
-        pushq %rbp
-        pushq %r8
-        pushq %r9
-        pushq %r10
-        pushq %r11
-        pushq %r12
-        pushq %r13
-        pushq %r14
-        pushq %r15
+1:      SAVE_GPRS
         cld
         movq %rsp, %rdi
         call x86_trap_dispatch
@@ -61,24 +50,10 @@ x86_trap_common:
         .globl x86_trap_return
 x86_trap_return:
         cli
-        popq %r15
-        popq %r14
-        popq %r13
-        popq %r12
-        popq %r11
-        popq %r10
-        popq %r9
-        popq %r8
-        popq %rbp
-        popq %rdi
-        popq %rsi
-        popq %rdx
-        popq %rcx
-        popq %rbx
-        popq %rax
-        testb $3, FRAME_CS_FROM_VECTOR(%rsp)
+        RESTORE_GPRS
+        testb $X86_CS_RPL_MASK, FRAME_CS_FROM_VECTOR(%rsp)
         jz 2f
         swapgs
-2:      addq $16, %rsp // vector and error code
+2:      addq $(TF_RIP - TF_VECTOR), %rsp // vector and error code
         iretq
         .size x86_trap_common, . - x86_trap_common

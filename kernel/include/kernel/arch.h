@@ -27,7 +27,8 @@ NORETURN void arch_exit(int status);
 // Interrupts on the current CPU.
 void arch_irq_enable(void);
 void arch_irq_disable(void);
-// Waits until an interrupt arrives (interrupts must be enabled).
+// Waits until an interrupt arrives and has been handled; returns with
+// interrupts disabled (the kernel runs with them off).
 void arch_wait_for_interrupt(void);
 
 // Starts the periodic timer at `hz` ticks per second. Each tick calls

@@ -52,7 +52,7 @@ struct x86_cpu {
         uint64_t kernel_rsp;  // top of the current thread's kernel stack (= tss.rsp[0])
         uint64_t user_rsp;    // scratch for the SYSCALL entry
         uint32_t id;
-        uint32_t reserved;
+        uint32_t asid; // address space whose root is in CR3 (0: none)
         struct x86_tss tss;
 };
 
@@ -68,6 +68,9 @@ void x86_gdt_init(void);
 void x86_idt_init(void);
 // Sets the stack a trap from user mode lands on (TSS.RSP0).
 void x86_cpu_set_kernel_stack(uint64_t top);
+
+// Whether CR4.SMAP is on: arch_user_access_begin/end then run STAC/CLAC.
+extern bool x86_smap_enabled;
 
 // Physical address of the loaded kernel image (boot_info.kernel_phys).
 extern paddr_t x86_kernel_phys;

@@ -19,6 +19,7 @@
 #define X86_CR3_ADDR_MASK 0x000ffffffffff000ull
 
 // CR4 (SDM 2.5).
+#define X86_CR4_TSD        (1ull << 2)  // RDTSC restricted to ring 0
 #define X86_CR4_PSE        (1ull << 4)  // page size extensions
 #define X86_CR4_PAE        (1ull << 5)  // physical address extension
 #define X86_CR4_PGE        (1ull << 7)  // global pages
@@ -227,6 +228,18 @@ static inline void lidt(const struct x86_dtr *d)
 static inline void ltr(uint16_t sel)
 {
         __asm__ volatile("ltr %0" : : "r"(sel) : "memory");
+}
+
+// SMAP: STAC lets the kernel touch user pages, CLAC forbids it again. Both
+// raise #UD on CPUs without SMAP (CPUID.7.0:EBX.SMAP).
+static inline void stac(void)
+{
+        __asm__ volatile("stac" : : : "memory");
+}
+
+static inline void clac(void)
+{
+        __asm__ volatile("clac" : : : "memory");
 }
 
 static inline uint64_t read_rsp(void)
