@@ -22,7 +22,9 @@ static long grant_check(struct proc *pager, struct proc *p, const struct mk_gran
                 return -EINVAL;
         if ((g->perms & MK_PERM_W) && (g->perms & MK_PERM_X) && !(p->flags & MK_PROC_ALLOW_WX))
                 return -EACCES;
-        if (frame_owner_get(g->pa) != pager->asid || !frame_is_allocated(&kframes, g->pa))
+        // Owners are recorded only for frames handed out (and cleared when
+        // they come back), so an owner match also means the frame is in use.
+        if (frame_owner_get(g->pa) != pager->asid)
                 return -EPERM;
         return 0;
 }

@@ -30,7 +30,7 @@ void pt_table_free(paddr_t pa)
         frame_free(&kframes, pa);
 }
 
-pte_t *pt_table_virt(paddr_t pa)
+pte_t *(pt_table_virt)(paddr_t pa)
 {
         return phys_to_virt(pa);
 }

@@ -7,6 +7,13 @@
 
 #define PT_TOP (PT_LEVELS - 1)
 
+#ifdef KERNEL
+// In the kernel every table is reached through the direct map: inline it,
+// it is on the fault path (once per level).
+#include <arch/memlayout.h>
+#define pt_table_virt(pa) ((pte_t *)phys_to_virt(pa))
+#endif
+
 // Returns the table at `level` covering va, walking down from root and
 // creating missing tables when `alloc` is set. NULL with *err on failure:
 // -ENOMEM (no table frame), -EEXIST (a larger leaf covers va), -ENOENT.

@@ -77,9 +77,10 @@ void page_zero(void *p)
         memset(p, 0, MK_PAGE_SIZE);
 #else
         uint64_t *w = p, *e = w + MK_PAGE_SIZE / 8;
-        for (; w < e; w += 8) {
-                w[0] = 0, w[1] = 0, w[2] = 0, w[3] = 0;
-                w[4] = 0, w[5] = 0, w[6] = 0, w[7] = 0;
+        for (; w < e; w += 16) {
+                w[0] = 0, w[1] = 0, w[2] = 0, w[3] = 0, w[4] = 0, w[5] = 0, w[6] = 0, w[7] = 0;
+                w[8] = 0, w[9] = 0, w[10] = 0, w[11] = 0, w[12] = 0, w[13] = 0, w[14] = 0,
+                w[15] = 0;
         }
 #endif
 }

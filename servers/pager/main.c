@@ -109,7 +109,8 @@ void handle_fault(struct client *c, struct mk_msg *m, struct mk_msg *reply)
 {
         uint64_t addr = m->w[MK_FW_ADDR], info = m->w[MK_FW_INFO];
         unsigned access = info & 0xff;
-        memcpy(c->last_fault, m->w, sizeof(c->last_fault));
+        for (int i = 0; i < MK_MSG_WORDS; i++)
+                c->last_fault[i] = m->w[i];
         c->nfaults++;
         if (c->expect_set) {
                 c->expect_set = false;

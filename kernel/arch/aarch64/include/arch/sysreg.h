@@ -18,6 +18,8 @@
 #define SCTLR_SA   BIT(3)  // SP alignment check at EL1
 #define SCTLR_SA0  BIT(4)  // SP alignment check at EL0
 #define SCTLR_I    BIT(12) // instruction cacheability
+#define SCTLR_DZE  BIT(14) // EL0 may use DC ZVA (the pager zeroes pages with it)
+#define SCTLR_UCT  BIT(15) // EL0 may read CTR_EL0 (cache geometry)
 #define SCTLR_NTWI BIT(16) // EL0 WFI not trapped
 #define SCTLR_NTWE BIT(18) // EL0 WFE not trapped
 #define SCTLR_SPAN BIT(23) // PSTATE.PAN left unchanged on exception entry
@@ -27,7 +29,7 @@
 #define SCTLR_EL1_BOOT (SCTLR_EL1_RES1 | SCTLR_SPAN)
 #define SCTLR_EL1_KERNEL                                                                           \
         (SCTLR_EL1_BOOT | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | SCTLR_NTWI |        \
-         SCTLR_NTWE)
+         SCTLR_NTWE | SCTLR_DZE | SCTLR_UCT)
 
 // CPACR_EL1.FPEN: FP/SIMD access. The kernel never saves FP/SIMD registers
 // (everything is built -mgeneral-regs-only), so EL0 use traps (ESR EC 0x07,
