@@ -103,6 +103,13 @@ static int syscall_args(void)
         CHECK_EQ(mk_info(999, &m), -EINVAL);
         CHECK_EQ(mk_info(MK_INFO_CMDLINE, (void *)kva), -EFAULT);
         CHECK_EQ(mk_reply(&m), -ESRCH); // nobody called us
+        // A buffer in a reserved page nobody touched yet: the kernel's copy
+        // faults it in through the pager and the call succeeds.
+        uint64_t fresh = pager_mmap(2 * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+        CHECK((long)fresh > 0);
+        CHECK_EQ(mk_info(MK_INFO_CMDLINE, (void *)(fresh + MK_PAGE_SIZE - 100)), 0);
+        CHECK(strlen((char *)(fresh + MK_PAGE_SIZE - 100)) > 0);
+        CHECK_EQ(mk_debug_write((void *)(fresh + 2 * MK_PAGE_SIZE - 1), 2), -EFAULT); // runs past the region
         m.len = MK_MSG_BUF + 1;
         m.tag = PGR_PING;
         CHECK_EQ(mk_call(ep, &m), -E2BIG);
