@@ -77,18 +77,21 @@ static long sys_handle_close(long h)
         return 0;
 }
 
-// Copies handle h into the process named by handle ph, with rights reduced to
-// `rights` and a new badge (endpoints only).
+// Copies handle h into the process named by handle ph (MK_SELF: the caller),
+// with rights reduced to `rights` and a new badge (endpoints); a process
+// handle is copied as it is.
 static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
 {
-        struct proc *target = proc_arg(ph);
+        struct proc *target = ph == MK_SELF ? current->proc : proc_arg(ph);
         if (h < 0 || h >= MAX_HANDLES || !target)
                 return -EBADF;
         struct handle *hd = &current->proc->handles[h];
-        if (hd->type != OBJ_ENDPOINT)
+        if (hd->type == OBJ_NONE)
                 return -EBADF;
         if (!target->alive)
                 return -ESRCH;
+        if (hd->type == OBJ_PROC)
+                return handle_install(target, OBJ_PROC, hd->rights, 0, hd->obj);
         if (rights & ~(uint64_t)hd->rights)
                 return -EPERM;
         return handle_install(target, OBJ_ENDPOINT, (uint8_t)rights, badge, hd->obj);
@@ -148,13 +151,15 @@ static long sys_unmap(long ph, uint64_t va)
         return (long)pa;
 }
 
-static long sys_proc_wait(long ph, uint64_t uinfo)
+static long sys_proc_wait(long ph, uint64_t uinfo, uint64_t flags)
 {
         struct proc *p = proc_arg(ph);
         if (!p)
                 return -EBADF;
-        if (p == current->proc)
+        if (p == current->proc || (flags & ~(uint64_t)MK_WAIT_NOHANG))
                 return -EINVAL;
+        if (p->alive && (flags & MK_WAIT_NOHANG))
+                return -EAGAIN;
         if (p->alive) {
                 current->state = T_WAIT;
                 current->wait_for = p;
@@ -164,6 +169,61 @@ static long sys_proc_wait(long ph, uint64_t uinfo)
                 current->wait_for = NULL;
         }
         return uinfo ? copy_to_user(uinfo, &p->exit, sizeof(p->exit)) : 0;
+}
+
+// fork: a new thread in proc resuming where the thread whose call we are
+// handling made it, with MK_FORK_CHILD as the call's result.
+static long sys_thread_fork(long ph)
+{
+        struct proc *p = proc_arg(ph);
+        struct thread *src = current->caller;
+        if (!p)
+                return -EBADF;
+        if (!p->alive)
+                return -ESRCH;
+        if (!src || src->in_fault)
+                return -ESRCH;
+        struct thread *t = thread_create(p, 0, 0, 0);
+        if (!t)
+                return -ENOMEM;
+        *t->tf = *src->tf;
+        tf_set_ret(t->tf, MK_FORK_CHILD);
+        return (long)t->tid;
+}
+
+// Changes the permissions of the mapped pages of [va, va+len) in proc; the
+// caller must own every frame it changes. Returns how many pages changed.
+static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
+{
+        struct proc *p = proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        if (!p->alive)
+                return -ESRCH;
+        if ((va | len) & PAGE_MASK || va < USER_BASE || va >= USER_TOP || len > USER_TOP - va ||
+            len > GiB(1))
+                return -EINVAL;
+        if (perms && (!(perms & MK_PERM_R) || (perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X))))
+                return -EINVAL;
+        if ((perms & MK_PERM_W) && (perms & MK_PERM_X) && !(p->flags & MK_PROC_ALLOW_WX))
+                return -EACCES;
+        unsigned fl = PT_U | PT_R | ((perms & MK_PERM_W) ? PT_W : 0) | ((perms & MK_PERM_X) ? PT_X : 0);
+        long n = 0;
+        for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
+                paddr_t pa;
+                int level;
+                if (pt_translate(p->root, a, &pa, NULL, &level) || level != 0)
+                        continue;
+                if (frame_owner_get(pa) != current->proc->asid)
+                        return n ? n : -EPERM;
+                if (perms)
+                        pt_map_replace(p->root, a, pa, fl);
+                else
+                        pt_unmap(p->root, a, NULL, NULL);
+                arch_tlb_flush_user_page(p->asid, a);
+                n++;
+        }
+        return n;
 }
 
 static long sys_proc_kill(long ph, uint64_t reason)
@@ -197,6 +257,10 @@ static long sys_info(uint64_t what, uint64_t uout)
                 return KERNEL_FAULT_ARCH;
         case MK_INFO_PID:
                 return p->pid;
+        case MK_INFO_PROC_PID: {
+                struct proc *q = proc_arg((long)uout);
+                return q ? (long)q->pid : -EBADF;
+        }
         default:
                 return -EINVAL;
         }
@@ -264,7 +328,7 @@ void syscall_entry(struct trap_frame *tf)
                 r = sys_unmap((long)a0, a1);
                 break;
         case SYS_PROC_WAIT:
-                r = sys_proc_wait((long)a0, a1);
+                r = sys_proc_wait((long)a0, a1, a2);
                 break;
         case SYS_PROC_KILL:
                 r = sys_proc_kill((long)a0, a1);
@@ -279,6 +343,12 @@ void syscall_entry(struct trap_frame *tf)
                 }
                 kprintf("mk: shutdown requested by the pager, status %lld\n", (long long)a0);
                 arch_exit((int)a0);
+        case SYS_THREAD_FORK:
+                r = sys_thread_fork((long)a0);
+                break;
+        case SYS_PROTECT:
+                r = sys_protect((long)a0, a1, a2, a3);
+                break;
         default:
                 r = -ENOSYS;
         }

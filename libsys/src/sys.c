@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // System-call wrappers over the arch's trap instruction (libsys/arch/<arch>/).
+#include <mk/pager.h>
 #include <mk/sys.h>
 #include <syscall.h>
 
@@ -66,9 +67,17 @@ long mk_unmap(long proc, uint64_t va)
 {
         return SC(SYS_UNMAP, proc, va, 0, 0);
 }
-long mk_proc_wait(long proc, struct mk_exit_info *info)
+long mk_proc_wait(long proc, struct mk_exit_info *info, uint64_t flags)
 {
-        return SC(SYS_PROC_WAIT, proc, info, 0, 0);
+        return SC(SYS_PROC_WAIT, proc, info, flags, 0);
+}
+long mk_thread_fork(long proc)
+{
+        return SC(SYS_THREAD_FORK, proc, 0, 0, 0);
+}
+long mk_protect(long proc, uint64_t va, uint64_t len, uint64_t perms)
+{
+        return SC(SYS_PROTECT, proc, va, len, perms);
 }
 long mk_proc_kill(long proc, uint64_t reason)
 {
@@ -97,8 +106,37 @@ uint64_t mk_cycles(void)
         return mk_counter();
 }
 
-// Called by crt0's _start with the first argument register.
+long mk_pager_ep = -1, mk_vfs_ep = -1, mk_vfs_serve = -1;
+uint64_t mk_bootimg_size;
+char **environ;
+
+// Called by crt0's _start with the first argument register: the initial
+// stack pointer (argc, argv..., NULL, envp..., NULL, auxv pairs, AT_NULL), or
+// 0 for the first process, which the kernel starts with nothing.
 __attribute__((noreturn)) void mk_start(long arg)
 {
-        mk_exit(main(arg));
+        static char *empty[1];
+        int argc = 0;
+        char **argv = empty, **envp = empty;
+        if (arg) {
+                uint64_t *sp = (uint64_t *)arg;
+                argc = (int)sp[0];
+                argv = (char **)(sp + 1);
+                envp = argv + argc + 1;
+                char **e = envp;
+                while (*e)
+                        e++;
+                for (uint64_t *aux = (uint64_t *)(e + 1); aux[0] != 0; aux += 2) {
+                        if (aux[0] == AT_MK_PAGER_EP)
+                                mk_pager_ep = (long)aux[1];
+                        else if (aux[0] == AT_MK_VFS_EP)
+                                mk_vfs_ep = (long)aux[1];
+                        else if (aux[0] == AT_MK_VFS_SERVE)
+                                mk_vfs_serve = (long)aux[1];
+                        else if (aux[0] == AT_MK_BOOTIMG_SIZE)
+                                mk_bootimg_size = aux[1];
+                }
+        }
+        environ = envp;
+        mk_exit(main(argc, argv, envp));
 }

@@ -2,6 +2,7 @@
 // The pager's frames: a bump pointer over the ranges the kernel gave it, and
 // a free list (the link lives in the free frame itself).
 #include "pager.h"
+#include <mk/errno.h>
 
 static struct mk_physmem phys;
 static uint32_t cur;       // range the bump pointer is in
@@ -56,6 +57,103 @@ void frame_put(uint64_t pa)
 uint64_t frames_free(void)
 {
         return nfree;
+}
+
+uint64_t frames_total(void)
+{
+        uint64_t n = 0;
+        for (uint32_t i = 0; i < phys.nranges; i++)
+                n += phys.r[i].size / MK_PAGE_SIZE;
+        return n;
+}
+
+bool frame_ours(uint64_t pa)
+{
+        for (uint32_t i = 0; i < phys.nranges; i++)
+                if (pa >= phys.r[i].base && pa - phys.r[i].base < phys.r[i].size)
+                        return true;
+        return false;
+}
+
+// Reference counts: how many shadow entries (of all processes) hold each
+// frame. A two-level table by frame number: 512 leaves of 2048 counters.
+#define REF_PER_LEAF 2048
+#define REF_LEAVES   512
+static uint16_t *ref_leaves[REF_LEAVES];
+
+static uint16_t *ref_slot(uint64_t pa, bool alloc)
+{
+        uint64_t pfn = pa / MK_PAGE_SIZE;
+        if (pfn / REF_PER_LEAF >= REF_LEAVES)
+                return NULL;
+        uint16_t **leaf = &ref_leaves[pfn / REF_PER_LEAF];
+        if (!*leaf) {
+                if (!alloc)
+                        return NULL;
+                uint64_t f = frame_get();
+                if (!f)
+                        return NULL;
+                page_zero(frame_ptr(f));
+                *leaf = frame_ptr(f);
+        }
+        return &(*leaf)[pfn % REF_PER_LEAF];
+}
+
+uint32_t frame_refs(uint64_t pa)
+{
+        uint16_t *r = ref_slot(pa, false);
+        return r ? *r : 0;
+}
+
+int frame_ref(uint64_t pa)
+{
+        uint16_t *r = ref_slot(pa, true);
+        if (!r || *r == UINT16_MAX)
+                return -ENOMEM;
+        (*r)++;
+        return 0;
+}
+
+void frame_unref(uint64_t pa)
+{
+        uint16_t *r = ref_slot(pa, false);
+        if (!r || *r == 0) {
+                mk_printf("pager: unref of unreferenced frame 0x%llx\n", (unsigned long long)pa);
+                return;
+        }
+        if (--*r == 0)
+                frame_put(pa);
+}
+
+// Fixed-size objects (tree nodes, process records) carved from frames.
+struct slab_free {
+        struct slab_free *next;
+};
+
+void *slab_alloc(struct slab *sl)
+{
+        if (!sl->free) {
+                uint64_t f = frame_get();
+                if (!f)
+                        return NULL;
+                char *p = frame_ptr(f);
+                for (size_t off = 0; off + sl->size <= MK_PAGE_SIZE; off += sl->size) {
+                        struct slab_free *o = (struct slab_free *)(p + off);
+                        o->next = sl->free;
+                        sl->free = o;
+                }
+        }
+        struct slab_free *o = sl->free;
+        sl->free = o->next;
+        memset(o, 0, sl->size);
+        return o;
+}
+
+void slab_free(struct slab *sl, void *p)
+{
+        struct slab_free *o = p;
+        o->next = sl->free;
+        sl->free = o;
 }
 
 // Zeroes one page as fast as the arch allows (it is on the fault path).

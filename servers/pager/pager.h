@@ -1,72 +1,101 @@
 // SPDX-License-Identifier: MIT
-// The system pager: owns every user page. Clients are the processes it
-// created; each has a region list and is named by the badge of its endpoint
-// handle (its index in the client table).
+// The system pager: owns every user page. It starts the VFS server and the
+// programs the command line asks for, serves their page faults (region tree,
+// fault policy, zero page, copy-on-write, file pages from the VFS page cache)
+// and their requests (mmap, munmap, mprotect, msync, brk, fork, spawn, maps,
+// stats). Each process it serves is a `struct pproc`, named by the badge of its
+// endpoint handle (its index in procs[]).
 #pragma once
+#include "exec.h"
+#include "policy.h"
+#include "shadow.h"
+#include "vma.h"
 #include <kernel/elf.h>
 #include <mk/fault.h>
 #include <mk/pager.h>
 #include <mk/sys.h>
 
-#define MAX_CLIENTS 64
-#define MAX_REGIONS 32
+#define MAX_PROCS      96
+#define LOOP_LIMIT     8    // faults on one page right after mapping it: a fault loop
+#define MMAP_LO        0x0000000010000000ull // mmap's search range
+#define MMAP_HI        (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
+#define PGR_TEST_LOOP_VA 0x63000000ull        // test region: RETRY forever
 
-enum region_type { R_ANON, R_FILE, R_STACK, R_TEST_BADGRANT };
-
-struct region {
-        uint64_t start, end; // [start, end), page-aligned
-        uint32_t perms;      // MK_PERM_*
-        uint8_t type;        // enum region_type
-        // R_FILE: bytes [file_off, file_off+file_size) of file go to start+file_va_off.
-        const uint8_t *file;
-        uint64_t file_off, file_size, file_va_off;
-        uint64_t *pages; // presence table (region.c): pa of each mapped page
-};
-
-struct client {
+struct pproc {
         bool used;
-        long proc; // process handle
+        bool is_vfs;
+        uint32_t idx;          // badge
         uint32_t pid;
+        long proc;             // our handle to it
+        uint32_t parent;       // index of the parent (fork/spawn), 0 = us
+        uint32_t vfs_badge;    // badge its VFS handle carries (shared by a fork family)
+        char name[32];
+        struct vma_tree tree;
+        struct shadow sh;
+        uint64_t brk_start, brk;
+        struct pgr_stats st;
+        uint64_t loop_va;      // fault-loop detection
+        uint32_t loop_count;
+        // Tests (tests.c)
         int scenario;
-        struct region regions[MAX_REGIONS];
-        int nregions;
-        uint64_t mmap_next; // where the next PGR_MMAP goes
         uint64_t last_fault[MK_MSG_WORDS];
         bool expect_set;
-        uint64_t expect[5]; // PGR_EXPECT: addr, ip, access, kind, pid
-        int expect_result;  // 0 none, 1 matched, -1 mismatched
+        uint64_t expect[5];
+        int expect_result;
         char expect_why[160];
-        int badgrant_result; // R_TEST_BADGRANT: 1 all refused as they should, -1 not
-        uint64_t nfaults;
+        int badgrant_result;
 };
 
-extern struct client clients[MAX_CLIENTS];
+extern struct pproc procs[MAX_PROCS];
+extern struct pgr_stats global_stats;
 extern long pager_ep;
+extern long vfs_ep_handle;     // our handle to the VFS endpoint (all rights), -1 if none
+extern uint32_t vfs_idx;       // the VFS server's pproc index, 0 if none
 extern uint16_t pager_machine;
+extern struct mk_region bootimg;
+extern bool trace_on;
 
-// Frames (frames.c): the pager's physical memory, addressed through its window.
+// Frames (frames.c): the pager's physical memory, through its window.
+struct slab {
+        size_t size;
+        void *free;
+};
 void frames_init(void);
-uint64_t frame_get(void); // a frame (not zeroed), 0 when none is left
+uint64_t frame_get(void);        // a frame (not zeroed), 0 when none is left
 void frame_put(uint64_t pa);
-void *frame_ptr(uint64_t pa); // where the pager sees the frame
+void *frame_ptr(uint64_t pa);    // where the pager sees the frame
 void page_zero(void *p);
 uint64_t frames_free(void);
+uint64_t frames_total(void);
+bool frame_ours(uint64_t pa);
+uint32_t frame_refs(uint64_t pa);
+int frame_ref(uint64_t pa);
+void frame_unref(uint64_t pa);   // frees the frame at the last reference
+void *slab_alloc(struct slab *sl);
+void slab_free(struct slab *sl, void *p);
+extern uint64_t zero_page;       // the shared zero frame
 
-// Regions (region.c).
-struct region *region_find(struct client *c, uint64_t va);
-struct region *region_add(struct client *c, uint64_t start, uint64_t end, uint32_t perms,
-                          uint8_t type);
-void regions_release(struct client *c);
-uint64_t region_page(const struct region *r, uint64_t va); // pa mapped at va, or 0
-int region_set_page(struct region *r, uint64_t va, uint64_t pa);
+// Processes (proc.c).
+struct pproc *pproc_new(const char *name);
+int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long *handle_out,
+               const char **err);
+void pproc_release(struct pproc *p);       // after it ended: frames, tables, regions
+void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap);
+int vfs_start(void);
+long do_fork(struct pproc *p, struct mk_msg *reply);
+long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
 
-// Clients (main.c).
-int client_spawn(const char *prog, int scenario);
-void handle_fault(struct client *c, struct mk_msg *m, struct mk_msg *reply);
+// Faults (fault.c).
+void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
+long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r);
 
-// Tests (tests.c).
+// Requests (requests.c).
+void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
+
+// Tests and modes (tests.c).
 void tests_start(void);
-void tests_check_expect(struct client *c, const struct mk_msg *m);
-void badgrant_sequence(struct client *c, uint64_t va, uint64_t good_pa);
-void tests_client_exit(struct client *c, uint64_t status, uint64_t reason);
-void bench_result(struct client *c, uint64_t metric, uint64_t total, uint64_t n);
+void tests_check_expect(struct pproc *p, const struct mk_msg *m);
+void badgrant_sequence(struct pproc *p, uint64_t va, uint64_t good_pa);
+void tests_proc_exit(struct pproc *p, uint64_t status, uint64_t reason);
+void bench_result(struct pproc *p, uint64_t metric, uint64_t total, uint64_t n);
+long tests_final_status(long status); // folds in the pager's own test failures

@@ -29,11 +29,38 @@ static const char *arch_str(void)
         return a == FAULT_ARCH_X86_64 ? "x86_64" : a == FAULT_ARCH_AARCH64 ? "aarch64" : "riscv64";
 }
 
+// Starts program prog with one argument (a scenario number, or NULL).
+static int start(const char *prog, int scenario)
+{
+        char num[12];
+        const char *argv[3] = {prog, NULL, NULL};
+        const char *err;
+        if (scenario >= 0) {
+                mk_snprintf(num, sizeof(num), "%d", scenario);
+                argv[1] = num;
+        }
+        struct pproc *p = pproc_new(prog);
+        if (!p)
+                return -EAGAIN;
+        p->scenario = scenario;
+        int r = pproc_load(p, prog, argv, NULL, &err);
+        if (r) {
+                mk_printf("pager: cannot start %s: %s\n", prog, err);
+                if (p->proc >= 0)
+                        mk_proc_kill(p->proc, MK_REASON_KILLED);
+                else
+                        pproc_release(p);
+        }
+        return r;
+}
+
+static bool conform_started;
+
 static void spawn_next(void)
 {
         if (next_scenario < SCN_COUNT) {
                 int s = next_scenario++;
-                if (client_spawn("utest", s) < 0) {
+                if (start("utest", s) < 0) {
                         mk_printf("utest not ok %s: could not start\n", scenarios[s].name);
                         nfail++;
                         spawn_next();
@@ -41,7 +68,18 @@ static void spawn_next(void)
                 return;
         }
         mk_printf("utest: %d passed, %d failed\n", npass, nfail);
+        // Then the conformance suite, when the boot image has it; its runner
+        // ends the run (PGR_SHUTDOWN).
+        if (!conform_started && start("conform", -1) == 0) {
+                conform_started = true;
+                return;
+        }
         mk_shutdown(nfail ? 1 : 0);
+}
+
+long tests_final_status(long status)
+{
+        return nfail ? (status ? status : 1) : status;
 }
 
 void tests_start(void)
@@ -52,19 +90,19 @@ void tests_start(void)
                 icount_shift = (unsigned)(sh[7] - '0');
         if (has_word("bench")) {
                 mode = MODE_BENCH;
-                client_spawn("utest", SCN_BENCH);
+                start("utest", SCN_BENCH);
         } else if (has_word("test")) {
                 mode = MODE_TEST;
                 mk_printf("utest: plan %d\n", SCN_COUNT);
                 spawn_next();
         } else {
                 mode = MODE_DEMO;
-                client_spawn("utest", SCN_DEMO);
+                start("utest", SCN_DEMO);
         }
 }
 
 // Compares the fault message m with what the client said to expect.
-void tests_check_expect(struct client *c, const struct mk_msg *m)
+void tests_check_expect(struct pproc *c, const struct mk_msg *m)
 {
         const uint64_t *e = c->expect;
         uint64_t info = m->w[MK_FW_INFO];
@@ -123,7 +161,7 @@ void tests_check_expect(struct client *c, const struct mk_msg *m)
 
 // Replies to the fault in flight with bad grants first: each must be refused
 // with the right error while the faulting thread stays blocked.
-void badgrant_sequence(struct client *c, uint64_t va, uint64_t good_pa)
+void badgrant_sequence(struct pproc *c, uint64_t va, uint64_t good_pa)
 {
         static const struct {
                 const char *what;
@@ -163,12 +201,14 @@ void badgrant_sequence(struct client *c, uint64_t va, uint64_t good_pa)
                 c->badgrant_result = -1;
 }
 
-void tests_client_exit(struct client *c, uint64_t status, uint64_t reason)
+void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
 {
+        if (c->is_vfs || strcmp(c->name, "utest") != 0 || c->parent)
+                return; // not one of the scenarios we started
         if (mode == MODE_DEMO) {
                 mk_printf("pager: demo process ended (%s, status %lld) after %llu faults; "
                           "%llu frames free\n",
-                          mk_reason_name(reason), (long long)status, (unsigned long long)c->nfaults,
+                          mk_reason_name(reason), (long long)status, (unsigned long long)c->st.faults,
                           (unsigned long long)frames_free());
                 mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
         }
@@ -195,7 +235,7 @@ void tests_client_exit(struct client *c, uint64_t status, uint64_t reason)
         spawn_next();
 }
 
-void bench_result(struct client *c, uint64_t metric, uint64_t value, uint64_t n)
+void bench_result(struct pproc *c, uint64_t metric, uint64_t value, uint64_t n)
 {
         static const char *const names[] = BENCH_METRIC_NAMES;
         long arch = mk_info(MK_INFO_ARCH, 0);

@@ -3,6 +3,7 @@
 // pager (arg = endpoint handle | scenario << 16). Scenarios end with an exit
 // status or a fault; the pager checks both (servers/pager/tests.c).
 #include <mk/pager.h>
+#include <mk/pagerclient.h>
 #include <mk/sys.h>
 #include <mk/testhelp.h>
 #include <tests/user/scenarios.h>
@@ -30,7 +31,7 @@ static int failures;
 
 static uint64_t pager_mmap(uint64_t len, uint64_t perms)
 {
-        struct mk_msg m = {.tag = PGR_MMAP, .w = {len, perms}};
+        struct mk_msg m = {.tag = PGR_MMAP, .w = {0, len, perms, PGR_MAP_PRIVATE | PGR_MAP_ANON}};
         if (mk_call(ep, &m) < 0)
                 return 0;
         return m.w[0];
@@ -91,11 +92,11 @@ static int syscall_args(void)
         CHECK_EQ(mk_call(ep, (struct mk_msg *)kva), -EFAULT);
         CHECK_EQ(mk_call(ep, (struct mk_msg *)PGR_TEST_UNMAPPED_VA), -EFAULT);
         CHECK_EQ(mk_recv(ep, &m), -EBADF); // a send-only handle cannot receive
-        for (long h = -1; h <= 1000; h += 200) {
+        for (long h = -1; h <= 1000; h += 200) { // (0 and 1 are the pager's and the VFS's)
                 CHECK_EQ(mk_call(h == ep ? -5 : h, &m), -EBADF);
                 CHECK_EQ(mk_handle_close(h == ep ? -5 : h), -EBADF);
                 CHECK_EQ(mk_thread_start(h, 0x400000, 0x10000000, 0), -EBADF);
-                CHECK_EQ(mk_proc_wait(h, 0), -EBADF);
+                CHECK_EQ(mk_proc_wait(h, 0, 0), -EBADF);
         }
         CHECK_EQ(mk_syscall(SYS_NR, 0, 0, 0, 0, 0, 0), -ENOSYS);
         CHECK_EQ(mk_syscall(-1, 0, 0, 0, 0, 0, 0), -ENOSYS);
@@ -125,7 +126,7 @@ static int syscall_args(void)
         CHECK_EQ(mk_proc_kill(p, MK_REASON_KILLED), 0);
         CHECK_EQ(mk_proc_kill(p, MK_REASON_KILLED), -ESRCH);
         struct mk_exit_info xi;
-        CHECK_EQ(mk_proc_wait(p, &xi), 0);
+        CHECK_EQ(mk_proc_wait(p, &xi, 0), 0);
         CHECK_EQ(xi.reason, MK_REASON_KILLED);
         CHECK_EQ(mk_handle_close(p), 0);
         CHECK_EQ(mk_handle_close(p), -EBADF);
@@ -210,10 +211,12 @@ static int bench(void)
         return 0;
 }
 
-int main(long arg)
+int main(int argc, char **argv, char **envp)
 {
-        ep = arg & 0xffff;
-        int scn = (int)(arg >> 16);
+        ep = mk_pager_ep;
+        int scn = 0;
+        for (const char *c = argc > 1 ? argv[1] : "0"; *c >= '0' && *c <= '9'; c++)
+                scn = scn * 10 + (*c - '0');
         switch (scn) {
         case SCN_ANON_1000:
                 return anon_1000();
@@ -254,14 +257,25 @@ int main(long arg)
                 return 1;
         case SCN_EXIT_STATUS:
                 mk_exit(42);
-        case SCN_DEMO:
-                mk_printf(
-                    "hello from user space: pid %ld on %s, touching 1000 lazily reserved pages\n",
-                    mk_info(MK_INFO_PID, 0),
-                    mk_info(MK_INFO_ARCH, 0) == 1   ? "x86_64"
-                    : mk_info(MK_INFO_ARCH, 0) == 2 ? "aarch64"
-                                                    : "riscv64");
-                return anon_1000();
+        case SCN_DEMO: {
+                mk_printf("hello from user space: pid %ld on %s, touching 1000 lazily reserved pages\n",
+                          mk_info(MK_INFO_PID, 0),
+                          mk_info(MK_INFO_ARCH, 0) == 1   ? "x86_64"
+                          : mk_info(MK_INFO_ARCH, 0) == 2 ? "aarch64"
+                                                          : "riscv64");
+                mk_fault_trace(1); // the first few faults, traced
+                *(volatile char *)PGR_TEST_RO_VA;
+                mk_fault_trace(0);
+                int r = anon_1000();
+                struct pgr_stats st;
+                mk_printf("demo: my address space (the pager's maps view):\n");
+                mk_maps_print(0);
+                if (mk_stats(0, &st) == 0)
+                        mk_stats_print("demo: my counters", &st);
+                if (mk_stats((uint64_t)-1, &st) == 0)
+                        mk_stats_print("demo: all processes", &st);
+                return r;
+        }
         case SCN_BENCH:
                 return bench();
         }

@@ -1,16 +1,67 @@
 // SPDX-License-Identifier: MIT
-// Requests a process can send to its pager (the system pager's protocol,
-// docs/pager-protocol.md). Tags are from MK_TAG_USER up.
+// The system pager's protocol for its processes (docs/pager-protocol.md).
+// Every request is a call on the pager endpoint handle a process gets at
+// start (auxv AT_MK_PAGER_EP); tags from MK_TAG_USER up. Replies carry a
+// result in w[0]: >= 0 success, < 0 -errno.
 #pragma once
 #include <mk/msg.h>
 
-#define PGR_MMAP       (MK_TAG_USER + 0) // w[0] len, w[1] perms -> w[0] address or -errno
-#define PGR_LAST_FAULT (MK_TAG_USER + 1) // -> w[0..5]: the last fault message seen for the caller
-#define PGR_PING       (MK_TAG_USER + 2) // -> nothing (IPC round-trip benchmark)
-#define PGR_EXPECT                                                                                 \
-        (MK_TAG_USER + 3) // w[0] addr, w[1] ip, w[2] access, w[3] kind, w[4] pid: the next
-                          // fault of the caller must match (tests)
-#define PGR_RESULT (MK_TAG_USER + 4) // w[0] metric, w[1] counter total, w[2] iterations
+#define PGR_MMAP       (MK_TAG_USER + 0)  // w0 addr hint, w1 len, w2 prot (MK_PERM_*), w3 flags
+                                          // (PGR_MAP_*), w4 VFS inode (file maps), w5 offset
+                                          // -> w0 address
+#define PGR_LAST_FAULT (MK_TAG_USER + 1)  // -> w0..w5: the last fault message seen for the caller
+#define PGR_PING       (MK_TAG_USER + 2)  // -> nothing (IPC round-trip benchmark)
+#define PGR_EXPECT     (MK_TAG_USER + 3)  // w0 addr, w1 ip, w2 access, w3 kind, w4 pid: the next
+                                          // fault of the caller must match (tests)
+#define PGR_RESULT     (MK_TAG_USER + 4)  // w0 metric, w1 counter total, w2 iterations
+#define PGR_MUNMAP     (MK_TAG_USER + 5)  // w0 addr, w1 len -> 0
+#define PGR_MPROTECT   (MK_TAG_USER + 6)  // w0 addr, w1 len, w2 prot -> 0
+#define PGR_MSYNC      (MK_TAG_USER + 7)  // w0 addr, w1 len, w2 flags -> 0
+#define PGR_BRK        (MK_TAG_USER + 8)  // w0 new break (0: query) -> w0 the break
+#define PGR_FORK       (MK_TAG_USER + 9)  // -> parent: w0 child pid, w1 handle of the child
+                                          //    process (for SYS_PROC_WAIT);
+                                          //    child: the call returns MK_FORK_CHILD, msg untouched
+#define PGR_SPAWN      (MK_TAG_USER + 10) // buf "path\0arg1\0...\0", w0 argc -> w0 pid, w1 handle
+#define PGR_MAPS       (MK_TAG_USER + 11) // w0 pid (0 = caller), w1 offset -> buf: text of
+                                          // /proc/PID/maps from offset, w0 bytes, w1 total
+#define PGR_STATS      (MK_TAG_USER + 12) // w0 pid (0 = caller, -1 = global) -> buf: struct
+                                          // pgr_stats
+#define PGR_TRACE      (MK_TAG_USER + 13) // w0 1 on / 0 off: fault trace on the console
+#define PGR_SHUTDOWN   (MK_TAG_USER + 14) // w0 status: end the run (test programs)
+
+
+// PGR_MMAP flags.
+#define PGR_MAP_PRIVATE 0x01
+#define PGR_MAP_SHARED  0x02
+#define PGR_MAP_ANON    0x04
+#define PGR_MAP_FIXED   0x08 // exactly at the hint (replacing what is there)
+#define PGR_MAP_GUARD   0x10 // an explicit guard region (PROT_NONE)
+
+// auxv entries our loader adds (Linux leaves this range unused).
+#define AT_MK_PAGER_EP 0x1000 // handle of the pager endpoint
+#define AT_MK_VFS_EP   0x1001 // handle of the VFS endpoint (-1 if none)
+#define AT_MK_VFS_SERVE 0x1002 // the VFS server only: its handle to receive on
+#define AT_MK_BOOTIMG_SIZE 0x1003 // the VFS server only: bytes at VFS_BOOTIMG_VA
+
+// Counters (PGR_STATS): per process and global.
+struct pgr_stats {
+        uint64_t faults;        // fault messages received
+        uint64_t fill_anon;     // lazy fills: zeroed private anonymous pages
+        uint64_t fill_file;     // lazy fills from files (text, data, file maps)
+        uint64_t fill_stack;    // lazy fills of stack pages
+        uint64_t fill_heap;     // lazy fills of heap pages
+        uint64_t zero_maps;     // read faults answered with the shared zero page
+        uint64_t cow_copies;    // copy-on-write faults that copied
+        uint64_t cow_reuses;    // copy-on-write faults that reused a sole reference
+        uint64_t guard_hits;    // faults in guard regions or the stack guard gap
+        uint64_t access_violations;
+        uint64_t no_mapping;
+        uint64_t bus_errors;
+        uint64_t oom_kills;
+        uint64_t fault_loops;
+        uint64_t frames_used;   // frames this process maps (global: in use)
+        uint64_t frames_free;   // global only
+};
 
 // Fixed test regions the system pager gives every test process.
 #define PGR_TEST_RO_VA       0x60000000ull // 1 page, read-only, zero

@@ -26,7 +26,9 @@ long mk_proc_create(long pager_ep, uint64_t badge, uint64_t flags);
 long mk_thread_start(long proc, uint64_t ip, uint64_t sp, uint64_t arg);
 long mk_map(long proc, uint64_t va, uint64_t pa, uint64_t perms);
 long mk_unmap(long proc, uint64_t va);
-long mk_proc_wait(long proc, struct mk_exit_info *info);
+long mk_proc_wait(long proc, struct mk_exit_info *info, uint64_t flags);
+long mk_thread_fork(long proc);
+long mk_protect(long proc, uint64_t va, uint64_t len, uint64_t perms);
 long mk_proc_kill(long proc, uint64_t reason);
 long mk_info(uint64_t what, void *out);
 __attribute__((noreturn)) void mk_shutdown(long status);
@@ -41,9 +43,13 @@ int mk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int mk_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int mk_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
 
-// Every program provides main; its argument is the value the creator passed
-// to mk_thread_start (by convention a handle of the pager's endpoint).
-int main(long arg);
+// Every program provides main. Processes the system pager starts get argv,
+// envp and an auxv; mk_start sets these from the auxv (-1 when absent): the
+// pager endpoint, the VFS endpoint, and for the VFS server its own.
+int main(int argc, char **argv, char **envp);
+extern long mk_pager_ep, mk_vfs_ep, mk_vfs_serve;
+extern uint64_t mk_bootimg_size;
+extern char **environ;
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -12,7 +12,8 @@
 #define SYS_YIELD        2  // (): give up the CPU
 #define SYS_EP_CREATE    3  // () -> handle of a new endpoint
 #define SYS_HANDLE_CLOSE 4  // (h)
-#define SYS_HANDLE_GIVE  5  // (h, proc, badge, rights) -> handle index in proc: copy h into proc
+#define SYS_HANDLE_GIVE  5  // (h, proc, badge, rights) -> handle index in proc (MK_SELF: the
+                            // caller): copy handle h (endpoint or process) into proc
 #define SYS_SEND         6  // (ep, msg*)
 #define SYS_RECV         7  // (ep, msg*) -> 0; msg->badge tells the sender
 #define SYS_CALL         8  // (ep, msg*): send, then wait for the reply into msg
@@ -22,11 +23,21 @@
 #define SYS_THREAD_START 12 // (proc, ip, sp, arg) -> thread id: start a thread in proc
 #define SYS_MAP          13 // (proc, va, pa, perms): map a frame the caller owns into proc
 #define SYS_UNMAP        14 // (proc, va) -> pa: remove a mapping, returns the frame
-#define SYS_PROC_WAIT    15 // (proc, info*) -> 0 when proc has ended; info gets status and reason
+#define SYS_PROC_WAIT    15 // (proc, info*, flags) -> 0 when proc has ended; info gets status
+                            // and reason; MK_WAIT_NOHANG: -EAGAIN while it runs
 #define SYS_PROC_KILL    16 // (proc, reason): end proc with a reason
 #define SYS_INFO         17 // (what, out*) -> value: system facts (MK_INFO_*)
 #define SYS_SHUTDOWN     18 // (status): end the run (first process only)
-#define SYS_NR           19
+#define SYS_THREAD_FORK  19 // (proc) -> thread id: a thread in proc with a copy of the user
+                            // registers of the thread whose call the caller is handling; its
+                            // call returns MK_FORK_CHILD (1) there (fork)
+#define SYS_PROTECT      20 // (proc, va, len, perms) -> pages changed: new permissions (0 =
+                            // unmap) for the mapped pages of [va, va+len), frames the caller owns
+#define SYS_NR           21
+
+#define MK_SELF        (-1) // SYS_HANDLE_GIVE target: the calling process
+#define MK_WAIT_NOHANG 1
+#define MK_FORK_CHILD  1 // what the child's copy of a forking call returns
 
 // SYS_INFO selectors.
 #define MK_INFO_PHYS_WINDOW 1 // out: struct mk_physmem (the pager's frames and their window)
@@ -34,6 +45,7 @@
 #define MK_INFO_CMDLINE     3 // out: char[256] kernel command line
 #define MK_INFO_ARCH        4 // returns MK_ARCH_* (same values as FAULT_ARCH_*)
 #define MK_INFO_PID         5 // returns the caller's process id
+#define MK_INFO_PROC_PID    6 // (second argument: a process handle) returns that process's id
 
 // SYS_PROC_CREATE flags.
 #define MK_PROC_ALLOW_WX 1 // grants may be writable and executable at once

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// The VFS server: protocol and shared layout (docs/vfs.md).
+//
+// Processes call the VFS endpoint (auxv AT_MK_VFS_EP) with the requests
+// below; the badge names the caller, so open files are per process.
+//
+// The page cache is the VFS server's own memory: the data of inode i lives in
+// the VFS address space at VFS_DATA_VA(i) (page k of the file at
+// VFS_DATA_VA(i) + k * 4096), and the inode table at VFS_INODE_TABLE_VA. The
+// system pager serves the VFS's faults, so it owns the frames behind both; it
+// fills file pages of other processes straight from those frames (shared
+// mappings map the very same frame, so writes through a mapping are what
+// read() returns, and write() is what mappers see). The pager reads the inode
+// table to learn file sizes; it treats everything there as untrusted.
+#pragma once
+#include <mk/msg.h>
+#include <stdint.h>
+
+#define VFS_OPEN     (MK_TAG_USER + 0x40) // buf path, w0 flags (VFS_O_*) -> w0 fd, w1 inode, w2 size
+#define VFS_READ     (MK_TAG_USER + 0x41) // w0 fd, w1 len (<= MK_MSG_BUF), w2 offset (-1: current)
+                                          // -> w0 bytes, buf data
+#define VFS_WRITE    (MK_TAG_USER + 0x42) // w0 fd, w2 offset (-1: current), buf data (len) -> w0 bytes
+#define VFS_STAT     (MK_TAG_USER + 0x43) // w0 fd -> w0 size, w1 inode, w2 mode
+#define VFS_TRUNCATE (MK_TAG_USER + 0x44) // w0 fd, w1 length -> 0
+#define VFS_CLOSE    (MK_TAG_USER + 0x45) // w0 fd -> 0
+#define VFS_SEEK     (MK_TAG_USER + 0x46) // w0 fd, w1 offset, w2 whence (0 set, 1 cur, 2 end) -> w0 pos
+#define VFS_UNLINK   (MK_TAG_USER + 0x47) // buf path -> 0
+#define VFS_LIST     (MK_TAG_USER + 0x48) // w0 index -> buf name, w0 inode, w1 size (-ENOENT at end)
+
+#define VFS_O_RDONLY 0
+#define VFS_O_WRONLY 1
+#define VFS_O_RDWR   2
+#define VFS_O_ACCMODE 3
+#define VFS_O_CREAT  0x40
+#define VFS_O_TRUNC  0x200
+#define VFS_O_APPEND 0x400
+
+#define VFS_NAME_MAX 60
+#define VFS_MAX_INODES 256
+#define VFS_FILE_MAX (64ull << 20) // 64 MiB of address space per file
+
+// Where things are in the VFS server's address space. The system pager starts
+// the VFS (program "vfs" in the boot image) with these regions already made:
+// the boot image read-only at VFS_BOOTIMG_VA (auxv AT_MK_BOOTIMG_SIZE gives
+// its size; the VFS loads its files from it), the inode table and the data
+// area (anonymous, zero until written).
+#define VFS_BOOTIMG_VA     0x0000000700000000ull
+#define VFS_INODE_TABLE_VA 0x0000000800000000ull
+#define VFS_DATA_BASE      0x0000001000000000ull
+#define VFS_DATA_VA(ino)   (VFS_DATA_BASE + (uint64_t)(ino)*VFS_FILE_MAX)
+
+// One inode table entry (VFS_INODE_TABLE_VA + ino * sizeof).
+struct vfs_inode {
+        uint64_t size;       // bytes
+        uint32_t used;       // 1 if the inode exists
+        uint32_t mode;       // 0100644 regular file
+        uint64_t generation; // bumped when the inode is reused
+        char name[VFS_NAME_MAX + 4];
+};

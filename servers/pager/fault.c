@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+// Page faults: find the region (growing the stack when the fault is just
+// below it), let the policy decide (policy.c), carry the decision out with
+// frames and the shadow map, and answer MAP or FAIL. Also the pages of files,
+// which come from the VFS server's own memory (its page cache).
+#include "pager.h"
+#include <mk/vfs.h>
+
+static void fail(struct mk_msg *reply, uint64_t reason)
+{
+        reply->tag = MK_FAULT_FAIL;
+        reply->w[0] = reason;
+        reply->len = 0;
+}
+
+// Installs the frame of `entry` at va with the rights region r allows for it
+// and answers MAP. Returns 0.
+long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r)
+{
+        uint32_t perms = fault_perms(r, entry);
+        uint64_t *e = shadow_slot(&p->sh, va, true);
+        if (!e)
+                return -ENOMEM;
+        if (!(*e & SH_PRESENT))
+                p->sh.pages++;
+        *e = (entry & ~(uint64_t)(SH_MAPPED | SH_WRITE)) | SH_PRESENT | SH_MAPPED |
+             ((perms & MK_PERM_W) ? SH_WRITE : 0);
+        return perms;
+}
+
+// Reads len bytes of process q's memory at va through the frames behind it
+// (pages it never touched read as zero). For the VFS inode table.
+static void vmem_read(struct pproc *q, uint64_t va, void *buf, size_t len)
+{
+        char *out = buf;
+        while (len) {
+                uint64_t e = shadow_get(&q->sh, va & ~(MK_PAGE_SIZE - 1));
+                size_t off = va & (MK_PAGE_SIZE - 1), n = MK_PAGE_SIZE - off;
+                if (n > len)
+                        n = len;
+                if (e & SH_PRESENT)
+                        memcpy(out, (char *)frame_ptr(SH_PA(e)) + off, n);
+                else
+                        memset(out, 0, n);
+                out += n;
+                va += n;
+                len -= n;
+        }
+}
+
+// The size of VFS inode ino, from the VFS's inode table; -1 if it does not
+// exist. Untrusted data: only the size is used, and only for bounds.
+static int64_t vfs_file_size(uint64_t ino)
+{
+        struct vfs_inode in;
+        if (!vfs_idx || ino >= VFS_MAX_INODES)
+                return -1;
+        vmem_read(&procs[vfs_idx], VFS_INODE_TABLE_VA + ino * sizeof(in), &in, sizeof(in));
+        return in.used ? (int64_t)(in.size > VFS_FILE_MAX ? VFS_FILE_MAX : in.size) : -1;
+}
+
+// The page-cache frame of file page `off` of inode ino: the frame behind the
+// VFS's own page at VFS_DATA_VA(ino) + off, given to the VFS now if it has
+// none (a hole reads as zero). Returns the frame or 0 (out of memory).
+static uint64_t vfs_cache_frame(uint64_t ino, uint64_t off)
+{
+        struct pproc *v = &procs[vfs_idx];
+        uint64_t dva = VFS_DATA_VA(ino) + off;
+        uint64_t *e = shadow_slot(&v->sh, dva, true);
+        if (!e)
+                return 0;
+        if ((*e & SH_PRESENT) && !(*e & SH_ZERO))
+                return SH_PA(*e);
+        uint64_t pa = frame_get();
+        if (!pa)
+                return 0;
+        page_zero(frame_ptr(pa));
+        if (frame_ref(pa) || mk_map(v->proc, dva, pa, MK_PERM_R | MK_PERM_W) < 0) {
+                frame_put(pa);
+                return 0;
+        }
+        if (!(*e & SH_PRESENT))
+                v->sh.pages++;
+        *e = pa | SH_PRESENT | SH_MAPPED | SH_WRITE | SH_SHARED;
+        return pa;
+}
+
+// Fills a new frame for va of an image-backed region: zero, then the file
+// bytes that fall in this page (this zeroes the tail of the last data page).
+static void fill_image(const struct region_desc *r, uint64_t va, void *p)
+{
+        page_zero(p);
+        uint64_t lo = va - r->start, hi = lo + MK_PAGE_SIZE;
+        uint64_t flo = r->data_off, fhi = r->data_off + r->file_size;
+        uint64_t a = lo > flo ? lo : flo, b = hi < fhi ? hi : fhi;
+        if (a < b && r->file_off + (b - flo) <= r->image_size)
+                memcpy((char *)p + (a - lo), r->image + r->file_off + (a - flo), b - a);
+}
+
+static void count_fill(struct pproc *p, const struct region_desc *r)
+{
+        uint64_t *c = r->kind == RK_STACK  ? &p->st.fill_stack
+                      : r->kind == RK_HEAP ? &p->st.fill_heap
+                      : r->backing != BK_NONE ? &p->st.fill_file
+                                              : &p->st.fill_anon;
+        (*c)++;
+        uint64_t *g = r->kind == RK_STACK  ? &global_stats.fill_stack
+                      : r->kind == RK_HEAP ? &global_stats.fill_heap
+                      : r->backing != BK_NONE ? &global_stats.fill_file
+                                              : &global_stats.fill_anon;
+        (*g)++;
+}
+
+// No region covers addr: if it is just below a stack region, grow the stack
+// down to it (within its limit, keeping its guard gap clear); returns the
+// region then. *guard tells a fault in the guard gap (stack overflow).
+static struct vma *stack_grow(struct pproc *p, uint64_t addr, bool *guard)
+{
+        struct vma *above = vma_find_above(&p->tree, addr);
+        *guard = false;
+        if (!above || above->d.kind != RK_STACK || addr >= above->d.start)
+                return NULL;
+        uint64_t va = addr & ~(MK_PAGE_SIZE - 1);
+        if (va >= above->d.limit && vma_expand(&p->tree, above, va, above->d.end) == 0)
+                return vma_find(&p->tree, addr);
+        // Beyond the limit, or the next region is in the way: the guard gap.
+        if (addr + above->d.guard_below >= above->d.limit || addr >= above->d.start - above->d.guard_below)
+                *guard = true;
+        return NULL;
+}
+
+static void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned access,
+                  const struct region_desc *r, unsigned d)
+{
+        if (trace_on)
+                mk_printf("trace pid %u addr 0x%llx %s region %s decision %s ip 0x%llx\n", p->pid,
+                          (unsigned long long)addr, fault_access_name(access),
+                          r ? region_kind_name(r->kind) : "none", fault_decision_name(d),
+                          (unsigned long long)ip);
+}
+
+void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
+{
+        uint64_t addr = m->w[MK_FW_ADDR], info = m->w[MK_FW_INFO];
+        unsigned access = info & 0xff, kind = (info >> 8) & 0xff;
+        uint64_t va = addr & ~(MK_PAGE_SIZE - 1);
+        p->st.faults++;
+        global_stats.faults++;
+        for (int i = 0; i < MK_MSG_WORDS; i++)
+                p->last_fault[i] = m->w[i];
+        if (p->expect_set) {
+                p->expect_set = false;
+                tests_check_expect(p, m);
+        }
+        reply->len = 0;
+
+        // The same page faulting again and again right after we answered it.
+        if (va == p->loop_va) {
+                if (++p->loop_count > LOOP_LIMIT) {
+                        p->st.fault_loops++;
+                        global_stats.fault_loops++;
+                        mk_printf("pager: pid %u: fault loop at 0x%llx\n", p->pid,
+                                  (unsigned long long)addr);
+                        return fail(reply, MK_REASON_LOOP);
+                }
+        } else {
+                p->loop_va = va;
+                p->loop_count = 0;
+        }
+        if (va == PGR_TEST_LOOP_VA) {
+                reply->tag = MK_FAULT_RETRY;
+                return;
+        }
+
+        struct vma *v = vma_find(&p->tree, addr);
+        bool guard = false;
+        if (!v)
+                v = stack_grow(p, addr, &guard);
+        struct fault_in in = {.r = v ? &v->d : NULL, .access = access, .kind = kind};
+        in.entry = shadow_get(&p->sh, va);
+        if ((in.entry & SH_PRESENT) && !(in.entry & SH_ZERO))
+                in.refs = frame_refs(SH_PA(in.entry));
+        int64_t fsize = 0;
+        if (v && v->d.backing == BK_VFS) {
+                fsize = vfs_file_size(v->d.inode);
+                in.beyond_eof = fsize < 0 || v->d.file_off + (va - v->d.start) >= (uint64_t)fsize;
+        }
+        enum fault_decision d = guard ? FD_FAIL_GUARD : fault_decide(&in);
+        trace(p, addr, m->w[MK_FW_IP], access, in.r, d);
+
+        uint64_t entry = in.entry, pa, old;
+        const struct region_desc *r = in.r;
+        switch (d) {
+        case FD_FAIL_NOMAP:
+                p->st.no_mapping++;
+                global_stats.no_mapping++;
+                return fail(reply, MK_REASON_NOMAP);
+        case FD_FAIL_ACCESS:
+                p->st.access_violations++;
+                global_stats.access_violations++;
+                return fail(reply, MK_REASON_ACCESS);
+        case FD_FAIL_GUARD:
+                p->st.guard_hits++;
+                global_stats.guard_hits++;
+                mk_printf("pager: pid %u: %s at 0x%llx (ip 0x%llx)\n", p->pid,
+                          guard ? "stack overflow into the guard gap" : "guard page hit",
+                          (unsigned long long)addr, (unsigned long long)m->w[MK_FW_IP]);
+                return fail(reply, MK_REASON_GUARD);
+        case FD_FAIL_BUS:
+                p->st.bus_errors++;
+                global_stats.bus_errors++;
+                return fail(reply, MK_REASON_BUS);
+        case FD_MAP_ZERO:
+                entry = zero_page | SH_PRESENT | SH_ZERO;
+                p->st.zero_maps++;
+                global_stats.zero_maps++;
+                break;
+        case FD_FILL_ZERO:
+        case FD_FILL_IMAGE:
+        case FD_COPY_FILE:
+        case FD_COW_COPY:
+                if (!(pa = frame_get()))
+                        goto oom;
+                if (d == FD_FILL_ZERO)
+                        page_zero(frame_ptr(pa));
+                else if (d == FD_FILL_IMAGE)
+                        fill_image(r, va, frame_ptr(pa));
+                else if (d == FD_COW_COPY)
+                        memcpy(frame_ptr(pa), frame_ptr(SH_PA(entry)), MK_PAGE_SIZE);
+                else {
+                        uint64_t src = vfs_cache_frame(r->inode, r->file_off + (va - r->start));
+                        if (!src) {
+                                frame_put(pa);
+                                goto oom;
+                        }
+                        memcpy(frame_ptr(pa), frame_ptr(src), MK_PAGE_SIZE);
+                }
+                if (frame_ref(pa)) {
+                        frame_put(pa);
+                        goto oom;
+                }
+                old = entry;
+                entry = pa | SH_PRESENT |
+                        ((r->kind == RK_ANON_SHARED || r->kind == RK_FILE_SHARED) ? SH_SHARED : 0);
+                if ((old & SH_PRESENT) && !(old & SH_ZERO))
+                        frame_unref(SH_PA(old)); // the copy-on-write source
+                if (d == FD_COW_COPY) {
+                        p->st.cow_copies++;
+                        global_stats.cow_copies++;
+                } else {
+                        count_fill(p, r);
+                }
+                break;
+        case FD_MAP_FILE:
+                pa = vfs_cache_frame(r->inode, r->file_off + (va - r->start));
+                if (!pa || frame_ref(pa))
+                        goto oom;
+                entry = pa | SH_PRESENT | (r->kind == RK_FILE_SHARED ? SH_SHARED : SH_COW);
+                count_fill(p, r);
+                break;
+        case FD_COW_REUSE:
+                entry &= ~(uint64_t)SH_COW;
+                p->st.cow_reuses++;
+                global_stats.cow_reuses++;
+                break;
+        case FD_REMAP:
+        default:
+                break;
+        }
+        long perms = map_page(p, va, entry, r);
+        if (perms < 0)
+                goto oom;
+        reply->tag = MK_FAULT_MAP;
+        reply->w[0] = va;
+        reply->w[1] = SH_PA(entry);
+        reply->w[2] = (uint64_t)perms;
+        if (r->kind == RK_TEST)
+                badgrant_sequence(p, va, SH_PA(entry));
+        return;
+oom:
+        p->st.oom_kills++;
+        global_stats.oom_kills++;
+        mk_printf("pager: pid %u: out of memory at 0x%llx (%llu frames free)\n", p->pid,
+                  (unsigned long long)addr, (unsigned long long)frames_free());
+        fail(reply, MK_REASON_OOM);
+}

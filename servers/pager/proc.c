@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+// The processes the pager serves: creating them from boot-image programs
+// (exec.c builds the image), the VFS server, fork, spawn, and releasing
+// everything when one ends.
+#include "pager.h"
+#include <kernel/cpio.h>
+#include <mk/vfs.h>
+
+struct pproc procs[MAX_PROCS];
+static struct slab vma_slab = {sizeof(struct vma), NULL};
+
+static struct vma *node_alloc(void *ctx)
+{
+        return slab_alloc(&vma_slab);
+}
+
+static void node_free(void *ctx, struct vma *v)
+{
+        slab_free(&vma_slab, v);
+}
+
+struct pproc *pproc_new(const char *name)
+{
+        for (uint32_t i = 1; i < MAX_PROCS; i++) {
+                struct pproc *p = &procs[i];
+                if (p->used)
+                        continue;
+                memset(p, 0, sizeof(*p));
+                p->used = true;
+                p->idx = i;
+                p->vfs_badge = i;
+                p->proc = -1;
+                size_t n = strlen(name);
+                memcpy(p->name, name, n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1);
+                vma_tree_init(&p->tree, MK_USER_BASE, MK_USER_TOP, node_alloc, node_free, NULL);
+                return p;
+        }
+        return NULL;
+}
+
+static void drop_one(void *ctx, uint64_t va, uint64_t *e)
+{
+        struct pproc *p = ctx;
+        if ((*e & SH_MAPPED) && p->proc >= 0)
+                mk_unmap(p->proc, va);
+        if (!(*e & SH_ZERO))
+                frame_unref(SH_PA(*e));
+        *e = 0;
+        p->sh.pages--;
+}
+
+static void drop_quiet(void *ctx, uint64_t va, uint64_t *e)
+{
+        struct pproc *p = ctx;
+        if (!(*e & SH_ZERO))
+                frame_unref(SH_PA(*e));
+        *e = 0;
+        p->sh.pages--;
+}
+
+void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap)
+{
+        shadow_each(&p->sh, start, end, unmap ? drop_one : drop_quiet, p);
+}
+
+void pproc_release(struct pproc *p)
+{
+        // The kernel has removed its page tables already: no unmapping needed.
+        pproc_drop_pages(p, MK_USER_BASE, MK_USER_TOP, false);
+        shadow_free(&p->sh);
+        vma_tree_clear(&p->tree);
+        if (p->proc >= 0)
+                mk_handle_close(p->proc);
+        p->used = false;
+}
+
+// Creates the kernel process and gives it its endpoint handles: the pager's
+// at 0 and the VFS's at 1 (every process has them at the same numbers, so a
+// forked child's copy of libsys finds them).
+static int make_kernel_proc(struct pproc *p)
+{
+        p->proc = mk_proc_create(pager_ep, p->idx, 0);
+        if (p->proc < 0)
+                return (int)p->proc;
+        p->pid = (uint32_t)mk_info(MK_INFO_PROC_PID, (void *)p->proc);
+        long h0 = mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
+        long h1 = vfs_ep_handle >= 0 ? mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge,
+                                                      MK_RIGHT_SEND)
+                                     : mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
+        return h0 == 0 && h1 == 1 ? 0 : -ENOSPC;
+}
+
+int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long *handle_out,
+               const char **err)
+{
+        static struct exec_layout lay;
+        struct cpio_file f;
+        static const char *const envp[] = {NULL};
+        struct exec_aux aux[6] = {{AT_MK_PAGER_EP, 0}, {AT_MK_VFS_EP, 1}};
+        int na = 2;
+        if (p->is_vfs) {
+                aux[na++] = (struct exec_aux){AT_MK_VFS_SERVE, 2};
+                aux[na++] = (struct exec_aux){AT_MK_BOOTIMG_SIZE, bootimg.size};
+        }
+        aux[na] = (struct exec_aux){AT_NULL, 0};
+        *err = "";
+        if (cpio_find((void *)bootimg.va, bootimg.size, prog, &f)) {
+                *err = "no such program in the boot image";
+                return -ENOENT;
+        }
+        int r = exec_build(&lay, f.data, f.size, pager_machine, false, prog, argv, envp, aux, err);
+        if (r)
+                return r;
+        for (int i = 0; i < lay.nregions; i++)
+                if (lay.regions[i].start != lay.regions[i].end && // the empty heap placeholder
+                    (r = vma_insert(&p->tree, &lay.regions[i], NULL))) {
+                        *err = "cannot place the program's regions";
+                        return r;
+                }
+        if ((r = make_kernel_proc(p))) {
+                *err = "cannot create the process";
+                return r;
+        }
+        // The top stack page holds argv, envp and auxv already.
+        uint64_t top = EXEC_STACK_TOP - MK_PAGE_SIZE, pa = frame_get();
+        struct vma *sv = vma_find(&p->tree, top);
+        if (!pa || !sv || frame_ref(pa)) {
+                *err = "out of memory";
+                return -ENOMEM;
+        }
+        memcpy(frame_ptr(pa), lay.stack_page, MK_PAGE_SIZE);
+        long perms = map_page(p, top, pa | SH_PRESENT, &sv->d);
+        if (perms < 0 || mk_map(p->proc, top, pa, (uint64_t)perms) < 0) {
+                *err = "cannot map the initial stack";
+                return -ENOMEM;
+        }
+        p->brk_start = p->brk = lay.brk;
+        if (p->is_vfs) {
+                // Its boot image copy, inode table and data area.
+                struct region_desc img = {.start = VFS_BOOTIMG_VA,
+                                          .end = VFS_BOOTIMG_VA + ((bootimg.size + MK_PAGE_SIZE - 1) &
+                                                                   ~(MK_PAGE_SIZE - 1)),
+                                          .prot = MK_PERM_R, .kind = RK_RODATA,
+                                          .backing = BK_IMAGE, .file_size = bootimg.size,
+                                          .image = (const uint8_t *)bootimg.va,
+                                          .image_size = bootimg.size, .name = "bootimg"};
+                struct region_desc it = {.start = VFS_INODE_TABLE_VA,
+                                         .end = VFS_INODE_TABLE_VA + 0x100000,
+                                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_ANON_SHARED,
+                                         .name = "inodes"};
+                struct region_desc da = {.start = VFS_DATA_BASE,
+                                         .end = VFS_DATA_BASE + VFS_MAX_INODES * VFS_FILE_MAX,
+                                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_ANON_SHARED,
+                                         .name = "page cache"};
+                if (vma_insert(&p->tree, &img, NULL) || vma_insert(&p->tree, &it, NULL) ||
+                    vma_insert(&p->tree, &da, NULL) ||
+                    mk_handle_give(vfs_ep_handle, p->proc, 0, MK_RIGHT_RECV) != 2) {
+                        *err = "cannot set up the VFS server";
+                        return -ENOMEM;
+                }
+        } else {
+                // Test regions (tests.c): read-only, no-exec and bad-grant pages, and
+                // the fault-loop page.
+                struct region_desc t[] = {
+                        {.start = PGR_TEST_RO_VA, .end = PGR_TEST_RO_VA + MK_PAGE_SIZE,
+                         .prot = MK_PERM_R, .kind = RK_ANON_PRIVATE, .name = "test-ro"},
+                        {.start = PGR_TEST_NX_VA, .end = PGR_TEST_NX_VA + MK_PAGE_SIZE,
+                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_ANON_PRIVATE, .name = "test-nx"},
+                        {.start = PGR_TEST_BADGRANT_VA, .end = PGR_TEST_BADGRANT_VA + MK_PAGE_SIZE,
+                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_TEST, .name = "test-grant"},
+                        {.start = PGR_TEST_LOOP_VA, .end = PGR_TEST_LOOP_VA + MK_PAGE_SIZE,
+                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_TEST, .name = "test-loop"},
+                };
+                for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+                        vma_insert(&p->tree, &t[i], NULL);
+        }
+        long tid = mk_thread_start(p->proc, lay.entry, lay.sp, lay.sp);
+        if (tid < 0) {
+                *err = "cannot start its thread";
+                return (int)tid;
+        }
+        if (handle_out)
+                *handle_out = p->proc;
+        return 0;
+}
+
+int vfs_start(void)
+{
+        const char *err;
+        static const char *const argv[] = {"vfs", NULL};
+        if (cpio_find((void *)bootimg.va, bootimg.size, "vfs", &(struct cpio_file){0}))
+                return -ENOENT; // no VFS in this boot image
+        long ep = mk_ep_create();
+        if (ep < 0)
+                return (int)ep;
+        vfs_ep_handle = ep;
+        struct pproc *p = pproc_new("vfs");
+        if (!p)
+                return -ENOMEM;
+        p->is_vfs = true;
+        vfs_idx = p->idx;
+        int r = pproc_load(p, "vfs", argv, NULL, &err);
+        if (r) {
+                mk_printf("pager: cannot start the VFS server: %s\n", err);
+                vfs_idx = 0;
+                vfs_ep_handle = -1;
+                pproc_release(p);
+                return r;
+        }
+        // Keep only a send right ourselves: the VFS alone receives, so its
+        // clients get -EPIPE rather than hang if it ends.
+        long send = mk_handle_give(ep, MK_SELF, 0, MK_RIGHT_SEND);
+        if (send >= 0) {
+                mk_handle_close(ep);
+                vfs_ep_handle = send;
+        }
+        return 0;
+}
+
+// fork: the child gets a copy of the region map; private pages become
+// copy-on-write in both (the parent's writable ones are made read-only now),
+// shared pages stay shared. The child's pages are mapped when it touches
+// them.
+struct fork_ctx {
+        struct pproc *parent, *child;
+        uint64_t run_start, run_end; // parent pages to make read-only
+        uint32_t run_perms;
+        int err;
+};
+
+static void flush_run(struct fork_ctx *c)
+{
+        if (c->run_end > c->run_start)
+                mk_protect(c->parent->proc, c->run_start, c->run_end - c->run_start, c->run_perms);
+        c->run_start = c->run_end = 0;
+}
+
+static void fork_page(void *ctx, uint64_t va, uint64_t *e)
+{
+        struct fork_ctx *c = ctx;
+        struct vma *v = vma_find(&c->parent->tree, va);
+        uint64_t *ce = shadow_slot(&c->child->sh, va, true);
+        if (!v || !ce || (!(*e & SH_ZERO) && frame_ref(SH_PA(*e)))) {
+                c->err = -ENOMEM;
+                return;
+        }
+        c->child->sh.pages++;
+        bool shared = v->d.kind == RK_ANON_SHARED || v->d.kind == RK_FILE_SHARED;
+        if (shared || (*e & SH_ZERO)) {
+                *ce = *e & ~(uint64_t)(SH_MAPPED | SH_WRITE);
+                return;
+        }
+        *ce = (*e & ~(uint64_t)(SH_MAPPED | SH_WRITE)) | SH_COW;
+        if (*e & SH_WRITE) {
+                uint32_t perms = fault_perms(&v->d, SH_COW);
+                if (c->run_end != va || c->run_perms != perms) {
+                        flush_run(c);
+                        c->run_start = va;
+                        c->run_perms = perms;
+                }
+                c->run_end = va + MK_PAGE_SIZE;
+        }
+        *e = (*e & ~(uint64_t)SH_WRITE) | SH_COW;
+}
+
+long do_fork(struct pproc *p, struct mk_msg *reply)
+{
+        if (p->is_vfs)
+                return -EPERM;
+        struct pproc *c = pproc_new(p->name);
+        if (!c)
+                return -EAGAIN;
+        c->parent = p->idx;
+        c->vfs_badge = p->vfs_badge; // open files are shared with the parent
+        for (struct vma *v = vma_first(&p->tree); v; v = vma_next(v))
+                if (vma_insert(&c->tree, &v->d, NULL))
+                        goto fail;
+        c->brk_start = p->brk_start;
+        c->brk = p->brk;
+        if (make_kernel_proc(c))
+                goto fail;
+        struct fork_ctx fc = {.parent = p, .child = c};
+        shadow_each(&p->sh, MK_USER_BASE, MK_USER_TOP, fork_page, &fc);
+        flush_run(&fc);
+        if (fc.err)
+                goto fail;
+        if (mk_thread_fork(c->proc) < 0)
+                goto fail;
+        long h = mk_handle_give(c->proc, p->proc, 0, 0);
+        reply->w[1] = (uint64_t)h;
+        return c->pid;
+fail:
+        if (c->proc >= 0)
+                mk_proc_kill(c->proc, MK_REASON_KILLED);
+        // Its pages are released when its exit event arrives; if it never had
+        // a kernel process, release now.
+        if (c->proc < 0)
+                pproc_release(c);
+        return -ENOMEM;
+}
+
+long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
+{
+        const char *argv[17];
+        uint64_t argc = m->w[0];
+        const char *err;
+        if (argc == 0 || argc > 16 || m->len == 0 || m->len > MK_MSG_BUF ||
+            m->buf[m->len - 1] != '\0')
+                return -EINVAL;
+        const char *s = (const char *)m->buf, *end = s + m->len;
+        for (uint64_t i = 0; i < argc; i++) {
+                if (s >= end)
+                        return -EINVAL;
+                argv[i] = s;
+                s += strlen(s) + 1;
+        }
+        argv[argc] = NULL;
+        struct pproc *c = pproc_new(argv[0]);
+        if (!c)
+                return -EAGAIN;
+        c->parent = p->idx;
+        long h;
+        int r = pproc_load(c, argv[0], argv, &h, &err);
+        if (r) {
+                if (c->proc >= 0)
+                        mk_proc_kill(c->proc, MK_REASON_KILLED);
+                else
+                        pproc_release(c);
+                return r;
+        }
+        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, 0);
+        return c->pid;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+// Requests from the pager's processes (libsys/include/mk/pager.h): memory
+// (mmap, munmap, mprotect, msync, brk), processes (fork, spawn), and the
+// observability calls (maps, stats, trace). Every argument is checked.
+#include "pager.h"
+#include <mk/vfs.h>
+
+#define PAGE_MASK_ (MK_PAGE_SIZE - 1)
+
+static bool range_ok(uint64_t addr, uint64_t len)
+{
+        return !(addr & PAGE_MASK_) && len && addr >= MK_USER_BASE && addr < MK_USER_TOP &&
+               len <= MK_USER_TOP - addr;
+}
+
+static uint64_t page_up(uint64_t x)
+{
+        return (x + PAGE_MASK_) & ~PAGE_MASK_;
+}
+
+// Removes [start, end) from p: its pages and its regions.
+static void unmap_range(struct pproc *p, uint64_t start, uint64_t end)
+{
+        pproc_drop_pages(p, start, end, true);
+        vma_remove_range(&p->tree, start, end, NULL, NULL);
+}
+
+static long do_mmap(struct pproc *p, const struct mk_msg *m)
+{
+        uint64_t hint = m->w[0], len = page_up(m->w[1]), prot = m->w[2], flags = m->w[3];
+        if (m->w[1] == 0 || len < m->w[1] || len > (1ull << 34) || (prot & ~7ull) ||
+            (flags & ~0x1full) || !(flags & (PGR_MAP_PRIVATE | PGR_MAP_SHARED)) ||
+            ((flags & PGR_MAP_PRIVATE) && (flags & PGR_MAP_SHARED)))
+                return -EINVAL;
+        struct region_desc d = {.prot = (uint32_t)prot, .name = NULL};
+        bool shared = flags & PGR_MAP_SHARED;
+        if (flags & PGR_MAP_GUARD || prot == 0) {
+                d.kind = RK_GUARD;
+                d.prot = 0;
+        } else if (flags & PGR_MAP_ANON) {
+                d.kind = shared ? RK_ANON_SHARED : RK_ANON_PRIVATE;
+        } else {
+                // A VFS file: the inode must exist; the offset page-aligned.
+                uint64_t ino = m->w[4], off = m->w[5];
+                if (!vfs_idx || ino >= VFS_MAX_INODES)
+                        return -ENODEV;
+                if (off & PAGE_MASK_ || off >= VFS_FILE_MAX)
+                        return -EINVAL;
+                d.kind = shared ? RK_FILE_SHARED : RK_FILE_PRIVATE;
+                d.backing = BK_VFS;
+                d.inode = ino;
+                d.file_off = off;
+        }
+        if (d.kind != RK_GUARD && (prot & MK_PERM_W) && (prot & MK_PERM_X))
+                return -EACCES; // our processes never get W+X pages
+        uint64_t addr = hint & ~PAGE_MASK_;
+        if (flags & PGR_MAP_FIXED) {
+                if (hint & PAGE_MASK_ || !range_ok(addr, len))
+                        return -EINVAL;
+                unmap_range(p, addr, addr + len);
+        } else {
+                // The hint if that range is free (guard gaps count as taken),
+                // else the highest free range below the stack.
+                struct vma *a = range_ok(addr, len) ? vma_find_above(&p->tree, addr) : NULL;
+                bool free = range_ok(addr, len) &&
+                            (!a || (a->d.start >= a->d.guard_below &&
+                                    a->d.start - a->d.guard_below >= addr + len));
+                if (!hint || !free) {
+                        if (vma_find_free(&p->tree, len, MK_PAGE_SIZE, MMAP_LO, MMAP_HI, &addr))
+                                return -ENOMEM;
+                }
+        }
+        d.start = addr;
+        d.end = addr + len;
+        int r = vma_insert(&p->tree, &d, NULL);
+        return r ? (r == -EEXIST ? -ENOMEM : r) : (long)addr;
+}
+
+static long do_munmap(struct pproc *p, uint64_t addr, uint64_t len)
+{
+        len = page_up(len);
+        if (!range_ok(addr, len))
+                return -EINVAL;
+        unmap_range(p, addr, addr + len);
+        return 0;
+}
+
+static void unmapped_mark(void *ctx, uint64_t va, uint64_t *e)
+{
+        *e &= ~(uint64_t)(SH_MAPPED | SH_WRITE);
+}
+
+static long do_mprotect(struct pproc *p, uint64_t addr, uint64_t len, uint64_t prot)
+{
+        len = page_up(len);
+        if (!range_ok(addr, len) || (prot & ~7ull))
+                return -EINVAL;
+        if ((prot & MK_PERM_W) && (prot & MK_PERM_X))
+                return -EACCES;
+        for (uint64_t a = addr; a < addr + len;) {
+                struct vma *v = vma_find(&p->tree, a);
+                if (!v)
+                        return -ENOMEM;
+                if (v->d.kind == RK_GUARD && prot)
+                        return -EACCES;
+                a = v->d.end;
+        }
+        int r = vma_protect_range(&p->tree, addr, addr + len, (uint32_t)prot, NULL, NULL);
+        if (r)
+                return r;
+        // Drop the installed mappings: they are made again, with the new
+        // rights, on the next access.
+        mk_protect(p->proc, addr, len, 0);
+        shadow_each(&p->sh, addr, addr + len, unmapped_mark, NULL);
+        return 0;
+}
+
+static long do_msync(struct pproc *p, uint64_t addr, uint64_t len)
+{
+        len = page_up(len);
+        if (!range_ok(addr, len))
+                return -EINVAL;
+        for (uint64_t a = addr; a < addr + len;) {
+                struct vma *v = vma_find(&p->tree, a);
+                if (!v)
+                        return -ENOMEM;
+                a = v->d.end;
+        }
+        // Shared file pages are the VFS's own page-cache frames: a write
+        // through the mapping is already what read() returns. Nothing to copy.
+        return 0;
+}
+
+// brk: the heap grows up from brk_start, bounded by EXEC_HEAP_MAX and by the
+// next region; shrinking frees the pages above the new break.
+static long do_brk(struct pproc *p, uint64_t want)
+{
+        if (want == 0)
+                return (long)p->brk;
+        if (want < p->brk_start || want > p->brk_start + EXEC_HEAP_MAX)
+                return -ENOMEM;
+        uint64_t old_end = page_up(p->brk), new_end = page_up(want);
+        if (new_end > old_end) {
+                struct vma *h = old_end > p->brk_start ? vma_find(&p->tree, old_end - 1) : NULL;
+                int r;
+                if (h && h->d.kind == RK_HEAP) {
+                        r = vma_expand(&p->tree, h, h->d.start, new_end);
+                } else {
+                        struct region_desc d = {.start = old_end, .end = new_end,
+                                                .prot = MK_PERM_R | MK_PERM_W, .kind = RK_HEAP,
+                                                .limit = p->brk_start + EXEC_HEAP_MAX};
+                        r = vma_insert(&p->tree, &d, NULL);
+                }
+                if (r)
+                        return -ENOMEM;
+        } else if (new_end < old_end) {
+                unmap_range(p, new_end, old_end);
+        }
+        p->brk = want;
+        return (long)want;
+}
+
+static struct pproc *by_pid(struct pproc *self, uint64_t pid)
+{
+        if (pid == 0)
+                return self;
+        for (int i = 1; i < MAX_PROCS; i++)
+                if (procs[i].used && procs[i].pid == pid)
+                        return &procs[i];
+        return NULL;
+}
+
+// The maps view of q, bytes [off, off + MK_MSG_BUF) of it, into reply.
+static long do_maps(struct pproc *q, uint64_t off, struct mk_msg *reply)
+{
+        char line[160];
+        uint64_t pos = 0;
+        uint32_t n = 0;
+        for (struct vma *v = vma_first(&q->tree); v; v = vma_next(v)) {
+                int l = region_format(&v->d, line, sizeof(line) - 1);
+                if (l < 0)
+                        continue;
+                if ((size_t)l > sizeof(line) - 2)
+                        l = sizeof(line) - 2;
+                line[l++] = '\n';
+                for (int i = 0; i < l; i++, pos++)
+                        if (pos >= off && n < MK_MSG_BUF)
+                                reply->buf[n++] = (uint8_t)line[i];
+        }
+        reply->len = n;
+        reply->w[1] = pos;
+        return n;
+}
+
+void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
+{
+        long r = 0;
+        struct pproc *q;
+        reply->tag = 0;
+        reply->len = 0;
+        switch (m->tag) {
+        case PGR_MMAP:
+                r = do_mmap(p, m);
+                break;
+        case PGR_MUNMAP:
+                r = do_munmap(p, m->w[0], m->w[1]);
+                break;
+        case PGR_MPROTECT:
+                r = do_mprotect(p, m->w[0], m->w[1], m->w[2]);
+                break;
+        case PGR_MSYNC:
+                r = do_msync(p, m->w[0], m->w[1]);
+                break;
+        case PGR_BRK:
+                r = do_brk(p, m->w[0]);
+                break;
+        case PGR_FORK:
+                r = do_fork(p, reply);
+                break;
+        case PGR_SPAWN:
+                r = do_spawn(p, m, reply);
+                break;
+        case PGR_MAPS:
+                q = by_pid(p, m->w[0]);
+                r = q ? do_maps(q, m->w[1], reply) : -ESRCH;
+                break;
+        case PGR_STATS:
+                q = by_pid(p, m->w[0]);
+                if (m->w[0] == (uint64_t)-1) {
+                        global_stats.frames_free = frames_free();
+                        global_stats.frames_used = frames_total() - frames_free();
+                        memcpy(reply->buf, &global_stats, sizeof(global_stats));
+                } else if (q) {
+                        q->st.frames_used = q->sh.pages;
+                        memcpy(reply->buf, &q->st, sizeof(q->st));
+                } else {
+                        r = -ESRCH;
+                        break;
+                }
+                reply->len = sizeof(struct pgr_stats);
+                break;
+        case PGR_TRACE:
+                trace_on = m->w[0] != 0;
+                break;
+        case PGR_SHUTDOWN:
+                mk_printf("pager: shutdown requested by pid %u, status %lld\n", p->pid,
+                          (long long)m->w[0]);
+                mk_shutdown(tests_final_status((long)m->w[0]));
+        case PGR_LAST_FAULT:
+                memcpy(reply->w, p->last_fault, sizeof(reply->w));
+                return;
+        case PGR_PING:
+                break;
+        case PGR_EXPECT:
+                memcpy(p->expect, m->w, sizeof(p->expect));
+                p->expect_set = true;
+                p->expect_result = 0;
+                break;
+        case PGR_RESULT:
+                bench_result(p, m->w[0], m->w[1], m->w[2]);
+                break;
+        default:
+                r = -ENOSYS;
+        }
+        reply->w[0] = (uint64_t)r;
+}
