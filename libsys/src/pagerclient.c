@@ -39,17 +39,18 @@ long mk_stats(uint64_t pid, struct pgr_stats *out)
 
 void mk_stats_print(const char *label, const struct pgr_stats *s)
 {
-        mk_printf("%s: faults %llu, fills anon %llu file %llu stack %llu heap %llu, zero-page %llu, "
-                  "cow copies %llu reuses %llu, guard %llu, access %llu, no-mapping %llu, bus %llu, "
-                  "oom %llu, loops %llu, frames %llu\n",
-                  label, (unsigned long long)s->faults, (unsigned long long)s->fill_anon,
-                  (unsigned long long)s->fill_file, (unsigned long long)s->fill_stack,
-                  (unsigned long long)s->fill_heap, (unsigned long long)s->zero_maps,
-                  (unsigned long long)s->cow_copies, (unsigned long long)s->cow_reuses,
-                  (unsigned long long)s->guard_hits, (unsigned long long)s->access_violations,
-                  (unsigned long long)s->no_mapping, (unsigned long long)s->bus_errors,
-                  (unsigned long long)s->oom_kills, (unsigned long long)s->fault_loops,
-                  (unsigned long long)s->frames_used);
+        mk_printf(
+            "%s: faults %llu, fills anon %llu file %llu stack %llu heap %llu, zero-page %llu, "
+            "cow copies %llu reuses %llu, guard %llu, access %llu, no-mapping %llu, bus %llu, "
+            "oom %llu, loops %llu, frames %llu\n",
+            label, (unsigned long long)s->faults, (unsigned long long)s->fill_anon,
+            (unsigned long long)s->fill_file, (unsigned long long)s->fill_stack,
+            (unsigned long long)s->fill_heap, (unsigned long long)s->zero_maps,
+            (unsigned long long)s->cow_copies, (unsigned long long)s->cow_reuses,
+            (unsigned long long)s->guard_hits, (unsigned long long)s->access_violations,
+            (unsigned long long)s->no_mapping, (unsigned long long)s->bus_errors,
+            (unsigned long long)s->oom_kills, (unsigned long long)s->fault_loops,
+            (unsigned long long)s->frames_used);
 }
 
 long mk_fault_trace(int on)

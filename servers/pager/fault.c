@@ -99,13 +99,13 @@ static void fill_image(const struct region_desc *r, uint64_t va, void *p)
 
 static void count_fill(struct pproc *p, const struct region_desc *r)
 {
-        uint64_t *c = r->kind == RK_STACK  ? &p->st.fill_stack
-                      : r->kind == RK_HEAP ? &p->st.fill_heap
+        uint64_t *c = r->kind == RK_STACK     ? &p->st.fill_stack
+                      : r->kind == RK_HEAP    ? &p->st.fill_heap
                       : r->backing != BK_NONE ? &p->st.fill_file
                                               : &p->st.fill_anon;
         (*c)++;
-        uint64_t *g = r->kind == RK_STACK  ? &global_stats.fill_stack
-                      : r->kind == RK_HEAP ? &global_stats.fill_heap
+        uint64_t *g = r->kind == RK_STACK     ? &global_stats.fill_stack
+                      : r->kind == RK_HEAP    ? &global_stats.fill_heap
                       : r->backing != BK_NONE ? &global_stats.fill_file
                                               : &global_stats.fill_anon;
         (*g)++;
@@ -124,7 +124,8 @@ static struct vma *stack_grow(struct pproc *p, uint64_t addr, bool *guard)
         if (va >= above->d.limit && vma_expand(&p->tree, above, va, above->d.end) == 0)
                 return vma_find(&p->tree, addr);
         // Beyond the limit, or the next region is in the way: the guard gap.
-        if (addr + above->d.guard_below >= above->d.limit || addr >= above->d.start - above->d.guard_below)
+        if (addr + above->d.guard_below >= above->d.limit ||
+            addr >= above->d.start - above->d.guard_below)
                 *guard = true;
         return NULL;
 }

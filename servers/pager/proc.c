@@ -84,9 +84,9 @@ static int make_kernel_proc(struct pproc *p)
                 return (int)p->proc;
         p->pid = (uint32_t)mk_info(MK_INFO_PROC_PID, (void *)p->proc);
         long h0 = mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
-        long h1 = vfs_ep_handle >= 0 ? mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge,
-                                                      MK_RIGHT_SEND)
-                                     : mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
+        long h1 = vfs_ep_handle >= 0
+                      ? mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge, MK_RIGHT_SEND)
+                      : mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
         return h0 == 0 && h1 == 1 ? 0 : -ENOSPC;
 }
 
@@ -137,20 +137,26 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long
         p->brk_start = p->brk = lay.brk;
         if (p->is_vfs) {
                 // Its boot image copy, inode table and data area.
-                struct region_desc img = {.start = VFS_BOOTIMG_VA,
-                                          .end = VFS_BOOTIMG_VA + ((bootimg.size + MK_PAGE_SIZE - 1) &
-                                                                   ~(MK_PAGE_SIZE - 1)),
-                                          .prot = MK_PERM_R, .kind = RK_RODATA,
-                                          .backing = BK_IMAGE, .file_size = bootimg.size,
-                                          .image = (const uint8_t *)bootimg.va,
-                                          .image_size = bootimg.size, .name = "bootimg"};
+                struct region_desc img = {
+                    .start = VFS_BOOTIMG_VA,
+                    .end =
+                        VFS_BOOTIMG_VA + ((bootimg.size + MK_PAGE_SIZE - 1) & ~(MK_PAGE_SIZE - 1)),
+                    .prot = MK_PERM_R,
+                    .kind = RK_RODATA,
+                    .backing = BK_IMAGE,
+                    .file_size = bootimg.size,
+                    .image = (const uint8_t *)bootimg.va,
+                    .image_size = bootimg.size,
+                    .name = "bootimg"};
                 struct region_desc it = {.start = VFS_INODE_TABLE_VA,
                                          .end = VFS_INODE_TABLE_VA + 0x100000,
-                                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_ANON_SHARED,
+                                         .prot = MK_PERM_R | MK_PERM_W,
+                                         .kind = RK_ANON_SHARED,
                                          .name = "inodes"};
                 struct region_desc da = {.start = VFS_DATA_BASE,
                                          .end = VFS_DATA_BASE + VFS_MAX_INODES * VFS_FILE_MAX,
-                                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_ANON_SHARED,
+                                         .prot = MK_PERM_R | MK_PERM_W,
+                                         .kind = RK_ANON_SHARED,
                                          .name = "page cache"};
                 if (vma_insert(&p->tree, &img, NULL) || vma_insert(&p->tree, &it, NULL) ||
                     vma_insert(&p->tree, &da, NULL) ||
@@ -162,14 +168,26 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long
                 // Test regions (tests.c): read-only, no-exec and bad-grant pages, and
                 // the fault-loop page.
                 struct region_desc t[] = {
-                        {.start = PGR_TEST_RO_VA, .end = PGR_TEST_RO_VA + MK_PAGE_SIZE,
-                         .prot = MK_PERM_R, .kind = RK_ANON_PRIVATE, .name = "test-ro"},
-                        {.start = PGR_TEST_NX_VA, .end = PGR_TEST_NX_VA + MK_PAGE_SIZE,
-                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_ANON_PRIVATE, .name = "test-nx"},
-                        {.start = PGR_TEST_BADGRANT_VA, .end = PGR_TEST_BADGRANT_VA + MK_PAGE_SIZE,
-                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_TEST, .name = "test-grant"},
-                        {.start = PGR_TEST_LOOP_VA, .end = PGR_TEST_LOOP_VA + MK_PAGE_SIZE,
-                         .prot = MK_PERM_R | MK_PERM_W, .kind = RK_TEST, .name = "test-loop"},
+                    {.start = PGR_TEST_RO_VA,
+                     .end = PGR_TEST_RO_VA + MK_PAGE_SIZE,
+                     .prot = MK_PERM_R,
+                     .kind = RK_ANON_PRIVATE,
+                     .name = "test-ro"},
+                    {.start = PGR_TEST_NX_VA,
+                     .end = PGR_TEST_NX_VA + MK_PAGE_SIZE,
+                     .prot = MK_PERM_R | MK_PERM_W,
+                     .kind = RK_ANON_PRIVATE,
+                     .name = "test-nx"},
+                    {.start = PGR_TEST_BADGRANT_VA,
+                     .end = PGR_TEST_BADGRANT_VA + MK_PAGE_SIZE,
+                     .prot = MK_PERM_R | MK_PERM_W,
+                     .kind = RK_TEST,
+                     .name = "test-grant"},
+                    {.start = PGR_TEST_LOOP_VA,
+                     .end = PGR_TEST_LOOP_VA + MK_PAGE_SIZE,
+                     .prot = MK_PERM_R | MK_PERM_W,
+                     .kind = RK_TEST,
+                     .name = "test-loop"},
                 };
                 for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
                         vma_insert(&p->tree, &t[i], NULL);

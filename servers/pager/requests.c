@@ -62,9 +62,9 @@ static long do_mmap(struct pproc *p, const struct mk_msg *m)
                 // The hint if that range is free (guard gaps count as taken),
                 // else the highest free range below the stack.
                 struct vma *a = range_ok(addr, len) ? vma_find_above(&p->tree, addr) : NULL;
-                bool free = range_ok(addr, len) &&
-                            (!a || (a->d.start >= a->d.guard_below &&
-                                    a->d.start - a->d.guard_below >= addr + len));
+                bool free =
+                    range_ok(addr, len) && (!a || (a->d.start >= a->d.guard_below &&
+                                                   a->d.start - a->d.guard_below >= addr + len));
                 if (!hint || !free) {
                         if (vma_find_free(&p->tree, len, MK_PAGE_SIZE, MMAP_LO, MMAP_HI, &addr))
                                 return -ENOMEM;
@@ -146,8 +146,10 @@ static long do_brk(struct pproc *p, uint64_t want)
                 if (h && h->d.kind == RK_HEAP) {
                         r = vma_expand(&p->tree, h, h->d.start, new_end);
                 } else {
-                        struct region_desc d = {.start = old_end, .end = new_end,
-                                                .prot = MK_PERM_R | MK_PERM_W, .kind = RK_HEAP,
+                        struct region_desc d = {.start = old_end,
+                                                .end = new_end,
+                                                .prot = MK_PERM_R | MK_PERM_W,
+                                                .kind = RK_HEAP,
                                                 .limit = p->brk_start + EXEC_HEAP_MAX};
                         r = vma_insert(&p->tree, &d, NULL);
                 }

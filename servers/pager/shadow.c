@@ -3,8 +3,8 @@
 #include "pager.h"
 #include "shadow.h"
 
-#define SH_BITS   9
-#define SH_N      (1u << SH_BITS)
+#define SH_BITS       9
+#define SH_N          (1u << SH_BITS)
 #define SH_IDX(va, l) (((va) >> (12 + SH_BITS * (l))) & (SH_N - 1))
 
 static uint64_t *table_new(void)

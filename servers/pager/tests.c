@@ -208,8 +208,8 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
         if (mode == MODE_DEMO) {
                 mk_printf("pager: demo process ended (%s, status %lld) after %llu faults; "
                           "%llu frames free\n",
-                          mk_reason_name(reason), (long long)status, (unsigned long long)c->st.faults,
-                          (unsigned long long)frames_free());
+                          mk_reason_name(reason), (long long)status,
+                          (unsigned long long)c->st.faults, (unsigned long long)frames_free());
                 mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
         }
         if (mode == MODE_BENCH)

@@ -25,6 +25,7 @@ enum {
         SCN_ISOLATION,
         SCN_ILLEGAL,
         SCN_EXIT_STATUS,
+        SCN_FORK_COW,
         SCN_COUNT,
         SCN_DEMO = 100,
         SCN_BENCH = 101,

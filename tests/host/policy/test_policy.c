@@ -11,8 +11,11 @@
 
 static struct region_desc reg(unsigned kind, unsigned backing, uint32_t prot)
 {
-        return (struct region_desc){.start = 0x10000, .end = 0x20000, .prot = prot,
-                                    .kind = (uint8_t)kind, .backing = (uint8_t)backing};
+        return (struct region_desc){.start = 0x10000,
+                                    .end = 0x20000,
+                                    .prot = prot,
+                                    .kind = (uint8_t)kind,
+                                    .backing = (uint8_t)backing};
 }
 
 static unsigned decide(const struct region_desc *r, unsigned access, unsigned kind, uint64_t entry,
@@ -40,10 +43,13 @@ static void failures(void)
 
 static void first_touch(void)
 {
-        struct region_desc text = reg(RK_TEXT, BK_IMAGE, R | X), data = reg(RK_DATA, BK_IMAGE, R | W);
-        struct region_desc bss = reg(RK_BSS, BK_NONE, R | W), anon = reg(RK_ANON_PRIVATE, BK_NONE, R | W);
+        struct region_desc text = reg(RK_TEXT, BK_IMAGE, R | X),
+                           data = reg(RK_DATA, BK_IMAGE, R | W);
+        struct region_desc bss = reg(RK_BSS, BK_NONE, R | W),
+                           anon = reg(RK_ANON_PRIVATE, BK_NONE, R | W);
         struct region_desc shanon = reg(RK_ANON_SHARED, BK_NONE, R | W);
-        struct region_desc fp = reg(RK_FILE_PRIVATE, BK_VFS, R | W), fs = reg(RK_FILE_SHARED, BK_VFS, R | W);
+        struct region_desc fp = reg(RK_FILE_PRIVATE, BK_VFS, R | W),
+                           fs = reg(RK_FILE_SHARED, BK_VFS, R | W);
         EXPECT_EQ(decide(&text, FAULT_EXEC, FAULT_NOT_PRESENT, 0, 0, 0), FD_FILL_IMAGE);
         EXPECT_EQ(decide(&text, FAULT_READ, FAULT_NOT_PRESENT, 0, 0, 0), FD_FILL_IMAGE);
         EXPECT_EQ(decide(&data, FAULT_WRITE, FAULT_NOT_PRESENT, 0, 0, 0), FD_FILL_IMAGE);
