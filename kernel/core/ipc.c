@@ -145,10 +145,28 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
         return self->ipc_ret;
 }
 
+// Blocks current as a receiver on ep, running `handoff` (a thread just
+// replied to) right away if given, and delivers what arrives.
+static long recv_wait(struct endpoint *ep, uint64_t umsg, struct thread *handoff)
+{
+        struct thread *self = current;
+        self->state = T_RECV;
+        self->ep = ep;
+        q_push(&ep->receivers, &ep->receivers_tail, self);
+        if (handoff)
+                sched_switch_to(handoff);
+        else
+                sched_block();
+        if (self->ipc_ret == -EAGAIN)
+                return ipc_recv(ep, umsg); // an event was posted: take it
+        if (self->ipc_ret < 0)
+                return self->ipc_ret;
+        return msg_out(umsg, &self->msg);
+}
+
 long ipc_recv(struct endpoint *ep, uint64_t umsg)
 {
         struct thread *self = current;
-again:
         if (ep->events) {
                 struct kevent *ev = ep->events;
                 ep->events = ev->next;
@@ -162,49 +180,67 @@ again:
                 return msg_out(umsg, &self->msg);
         }
         struct thread *snd = q_pop(&ep->senders, &ep->senders_tail);
-        if (snd) {
-                deliver(self, &snd->msg, snd->send_badge);
-                snd->ep = NULL;
-                if (snd->is_call) {
-                        link_call(self, snd);
-                } else {
-                        snd->ipc_ret = 0;
-                        sched_ready(snd);
-                }
+        if (!snd)
+                return recv_wait(ep, umsg, NULL);
+        deliver(self, &snd->msg, snd->send_badge);
+        snd->ep = NULL;
+        if (snd->is_call) {
+                link_call(self, snd);
         } else {
-                self->state = T_RECV;
-                self->ep = ep;
-                q_push(&ep->receivers, &ep->receivers_tail, self);
-                sched_block();
-                if (self->ipc_ret == -EAGAIN)
-                        goto again; // an event was posted
-                if (self->ipc_ret < 0)
-                        return self->ipc_ret;
+                snd->ipc_ret = 0;
+                sched_ready(snd);
         }
         return msg_out(umsg, &self->msg);
 }
 
-long ipc_reply(uint64_t umsg)
+// Delivers the reply in user memory at umsg to the thread whose call current
+// received; returns that thread (not yet runnable), or NULL with *err.
+static struct thread *reply_deliver(uint64_t umsg, long *err)
 {
         struct thread *self = current, *c = self->caller;
-        if (!c)
-                return -ESRCH;
+        if (!c) {
+                *err = -ESRCH;
+                return NULL;
+        }
         long r = msg_in(&self->msg, umsg);
-        if (r)
-                return r;
-        if (c->in_fault) {
-                r = fault_reply(self, c, &self->msg);
-                if (r)
-                        return r; // the faulting thread stays blocked
-        } else {
+        if (!r && c->in_fault)
+                r = fault_reply(self, c, &self->msg); // a bad reply leaves c blocked
+        if (r) {
+                *err = r;
+                return NULL;
+        }
+        if (!c->in_fault) {
                 memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
                 c->msg.badge = 0;
                 c->ipc_ret = 0;
         }
         self->caller = NULL;
         c->replier = NULL;
+        return c;
+}
+
+long ipc_reply(uint64_t umsg)
+{
+        long err;
+        struct thread *c = reply_deliver(umsg, &err);
+        if (!c)
+                return err;
         sched_ready(c);
         return 0;
+}
+
+long ipc_reply_recv(struct endpoint *ep, uint64_t ureply, uint64_t urecv)
+{
+        long err = 0;
+        struct thread *c = current->caller ? reply_deliver(ureply, &err) : NULL;
+        if (err)
+                return err;
+        // Nothing waiting for us: run the thread we answered straight away.
+        if (c && !ep->events && !ep->senders)
+                return recv_wait(ep, urecv, c);
+        if (c)
+                sched_ready(c);
+        return ipc_recv(ep, urecv);
 }
 
 void ep_post_event(struct endpoint *ep, struct kevent *ev)

@@ -203,11 +203,13 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
         if ((va | len) & PAGE_MASK || va < USER_BASE || va >= USER_TOP || len > USER_TOP - va ||
             len > GiB(1))
                 return -EINVAL;
-        if (perms && (!(perms & MK_PERM_R) || (perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X))))
+        if (perms &&
+            (!(perms & MK_PERM_R) || (perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X))))
                 return -EINVAL;
         if ((perms & MK_PERM_W) && (perms & MK_PERM_X) && !(p->flags & MK_PROC_ALLOW_WX))
                 return -EACCES;
-        unsigned fl = PT_U | PT_R | ((perms & MK_PERM_W) ? PT_W : 0) | ((perms & MK_PERM_X) ? PT_X : 0);
+        unsigned fl =
+            PT_U | PT_R | ((perms & MK_PERM_W) ? PT_W : 0) | ((perms & MK_PERM_X) ? PT_X : 0);
         long n = 0;
         for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
                 paddr_t pa;
@@ -311,9 +313,7 @@ void syscall_entry(struct trap_frame *tf)
                         r = -EBADF;
                         break;
                 }
-                r = ipc_reply(a1);
-                if (r == 0 || r == -ESRCH)
-                        r = ipc_recv(ep, a2);
+                r = ipc_reply_recv(ep, a1, a2);
                 break;
         case SYS_PROC_CREATE:
                 r = sys_proc_create((long)a0, a1, a2);

@@ -17,10 +17,14 @@ static void fail(struct mk_msg *reply, uint64_t reason)
 // and answers MAP. Returns 0.
 long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r)
 {
-        uint32_t perms = fault_perms(r, entry);
         uint64_t *e = shadow_slot(&p->sh, va, true);
-        if (!e)
-                return -ENOMEM;
+        return e ? map_slot(p, e, entry, r) : -ENOMEM;
+}
+
+// map_page for a slot already looked up.
+long map_slot(struct pproc *p, uint64_t *e, uint64_t entry, const struct region_desc *r)
+{
+        uint32_t perms = fault_perms(r, entry);
         if (!(*e & SH_PRESENT))
                 p->sh.pages++;
         *e = (entry & ~(uint64_t)(SH_MAPPED | SH_WRITE)) | SH_PRESENT | SH_MAPPED |
@@ -130,8 +134,8 @@ static struct vma *stack_grow(struct pproc *p, uint64_t addr, bool *guard)
         return NULL;
 }
 
-static void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned access,
-                  const struct region_desc *r, unsigned d)
+static inline void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned access,
+                         const struct region_desc *r, unsigned d)
 {
         if (trace_on)
                 mk_printf("trace pid %u addr 0x%llx %s region %s decision %s ip 0x%llx\n", p->pid,
@@ -147,8 +151,6 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         uint64_t va = addr & ~(MK_PAGE_SIZE - 1);
         p->st.faults++;
         global_stats.faults++;
-        for (int i = 0; i < MK_MSG_WORDS; i++)
-                p->last_fault[i] = m->w[i];
         if (p->expect_set) {
                 p->expect_set = false;
                 tests_check_expect(p, m);
@@ -173,12 +175,19 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 return;
         }
 
-        struct vma *v = vma_find(&p->tree, addr);
+        // Most faults land in the region the previous one did.
+        struct vma *v = p->vcache;
+        if (!v || addr < v->d.start || addr >= v->d.end)
+                v = p->vcache = vma_find(&p->tree, addr);
         bool guard = false;
         if (!v)
-                v = stack_grow(p, addr, &guard);
+                v = p->vcache = stack_grow(p, addr, &guard);
+        // Only regions need a slot (addresses outside the user range have none).
+        uint64_t *slot = v ? shadow_slot(&p->sh, va, true) : NULL;
+        if (v && !slot)
+                goto oom;
         struct fault_in in = {.r = v ? &v->d : NULL, .access = access, .kind = kind};
-        in.entry = shadow_get(&p->sh, va);
+        in.entry = slot ? *slot : 0;
         if ((in.entry & SH_PRESENT) && !(in.entry & SH_ZERO))
                 in.refs = frame_refs(SH_PA(in.entry));
         int64_t fsize = 0;
@@ -187,7 +196,8 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 in.beyond_eof = fsize < 0 || v->d.file_off + (va - v->d.start) >= (uint64_t)fsize;
         }
         enum fault_decision d = guard ? FD_FAIL_GUARD : fault_decide(&in);
-        trace(p, addr, m->w[MK_FW_IP], access, in.r, d);
+        if (trace_on)
+                trace(p, addr, m->w[MK_FW_IP], access, in.r, d);
 
         uint64_t entry = in.entry, pa, old;
         const struct region_desc *r = in.r;
@@ -227,14 +237,14 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 else if (d == FD_FILL_IMAGE)
                         fill_image(r, va, frame_ptr(pa));
                 else if (d == FD_COW_COPY)
-                        memcpy(frame_ptr(pa), frame_ptr(SH_PA(entry)), MK_PAGE_SIZE);
+                        page_copy(frame_ptr(pa), frame_ptr(SH_PA(entry)));
                 else {
                         uint64_t src = vfs_cache_frame(r->inode, r->file_off + (va - r->start));
                         if (!src) {
                                 frame_put(pa);
                                 goto oom;
                         }
-                        memcpy(frame_ptr(pa), frame_ptr(src), MK_PAGE_SIZE);
+                        page_copy(frame_ptr(pa), frame_ptr(src));
                 }
                 if (frame_ref(pa)) {
                         frame_put(pa);
@@ -268,9 +278,7 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         default:
                 break;
         }
-        long perms = map_page(p, va, entry, r);
-        if (perms < 0)
-                goto oom;
+        long perms = map_slot(p, slot, entry, r);
         reply->tag = MK_FAULT_MAP;
         reply->w[0] = va;
         reply->w[1] = SH_PA(entry);

@@ -156,6 +156,23 @@ void slab_free(struct slab *sl, void *p)
         sl->free = o;
 }
 
+// Copies one page (copy-on-write and private file pages).
+void page_copy(void *dst, const void *src)
+{
+#if defined(__x86_64__)
+        uint64_t n = MK_PAGE_SIZE / 8;
+        __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+#else
+        uint64_t *d = dst;
+        const uint64_t *s = src, *e = s + MK_PAGE_SIZE / 8;
+        for (; s < e; s += 8, d += 8) {
+                uint64_t a = s[0], b = s[1], c = s[2], x = s[3], y = s[4], z = s[5], u = s[6],
+                         v = s[7];
+                d[0] = a, d[1] = b, d[2] = c, d[3] = x, d[4] = y, d[5] = z, d[6] = u, d[7] = v;
+        }
+#endif
+}
+
 // Zeroes one page as fast as the arch allows (it is on the fault path).
 void page_zero(void *p)
 {

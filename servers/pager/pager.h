@@ -31,6 +31,7 @@ struct pproc {
         uint32_t vfs_badge;    // badge its VFS handle carries (shared by a fork family)
         char name[32];
         struct vma_tree tree;
+        struct vma *vcache;    // the region the last fault hit (cleared when the tree changes)
         struct shadow sh;
         uint64_t brk_start, brk;
         struct pgr_stats st;
@@ -38,7 +39,6 @@ struct pproc {
         uint32_t loop_count;
         // Tests (tests.c)
         int scenario;
-        uint64_t last_fault[MK_MSG_WORDS];
         bool expect_set;
         uint64_t expect[5];
         int expect_result;
@@ -65,6 +65,7 @@ uint64_t frame_get(void);        // a frame (not zeroed), 0 when none is left
 void frame_put(uint64_t pa);
 void *frame_ptr(uint64_t pa);    // where the pager sees the frame
 void page_zero(void *p);
+void page_copy(void *dst, const void *src);
 uint64_t frames_free(void);
 uint64_t frames_total(void);
 bool frame_ours(uint64_t pa);
@@ -88,6 +89,7 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
 // Faults (fault.c).
 void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
 long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r);
+long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct region_desc *r);
 
 // Requests (requests.c).
 void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);

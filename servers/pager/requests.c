@@ -198,6 +198,7 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
 {
         long r = 0;
         struct pproc *q;
+        p->vcache = NULL; // requests may change the region tree
         reply->tag = 0;
         reply->len = 0;
         switch (m->tag) {
@@ -248,9 +249,6 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 mk_printf("pager: shutdown requested by pid %u, status %lld\n", p->pid,
                           (long long)m->w[0]);
                 mk_shutdown(tests_final_status((long)m->w[0]));
-        case PGR_LAST_FAULT:
-                memcpy(reply->w, p->last_fault, sizeof(reply->w));
-                return;
         case PGR_PING:
                 break;
         case PGR_EXPECT:

@@ -44,11 +44,19 @@ static const struct scenario scenarios[SCN_COUNT] = {
     [SCN_ISOLATION] = {"isolation", MK_REASON_EXIT, 0, false},
     [SCN_ILLEGAL] = {"illegal_instruction", MK_REASON_ILLEGAL, 0, false},
     [SCN_EXIT_STATUS] = {"exit_status", MK_REASON_EXIT, 42, false},
+    [SCN_FORK_COW] = {"fork_copy_on_write", MK_REASON_EXIT, 0, false},
 };
 
 // Benchmark metrics (PGR_RESULT w[0]), in the order tools/bench prints them.
-enum { BENCH_NULL_SYSCALL, BENCH_IPC_ROUNDTRIP, BENCH_ANON_FAULT, BENCH_TOUCH_NO_FAULT };
-#define BENCH_METRIC_NAMES                                                                         \
-        {                                                                                          \
-                "null_syscall", "ipc_roundtrip", "anon_fault", "touch_no_fault"                    \
-        }
+enum {
+        BENCH_NULL_SYSCALL,
+        BENCH_IPC_ROUNDTRIP,
+        BENCH_ANON_FAULT,
+        BENCH_TOUCH_NO_FAULT,
+        BENCH_ZERO_READ_FAULT,
+        BENCH_COW_FAULT,
+};
+// clang-format off
+#define BENCH_METRIC_NAMES {"null_syscall", "ipc_roundtrip", "anon_fault", "touch_no_fault", \
+                            "zero_read_fault", "cow_fault"}
+// clang-format on

@@ -251,7 +251,36 @@ static int bench(void)
                 *(volatile uint64_t *)(base + i * MK_PAGE_SIZE) = i;
         t1 = mk_cycles();
         report(BENCH_TOUCH_NO_FAULT, t1 - t0, N);
-        return 0;
+
+        // First read of untouched anonymous pages: each maps the zero page.
+        uint64_t zbase = pager_mmap(N * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+        if ((long)zbase <= 0)
+                return 1;
+        uint64_t sum = 0;
+        t0 = mk_cycles();
+        for (uint64_t i = 0; i < N; i++)
+                sum += *(volatile uint64_t *)(zbase + i * MK_PAGE_SIZE);
+        t1 = mk_cycles();
+        report(BENCH_ZERO_READ_FAULT, t1 - t0, N);
+
+        // Copy-on-write: after fork, the parent writes pages the (waiting)
+        // child still shares, so every write copies.
+        struct mk_msg f = {.tag = PGR_FORK};
+        long r = mk_call(ep, &f);
+        if (r == MK_FORK_CHILD) {
+                long e = mk_ep_create(); // wait here until the parent kills us
+                mk_recv(e, &f);
+                mk_exit(1);
+        }
+        if (r < 0 || (long)f.w[0] <= 0)
+                return 1;
+        t0 = mk_cycles();
+        for (uint64_t i = 0; i < N; i++)
+                *(volatile uint64_t *)(base + i * MK_PAGE_SIZE) = i + 1;
+        t1 = mk_cycles();
+        report(BENCH_COW_FAULT, t1 - t0, N);
+        mk_proc_kill((long)f.w[1], MK_REASON_KILLED);
+        return sum == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv, char **envp)

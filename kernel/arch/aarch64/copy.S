@@ -17,11 +17,19 @@
         .globl  arch_copy_fixup
         .type   arch_copy_fixup, %function
 arch_copy_fixup:
-        // 8 bytes at a time while both pointers are 8-byte aligned (message
-        // headers and page-sized copies are), then bytes for the rest.
+        // 16, then 8 bytes at a time while both pointers are 8-byte aligned
+        // (message headers and page-sized copies are), then bytes.
         orr     x4, x0, x1
         tst     x4, #7
         b.ne    3f
+5:      cmp     x2, #16
+        b.lo    4f
+14:     ldp     x3, x4, [x1], #16
+        EXTABLE 14b, copy_fault
+15:     stp     x3, x4, [x0], #16
+        EXTABLE 15b, copy_fault
+        sub     x2, x2, #16
+        b       5b
 4:      cmp     x2, #8
         b.lo    3f
 12:     ldr     x3, [x1], #8

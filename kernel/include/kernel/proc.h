@@ -65,9 +65,6 @@ struct thread {
         long ipc_ret;           // result handed to a woken thread
         struct kmsg msg;        // message in transit to or from this thread
 
-        // Faults
-        uint64_t last_fault_va; // for fault-loop detection
-        uint32_t fault_repeats;
         struct proc *wait_for; // T_WAIT
 };
 
@@ -137,6 +134,9 @@ struct proc *proc_by_pid(uint32_t pid);
 long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call);
 long ipc_recv(struct endpoint *ep, uint64_t umsg);
 long ipc_reply(uint64_t umsg);
+// Replies (when a call is waiting for our reply), then receives; hands the
+// CPU straight to the thread replied to when nothing else is queued.
+long ipc_reply_recv(struct endpoint *ep, uint64_t ureply, uint64_t urecv);
 // Kernel-originated: sends the fault message for f on behalf of current and
 // waits for the reply. Returns 0 (mapped or retry), -EFAULT (the pager failed
 // the fault: reason in current->msg.w[0]) or -EPIPE (no pager left).

@@ -9,7 +9,6 @@
 #define PGR_MMAP       (MK_TAG_USER + 0)  // w0 addr hint, w1 len, w2 prot (MK_PERM_*), w3 flags
                                           // (PGR_MAP_*), w4 VFS inode (file maps), w5 offset
                                           // -> w0 address
-#define PGR_LAST_FAULT (MK_TAG_USER + 1)  // -> w0..w5: the last fault message seen for the caller
 #define PGR_PING       (MK_TAG_USER + 2)  // -> nothing (IPC round-trip benchmark)
 #define PGR_EXPECT     (MK_TAG_USER + 3)  // w0 addr, w1 ip, w2 access, w3 kind, w4 pid: the next
                                           // fault of the caller must match (tests)
