@@ -10,6 +10,7 @@
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
 #include <kernel/pt.h>
+#include <kernel/timer.h>
 #include <mk/errno.h>
 
 // Checks one grant for process p from pager; 0 or a negative error.
@@ -65,19 +66,34 @@ void fault_msg_build(struct kmsg *m, const struct fault_info *f)
         m->len = 0;
 }
 
+// The external region of p covering addr, or NULL.
+static const struct ext_region *ext_find(const struct proc *p, uint64_t addr)
+{
+        for (int i = 0; i < MK_MAX_EXT_REGIONS; i++)
+                if (p->ext[i].ep && addr >= p->ext[i].start && addr < p->ext[i].end)
+                        return &p->ext[i];
+        return NULL;
+}
+
 long fault_resolve(struct fault_info *f, bool from_user)
 {
         struct proc *p = current->proc;
         p->nfaults++;
-        if (!p->pager) {
+        const struct ext_region *x = ext_find(p, f->addr);
+        struct endpoint *ep = x ? x->ep : p->pager;
+        if (!ep) {
                 if (from_user)
                         proc_kill(p, MK_REASON_NOMAP, 0, f);
                 return -EFAULT;
         }
-        long r = ipc_fault_call(p->pager, p->pager_badge, f);
+        current->fault_range = x;
+        current->fault_deadline = x ? timer_ticks() + EXT_PAGER_TIMEOUT_S * TIMER_HZ : 0;
+        long r = ipc_fault_call(ep, x ? x->badge : p->pager_badge, f);
+        current->fault_range = NULL;
         if (r == 0)
                 return 0;
-        uint64_t reason = r == -EPIPE ? MK_REASON_PAGER_GONE : current->msg.w[0];
+        uint64_t reason =
+            (r == -EPIPE || r == -ETIMEDOUT) ? MK_REASON_PAGER_GONE : current->msg.w[0];
         if (reason > MK_REASON_MAX || reason == MK_REASON_EXIT)
                 reason = MK_REASON_NOMAP;
         if (from_user)
@@ -95,6 +111,13 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
                         return -EINVAL;
                 g[0] = (struct mk_grant){m->w[0], m->w[1], m->w[2]};
                 memcpy(&g[1], m->buf, m->len);
+                // An external pager maps only inside the region it serves.
+                const struct ext_region *x = c->fault_range;
+                for (size_t i = 0; x && i < n; i++)
+                        if (g[i].va < x->start || g[i].va >= x->end) {
+                                c->proc->bad_replies++;
+                                return -EPERM;
+                        }
                 long r = grant_install(replier->proc, c->proc, g, n);
                 if (r) {
                         c->proc->bad_replies++;
@@ -113,6 +136,53 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
         default:
                 c->proc->bad_replies++;
                 return -EINVAL;
+        }
+}
+
+long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoint *ep,
+                    uint64_t badge)
+{
+        if ((start | len) & PAGE_MASK || start < USER_BASE || start >= USER_TOP ||
+            len > USER_TOP - start)
+                return -EINVAL;
+        if (len == 0) {
+                for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
+                        struct ext_region *x = &p->ext[i];
+                        if (x->ep && x->start == start) {
+                                pt_unmap_range(p->root, x->start, x->end, NULL, NULL);
+                                arch_tlb_flush_asid(p->asid);
+                                ep_put(x->ep);
+                                x->ep = NULL;
+                                return 0;
+                        }
+                }
+                return -ENOENT;
+        }
+        int free = -1;
+        for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
+                const struct ext_region *x = &p->ext[i];
+                if (!x->ep)
+                        free = free < 0 ? i : free;
+                else if (start < x->end && x->start < start + len)
+                        return -EEXIST;
+        }
+        if (free < 0)
+                return -ENOSPC;
+        // What the default pager mapped there before is not the new pager's.
+        pt_unmap_range(p->root, start, start + len, NULL, NULL);
+        arch_tlb_flush_asid(p->asid);
+        p->ext[free] = (struct ext_region){start, start + len, ep, badge};
+        ep->refs++;
+        return 0;
+}
+
+void ext_regions_release(struct proc *p)
+{
+        for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
+                if (p->ext[i].ep) {
+                        ep_put(p->ext[i].ep);
+                        p->ext[i].ep = NULL;
+                }
         }
 }
 

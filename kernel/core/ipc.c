@@ -118,6 +118,49 @@ long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call)
         return r ? r : self->ipc_ret;
 }
 
+// Threads waiting on an external pager with a deadline (fault_deadline).
+static struct thread *fault_waiters;
+
+static void fault_wait_add(struct thread *t)
+{
+        t->fault_wait_next = fault_waiters;
+        fault_waiters = t;
+}
+
+static void fault_wait_remove(struct thread *t)
+{
+        for (struct thread **pp = &fault_waiters; *pp; pp = &(*pp)->fault_wait_next) {
+                if (*pp == t) {
+                        *pp = t->fault_wait_next;
+                        return;
+                }
+        }
+}
+
+void ext_fault_timeouts(uint64_t now)
+{
+        for (struct thread **pp = &fault_waiters; *pp;) {
+                struct thread *t = *pp;
+                if (now < t->fault_deadline) {
+                        pp = &t->fault_wait_next;
+                        continue;
+                }
+                *pp = t->fault_wait_next;
+                // Take it out of the pager's queue or forget the pager's call.
+                if (t->ep) {
+                        q_remove(&t->ep->senders, &t->ep->senders_tail, t);
+                        t->ep = NULL;
+                }
+                if (t->replier) {
+                        t->replier->caller = NULL;
+                        t->replier = NULL;
+                }
+                t->fault_deadline = 0;
+                t->ipc_ret = -ETIMEDOUT;
+                sched_ready(t);
+        }
+}
+
 long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info *f)
 {
         struct thread *self = current;
@@ -125,6 +168,8 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
                 return -EPIPE;
         self->is_call = true;
         self->in_fault = true;
+        if (self->fault_deadline)
+                fault_wait_add(self);
         struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
         if (rcv) {
                 // The pager is waiting: build the message straight into it.
@@ -142,6 +187,10 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
                 sched_block();
         }
         self->in_fault = false;
+        if (self->fault_deadline) {
+                fault_wait_remove(self);
+                self->fault_deadline = 0;
+        }
         return self->ipc_ret;
 }
 
@@ -271,6 +320,10 @@ void ep_abort_waiters(struct endpoint *ep)
 
 void ipc_cancel(struct thread *t)
 {
+        if (t->fault_deadline) {
+                fault_wait_remove(t);
+                t->fault_deadline = 0;
+        }
         if (t->ep) {
                 q_remove(&t->ep->senders, &t->ep->senders_tail, t) ||
                     q_remove(&t->ep->receivers, &t->ep->receivers_tail, t);

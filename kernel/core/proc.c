@@ -30,8 +30,10 @@ struct endpoint *ep_create(void)
 // Drops a handle's reference to ep; recv says the handle could receive.
 static void ep_drop(struct endpoint *ep, bool recv)
 {
-        if (recv && --ep->recv_handles == 0)
+        if (recv && --ep->recv_handles == 0) {
                 ep_abort_waiters(ep);
+                ext_pager_gone(ep);
+        }
         if (--ep->refs == 0) {
                 // Nobody names it: no thread can be queued on it (senders
                 // and receivers hold handles), but events may be left.
@@ -167,14 +169,46 @@ static void waiter_remove(struct proc *q, struct thread *t)
         t->wait_for = NULL;
 }
 
-// Returns the frames p owns to the kernel (p is ending).
+// Frame ownership: a two-level table of 16-bit owner ids (process slots),
+// one 4 KiB page per 2048 frames, allocated on first use.
+#define OWNER_PER_PAGE (PAGE_SIZE / sizeof(uint16_t))
+#define OWNER_PAGES    512
+static uint16_t *owner_pages[OWNER_PAGES];
+
+static void unmap_range_cb(void *ctx, vaddr_t va, paddr_t pa) {}
+
+void ext_pager_gone(struct endpoint *ep)
+{
+        for (unsigned i = 1; i < MAX_PROCS; i++) {
+                struct proc *p = procs[i];
+                if (!p || !p->alive)
+                        continue;
+                for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
+                        const struct ext_region *x = &p->ext[k];
+                        if (x->ep == ep &&
+                            pt_unmap_range(p->root, x->start, x->end, unmap_range_cb, NULL))
+                                arch_tlb_flush_asid(p->asid);
+                }
+        }
+}
+
+// The frames p owns leave with it (p is ending). The system pager's go back
+// to the kernel; frames an external pager was given go back to the system
+// pager, because the system pager still maps them in its window.
 static void release_frames(struct proc *p)
 {
-        for (uint32_t i = 0; i < p->phys.nranges; i++) {
-                for (uint64_t off = 0; off < p->phys.r[i].size; off += PAGE_SIZE) {
-                        paddr_t pa = p->phys.r[i].base + off;
-                        if (frame_owner_get(pa) == p->asid) {
-                                frame_owner_set(pa, 0);
+        struct proc *sys = proc_by_pid(1);
+        for (unsigned t = 0; t < OWNER_PAGES; t++) {
+                if (!owner_pages[t])
+                        continue;
+                for (unsigned k = 0; k < OWNER_PER_PAGE; k++) {
+                        if (owner_pages[t][k] != p->asid)
+                                continue;
+                        paddr_t pa = ((paddr_t)t * OWNER_PER_PAGE + k) << PAGE_SHIFT;
+                        if (p->pid != 1 && sys && sys->alive) {
+                                owner_pages[t][k] = (uint16_t)sys->asid;
+                        } else {
+                                owner_pages[t][k] = 0;
                                 frame_free(&kframes, pa);
                         }
                 }
@@ -237,6 +271,7 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
                 ep_put(p->pager);
                 p->pager = NULL;
         }
+        ext_regions_release(p);
         aspace_destroy(p);
         release_frames(p);
         if (p->pid == 1) {
@@ -253,12 +288,6 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         }
         proc_put(p);
 }
-
-// Frame ownership: a two-level table of 16-bit owner ids (process slots),
-// one 4 KiB page per 2048 frames, allocated on first use.
-#define OWNER_PER_PAGE (PAGE_SIZE / sizeof(uint16_t))
-#define OWNER_PAGES    512
-static uint16_t *owner_pages[OWNER_PAGES];
 
 void frame_owner_set(paddr_t pa, uint32_t slot)
 {

@@ -228,6 +228,38 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
         return n;
 }
 
+// Routes faults of a range of proc (MK_SELF: the caller) to endpoint ep.
+static long sys_region_pager(long ph, uint64_t start, uint64_t len, long eph, uint64_t badge)
+{
+        struct proc *p = ph == MK_SELF ? current->proc : proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        if (!p->alive)
+                return -ESRCH;
+        struct endpoint *ep = NULL;
+        if (len && !(ep = ep_arg(eph, MK_RIGHT_SEND, NULL)))
+                return -EBADF;
+        return ext_region_set(p, start, len, ep, badge);
+}
+
+// Gives frames the caller owns to proc (an external pager it serves).
+static long sys_frame_give(long ph, uint64_t pa, uint64_t count)
+{
+        struct proc *p = proc_arg(ph);
+        if (!p)
+                return -EBADF;
+        if (!p->alive)
+                return -ESRCH;
+        if (pa & PAGE_MASK || count == 0 || count > 65536)
+                return -EINVAL;
+        for (uint64_t i = 0; i < count; i++)
+                if (frame_owner_get(pa + i * PAGE_SIZE) != current->proc->asid)
+                        return -EPERM;
+        for (uint64_t i = 0; i < count; i++)
+                frame_owner_set(pa + i * PAGE_SIZE, p->asid);
+        return 0;
+}
+
 static long sys_proc_kill(long ph, uint64_t reason)
 {
         struct proc *p = proc_arg(ph);
@@ -348,6 +380,12 @@ void syscall_entry(struct trap_frame *tf)
                 break;
         case SYS_PROTECT:
                 r = sys_protect((long)a0, a1, a2, a3);
+                break;
+        case SYS_REGION_PAGER:
+                r = sys_region_pager((long)a0, a1, a2, (long)a3, tf_arg(tf, 4));
+                break;
+        case SYS_FRAME_GIVE:
+                r = sys_frame_give((long)a0, a1, a2);
                 break;
         default:
                 r = -ENOSYS;

@@ -8,6 +8,7 @@ static volatile uint64_t ticks;
 void timer_tick(void)
 {
         ticks = ticks + 1;
+        ext_fault_timeouts(ticks);
         need_resched = true; // time slice over: yield on the way back to user mode
 }
 

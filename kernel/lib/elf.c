@@ -93,7 +93,11 @@ int elf_parse(struct elf_image *img, const void *data, uint64_t size, uint16_t m
                 }
                 img->segs[k] = s;
                 img->nsegs++;
-                if (ph.offset <= eh.phoff && eh.phoff - ph.offset < ph.filesz)
+                // AT_PHDR: only if the whole table is among the file bytes
+                // this segment loads (the phnum check above bounds phsize).
+                uint64_t phsize = (uint64_t)eh.phnum * PHDR_SIZE;
+                if (ph.offset <= eh.phoff && ph.filesz >= phsize &&
+                    eh.phoff - ph.offset <= ph.filesz - phsize)
                         img->phdr_vaddr = ph.vaddr + (eh.phoff - ph.offset);
         }
         if (img->nsegs == 0)

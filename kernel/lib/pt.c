@@ -158,6 +158,35 @@ int pt_translate(paddr_t root, vaddr_t va, paddr_t *pa_out, unsigned *flags_out,
         return 0;
 }
 
+static uint64_t unmap_level(pte_t *t, int l, vaddr_t base, vaddr_t lo, vaddr_t hi,
+                            void (*cb)(void *, vaddr_t, paddr_t), void *ctx)
+{
+        uint64_t size = PT_LEVEL_SIZE(l), n = 0;
+        unsigned first = base < lo ? (unsigned)((lo - base) / size) : 0;
+        for (unsigned i = first; i < PT_ENTRIES; i++) {
+                vaddr_t s = base + i * size;
+                if (s >= hi)
+                        break;
+                if (!pte_present(t[i]))
+                        continue;
+                if (l > 0 && pte_is_table(t[i], l)) {
+                        n += unmap_level(pt_table_virt(pte_paddr(t[i])), l - 1, s, lo, hi, cb, ctx);
+                } else if (l == 0) {
+                        if (cb)
+                                cb(ctx, s, pte_paddr(t[i]));
+                        t[i] = 0;
+                        n++;
+                }
+        }
+        return n;
+}
+
+uint64_t pt_unmap_range(paddr_t root, vaddr_t lo, vaddr_t hi,
+                        void (*cb)(void *ctx, vaddr_t va, paddr_t pa), void *ctx)
+{
+        return hi > lo ? unmap_level(pt_table_virt(root), PT_TOP, 0, lo, hi, cb, ctx) : 0;
+}
+
 // Frees the tables below entry range [lo, hi) of the table t at level l.
 // Entries wholly inside the range are cleared; tables are freed bottom-up.
 static void free_level(pte_t *t, int l, vaddr_t base, vaddr_t lo, vaddr_t hi)

@@ -71,6 +71,14 @@ long mk_proc_wait(long proc, struct mk_exit_info *info, uint64_t flags)
 {
         return SC(SYS_PROC_WAIT, proc, info, flags, 0);
 }
+long mk_region_pager(long proc, uint64_t start, uint64_t len, long ep, uint64_t badge)
+{
+        return mk_syscall6(SYS_REGION_PAGER, proc, (long)start, (long)len, ep, (long)badge, 0);
+}
+long mk_frame_give(long proc, uint64_t pa, uint64_t count)
+{
+        return SC(SYS_FRAME_GIVE, proc, pa, count, 0);
+}
 long mk_thread_fork(long proc)
 {
         return SC(SYS_THREAD_FORK, proc, 0, 0, 0);

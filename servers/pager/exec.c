@@ -12,10 +12,16 @@
 #define EXEC_PHENT    56 // sizeof(Elf64_Phdr): AT_PHENT
 #define EXEC_WORD     8  // one stack slot (argc, a pointer, an auxv half)
 #define EXEC_SP_ALIGN 16 // the psABIs of all three arches: sp 16-byte aligned at entry
-#define EXEC_STD_AUX  5  // AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY
+#define EXEC_STD_AUX  5  // AT_PHDR (if known), AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY
 
 _Static_assert(sizeof(((struct exec_layout *)0)->stack_page) == PAGE_SIZE,
                "stack_page is one page");
+// The limits guarantee the initial stack fits its page: strings and argv/envp
+// pointers, argc, every auxv pair and AT_NULL, and the sp alignment.
+_Static_assert(EXEC_ARGS_MAX + EXEC_WORD * (1 + 2 * (EXEC_STD_AUX + EXEC_AUX_MAX + 1)) +
+                       EXEC_SP_ALIGN <=
+                   PAGE_SIZE,
+               "EXEC_ARGS_MAX and EXEC_AUX_MAX leave room in the stack page");
 
 // MK_PERM_* for ELF p_flags.
 static uint32_t seg_prot(uint32_t flags)
@@ -138,12 +144,9 @@ static int build_stack(struct exec_layout *out, const struct elf_image *img,
                         *err = "too many auxiliary vector entries";
                         return -E2BIG;
                 }
-        uint64_t nwords = 1 + (argc + 1) + (envc + 1) + 2 * (EXEC_STD_AUX + naux + 1);
+        uint64_t nstd = img->phdr_vaddr ? EXEC_STD_AUX : EXEC_STD_AUX - 1;
+        uint64_t nwords = 1 + (argc + 1) + (envc + 1) + 2 * (nstd + naux + 1);
         uint64_t str_off = PAGE_SIZE - bytes;
-        if (nwords * EXEC_WORD + EXEC_SP_ALIGN > str_off) {
-                *err = "initial stack does not fit in its page";
-                return -E2BIG;
-        }
         uint64_t slot = ALIGN_DOWN(str_off - nwords * EXEC_WORD, EXEC_SP_ALIGN);
         out->sp = EXEC_STACK_TOP - PAGE_SIZE + slot;
         put_word(out, slot, argc);
@@ -164,8 +167,8 @@ static int build_stack(struct exec_layout *out, const struct elf_image *img,
 }
 
 int exec_build(struct exec_layout *out, const uint8_t *image, uint64_t size, uint16_t machine,
-               bool allow_wx, const char *name, const char *const argv[],
-               const char *const envp[], const struct exec_aux *aux, const char **err)
+               bool allow_wx, const char *name, const char *const argv[], const char *const envp[],
+               const struct exec_aux *aux, const char **err)
 {
         struct elf_image img;
         const char *why = "";
@@ -177,8 +180,7 @@ int exec_build(struct exec_layout *out, const uint8_t *image, uint64_t size, uin
         if (rc < 0)
                 return rc;
         for (unsigned i = 0; i < img.nsegs; i++)
-                if ((img.segs[i].flags & ELF_PF_W) && (img.segs[i].flags & ELF_PF_X) &&
-                    !allow_wx) {
+                if ((img.segs[i].flags & ELF_PF_W) && (img.segs[i].flags & ELF_PF_X) && !allow_wx) {
                         *err = "PT_LOAD segment both writable and executable (W^X)";
                         return -ENOEXEC;
                 }

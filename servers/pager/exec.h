@@ -7,17 +7,17 @@
 #include "region_desc.h"
 #include <kernel/elf.h>
 
-#define EXEC_MAX_REGIONS  (2 * ELF_MAX_SEGS + 2)
-#define EXEC_STACK_TOP    0x0000003ff0000000ull // top of the initial stack
-#define EXEC_STACK_INIT   (128ull << 10)        // initial stack region
-#define EXEC_STACK_MAX    (8ull << 20)          // the stack may grow to this
-#define EXEC_STACK_GUARD  (256ull << 12)        // guard gap below it: 256 pages, as Linux
-#define EXEC_HEAP_MAX     (256ull << 20)        // brk may grow the heap by this much
-#define EXEC_ARGS_MAX     3072                  // bytes of argv + envp strings and pointers
-#define EXEC_AUX_MAX      32                    // extra auxv entries a caller may add
+#define EXEC_MAX_REGIONS (2 * ELF_MAX_SEGS + 2)
+#define EXEC_STACK_TOP   0x0000003ff0000000ull // top of the initial stack
+#define EXEC_STACK_INIT  (128ull << 10)        // initial stack region
+#define EXEC_STACK_MAX   (8ull << 20)          // the stack may grow to this
+#define EXEC_STACK_GUARD (256ull << 12)        // guard gap below it: 256 pages, as Linux
+#define EXEC_HEAP_MAX    (256ull << 20)        // brk may grow the heap by this much
+#define EXEC_ARGS_MAX    3072                  // bytes of argv + envp strings and pointers
+#define EXEC_AUX_MAX     32                    // extra auxv entries a caller may add
 // Lowest address the stack can reach, with its guard gap: segments and the
 // heap stay below it.
-#define EXEC_STACK_FLOOR  (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
+#define EXEC_STACK_FLOOR (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
 
 // auxv types (System V ABI).
 #define AT_NULL   0
@@ -30,10 +30,10 @@
 struct exec_layout {
         struct region_desc regions[EXEC_MAX_REGIONS];
         int nregions;
-        uint64_t entry;      // initial ip
-        uint64_t sp;         // initial sp (16-byte aligned, points at argc)
-        uint64_t brk;        // initial program break (end of bss, page-aligned)
-        bool exec_stack;     // PT_GNU_STACK asked for an executable stack
+        uint64_t entry;  // initial ip
+        uint64_t sp;     // initial sp (16-byte aligned, points at argc)
+        uint64_t brk;    // initial program break (end of bss, page-aligned)
+        bool exec_stack; // PT_GNU_STACK asked for an executable stack
         // The top page of the stack, [EXEC_STACK_TOP - 4096, EXEC_STACK_TOP),
         // already holding argc/argv/envp/auxv and the strings; the pager maps a
         // frame with this content there first.
@@ -58,5 +58,5 @@ struct exec_aux {
 // pointer, as is `image`). argv, envp and aux may be NULL (empty). Returns 0,
 // -ENOEXEC (malformed ELF, *err says what), or -E2BIG (arguments too long).
 int exec_build(struct exec_layout *out, const uint8_t *image, uint64_t size, uint16_t machine,
-               bool allow_wx, const char *name, const char *const argv[],
-               const char *const envp[], const struct exec_aux *aux, const char **err);
+               bool allow_wx, const char *name, const char *const argv[], const char *const envp[],
+               const struct exec_aux *aux, const char **err);

@@ -108,7 +108,10 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long
                 *err = "no such program in the boot image";
                 return -ENOENT;
         }
-        int r = exec_build(&lay, f.data, f.size, pager_machine, false, prog, argv, envp, aux, err);
+        // The regions are named after the process (p->name is ours; prog may
+        // point into a request's message buffer).
+        int r =
+            exec_build(&lay, f.data, f.size, pager_machine, false, p->name, argv, envp, aux, err);
         if (r)
                 return r;
         for (int i = 0; i < lay.nregions; i++)

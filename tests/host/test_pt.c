@@ -166,6 +166,33 @@ static void map_replace(void)
         EXPECT_EQ(pt_map_replace(root, UVA + 0x40000000ull, 0x1000, PT_R), -ENOMEM);
 }
 
+static uint64_t unmapped_sum;
+static void sum_cb(void *ctx, vaddr_t va, paddr_t pa)
+{
+        unmapped_sum += pa;
+}
+
+static void unmap_range(void)
+{
+        fresh();
+        for (int i = 0; i < 40; i++)
+                EXPECT_EQ(pt_map(root, UVA + (uint64_t)i * 0x1000 * 131, 0x1000 * (i + 1), 0, PT_R),
+                          0);
+        unmapped_sum = 0;
+        // A range covering the middle 20 pages.
+        uint64_t lo = UVA + 10ull * 0x1000 * 131, hi = UVA + 30ull * 0x1000 * 131;
+        EXPECT_EQ(pt_unmap_range(root, lo, hi, sum_cb, NULL), 20);
+        uint64_t want = 0;
+        for (int i = 10; i < 30; i++)
+                want += 0x1000 * (i + 1);
+        EXPECT_EQ(unmapped_sum, want);
+        for (int i = 0; i < 40; i++)
+                EXPECT_EQ(pt_translate(root, UVA + (uint64_t)i * 0x1000 * 131, NULL, NULL, NULL),
+                          (i >= 10 && i < 30) ? -ENOENT : 0);
+        EXPECT_EQ(pt_unmap_range(root, lo, hi, NULL, NULL), 0);
+        EXPECT_EQ(pt_unmap_range(root, 0, 1ull << 38, NULL, NULL), 20);
+}
+
 static void free_tables(void)
 {
         fresh();
@@ -222,6 +249,7 @@ int main(void)
         RUN(map_range_picks_large);
         RUN(map_range_rolls_back);
         RUN(map_replace);
+        RUN(unmap_range);
         RUN(free_tables);
         RUN(random_vs_model);
         return DONE();

@@ -56,14 +56,17 @@ struct thread {
         struct thread *proc_next; // the process's thread list
 
         // IPC
-        struct endpoint *ep;    // endpoint blocked on
-        uint64_t send_badge;    // badge of the handle a blocked sender used
-        bool is_call;           // the blocked send expects a reply
-        bool in_fault;          // the pending call is a fault message
-        struct thread *caller;  // whose call this thread received and must reply to
-        struct thread *replier; // T_REPLY: the thread expected to reply (or NULL)
-        long ipc_ret;           // result handed to a woken thread
-        struct kmsg msg;        // message in transit to or from this thread
+        struct endpoint *ep;                  // endpoint blocked on
+        uint64_t send_badge;                  // badge of the handle a blocked sender used
+        bool is_call;                         // the blocked send expects a reply
+        bool in_fault;                        // the pending call is a fault message
+        const struct ext_region *fault_range; // the external region it was routed to
+        uint64_t fault_deadline; // ticks: an external pager that has not answered by then is gone
+        struct thread *fault_wait_next; // list of threads waiting on external pagers
+        struct thread *caller;          // whose call this thread received and must reply to
+        struct thread *replier;         // T_REPLY: the thread expected to reply (or NULL)
+        long ipc_ret;                   // result handed to a woken thread
+        struct kmsg msg;                // message in transit to or from this thread
 
         struct proc *wait_for; // T_WAIT
 };
@@ -81,6 +84,13 @@ struct kevent {
         struct kevent *next;
         uint64_t badge, tag;
         uint64_t w[3];
+};
+
+// A range of a process whose faults go to an external pager.
+struct ext_region {
+        uint64_t start, end;
+        struct endpoint *ep; // NULL: unused slot
+        uint64_t badge;
 };
 
 struct proc {
@@ -101,6 +111,7 @@ struct proc {
         uint64_t bad_replies;     // invalid fault replies about this process
         uint64_t nfaults;
         struct mk_physmem phys; // frames this process owns (the pager)
+        struct ext_region ext[MK_MAX_EXT_REGIONS];
         struct proc *next_free;
 };
 
@@ -175,3 +186,15 @@ long fault_resolve(struct fault_info *f, bool from_user);
 void frame_owner_set(paddr_t pa, uint32_t slot);
 uint32_t frame_owner_get(paddr_t pa);
 void handle_close(struct proc *p, int h);
+
+// External pagers (kernel/core/fault.c).
+// Seconds an external pager has to answer a fault before it counts as gone.
+#define EXT_PAGER_TIMEOUT_S 5
+long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoint *ep,
+                    uint64_t badge);
+void ext_regions_release(struct proc *p);
+// Nobody can receive on ep any more: remove the pages of every range routed
+// to it from the page tables (their frames go back to the system pager).
+void ext_pager_gone(struct endpoint *ep);
+// From the timer: fail faults whose external pager has not answered in time.
+void ext_fault_timeouts(uint64_t now);

@@ -64,6 +64,12 @@ int pt_map_range(paddr_t root, vaddr_t va, paddr_t pa, uint64_t len, unsigned fl
 // larger page covers va but does not start at it.
 int pt_unmap(paddr_t root, vaddr_t va, paddr_t *pa_out, int *level_out);
 
+// Unmaps every 4 KiB leaf in [lo, hi) (lower half), skipping absent tables;
+// calls cb with each leaf's va and frame (cb may be NULL). Returns the count.
+// Larger leaves in the range are left alone.
+uint64_t pt_unmap_range(paddr_t root, vaddr_t lo, vaddr_t hi,
+                        void (*cb)(void *ctx, vaddr_t va, paddr_t pa), void *ctx);
+
 // Translates va. Returns 0 and the physical address (with the page offset),
 // the leaf's flags and level, or -ENOENT if va is not mapped.
 int pt_translate(paddr_t root, vaddr_t va, paddr_t *pa_out, unsigned *flags_out, int *level_out);

@@ -28,6 +28,11 @@ long mk_map(long proc, uint64_t va, uint64_t pa, uint64_t perms);
 long mk_unmap(long proc, uint64_t va);
 long mk_proc_wait(long proc, struct mk_exit_info *info, uint64_t flags);
 long mk_thread_fork(long proc);
+// Faults of proc (MK_SELF: the caller) in [start, start+len) go to endpoint ep
+// with badge, instead of the process's pager; len 0 removes the range.
+long mk_region_pager(long proc, uint64_t start, uint64_t len, long ep, uint64_t badge);
+// Gives count frames from pa (owned by the caller) to proc.
+long mk_frame_give(long proc, uint64_t pa, uint64_t count);
 long mk_protect(long proc, uint64_t va, uint64_t len, uint64_t perms);
 long mk_proc_kill(long proc, uint64_t reason);
 long mk_info(uint64_t what, void *out);

@@ -33,7 +33,14 @@
                             // call returns MK_FORK_CHILD (1) there (fork)
 #define SYS_PROTECT      20 // (proc, va, len, perms) -> pages changed: new permissions (0 =
                             // unmap) for the mapped pages of [va, va+len), frames the caller owns
-#define SYS_NR           21
+#define SYS_REGION_PAGER 21 // (proc, start, len, ep, badge): faults of proc in [start, start+len)
+                            // go to ep (send right) with badge instead of its pager; grants
+                            // for them must lie in the range. len 0 removes the range at start
+#define SYS_FRAME_GIVE   22 // (proc, pa, count): frames [pa, pa+count*4096) the caller owns
+                            // now belong to proc (an external pager)
+#define SYS_NR           23
+
+#define MK_MAX_EXT_REGIONS 8
 
 #define MK_SELF        (-1) // SYS_HANDLE_GIVE target: the calling process
 #define MK_WAIT_NOHANG 1
