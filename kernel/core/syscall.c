@@ -83,6 +83,10 @@ static long sys_handle_close(long h)
 static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
 {
         struct proc *target = ph == MK_SELF ? current->proc : proc_arg(ph);
+        if (h == MK_SELF && target) // a handle to the caller itself (for its pagers)
+                return target->alive ? handle_install(target, OBJ_PROC, MK_RIGHT_ALL, 0,
+                                                      current->proc)
+                                     : -ESRCH;
         if (h < 0 || h >= MAX_HANDLES || !target)
                 return -EBADF;
         struct handle *hd = &current->proc->handles[h];

@@ -35,6 +35,10 @@ struct pproc {
         struct shadow sh;
         uint64_t brk_start, brk;
         struct pgr_stats st;
+        uint64_t entry, sp;    // a process spawned suspended starts here (PGR_RESUME)
+        bool suspended;
+        uint64_t *given;       // frames given away to it (PGR_FRAMES), taken back at its end
+        uint32_t ngiven;
         uint64_t loop_va;      // fault-loop detection
         uint32_t loop_count;
         // Tests (tests.c)
@@ -78,8 +82,10 @@ extern uint64_t zero_page;       // the shared zero frame
 
 // Processes (proc.c).
 struct pproc *pproc_new(const char *name);
-int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long *handle_out,
-               const char **err);
+int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
+               const char *const envp[], long *handle_out, bool start, const char **err);
+long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply);
+long do_resume(struct pproc *p, uint64_t pid);
 void pproc_release(struct pproc *p);       // after it ended: frames, tables, regions
 void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap);
 int vfs_start(void);

@@ -23,6 +23,8 @@ enum fault_decision fault_decide(const struct fault_in *in)
                 return FD_FAIL_NOMAP;
         if (r->kind == RK_GUARD)
                 return FD_FAIL_GUARD;
+        if (r->kind == RK_EXTERNAL)
+                return FD_FAIL_NOMAP; // another pager's: a fault here is not ours to serve
         uint32_t need = in->access == FAULT_WRITE  ? MK_PERM_W
                         : in->access == FAULT_EXEC ? MK_PERM_X
                                                    : MK_PERM_R;

@@ -65,6 +65,12 @@ void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap)
 
 void pproc_release(struct pproc *p)
 {
+        // Frames it was given came back to us when it ended (the kernel
+        // returns an external pager's frames to the system pager).
+        for (uint32_t i = 0; i < p->ngiven; i++)
+                frame_put(p->given[i]);
+        if (p->given)
+                frame_put((uint64_t)p->given - MK_PHYS_WINDOW);
         // The kernel has removed its page tables already: no unmapping needed.
         pproc_drop_pages(p, MK_USER_BASE, MK_USER_TOP, false);
         shadow_free(&p->sh);
@@ -90,12 +96,11 @@ static int make_kernel_proc(struct pproc *p)
         return h0 == 0 && h1 == 1 ? 0 : -ENOSPC;
 }
 
-int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long *handle_out,
-               const char **err)
+int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
+               const char *const envp[], long *handle_out, bool start, const char **err)
 {
         static struct exec_layout lay;
         struct cpio_file f;
-        static const char *const envp[] = {NULL};
         struct exec_aux aux[6] = {{AT_MK_PAGER_EP, 0}, {AT_MK_VFS_EP, 1}};
         int na = 2;
         if (p->is_vfs) {
@@ -195,6 +200,14 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[], long
                 for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
                         vma_insert(&p->tree, &t[i], NULL);
         }
+        p->entry = lay.entry;
+        p->sp = lay.sp;
+        if (handle_out)
+                *handle_out = p->proc;
+        if (!start) {
+                p->suspended = true;
+                return 0;
+        }
         long tid = mk_thread_start(p->proc, lay.entry, lay.sp, lay.sp);
         if (tid < 0) {
                 *err = "cannot start its thread";
@@ -220,7 +233,8 @@ int vfs_start(void)
                 return -ENOMEM;
         p->is_vfs = true;
         vfs_idx = p->idx;
-        int r = pproc_load(p, "vfs", argv, NULL, &err);
+        static const char *const envp[] = {NULL};
+        int r = pproc_load(p, "vfs", argv, envp, NULL, true, &err);
         if (r) {
                 mk_printf("pager: cannot start the VFS server: %s\n", err);
                 vfs_idx = 0;
@@ -322,26 +336,30 @@ fail:
 
 long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
 {
-        const char *argv[17];
-        uint64_t argc = m->w[0];
+        const char *argv[17], *envp[17];
+        uint64_t argc = m->w[0], envc = m->w[2];
         const char *err;
-        if (argc == 0 || argc > 16 || m->len == 0 || m->len > MK_MSG_BUF ||
-            m->buf[m->len - 1] != '\0')
+        if (argc == 0 || argc > 16 || envc > 16 || m->len == 0 || m->len > MK_MSG_BUF ||
+            m->buf[m->len - 1] != '\0' || (m->w[1] & ~(uint64_t)PGR_SPAWN_SUSPENDED))
                 return -EINVAL;
         const char *s = (const char *)m->buf, *end = s + m->len;
-        for (uint64_t i = 0; i < argc; i++) {
+        for (uint64_t i = 0; i < argc + envc; i++) {
                 if (s >= end)
                         return -EINVAL;
-                argv[i] = s;
+                if (i < argc)
+                        argv[i] = s;
+                else
+                        envp[i - argc] = s;
                 s += strlen(s) + 1;
         }
         argv[argc] = NULL;
+        envp[envc] = NULL;
         struct pproc *c = pproc_new(argv[0]);
         if (!c)
                 return -EAGAIN;
         c->parent = p->idx;
         long h;
-        int r = pproc_load(c, argv[0], argv, &h, &err);
+        int r = pproc_load(c, argv[0], argv, envp, &h, !(m->w[1] & PGR_SPAWN_SUSPENDED), &err);
         if (r) {
                 if (c->proc >= 0)
                         mk_proc_kill(c->proc, MK_REASON_KILLED);
@@ -351,4 +369,68 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
         }
         reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, 0);
         return c->pid;
+}
+
+// PGR_RESUME: starts a child the caller spawned suspended.
+long do_resume(struct pproc *p, uint64_t pid)
+{
+        for (uint32_t i = 1; i < MAX_PROCS; i++) {
+                struct pproc *c = &procs[i];
+                if (!c->used || c->pid != pid || c->parent != p->idx)
+                        continue;
+                if (!c->suspended)
+                        return -EINVAL;
+                c->suspended = false;
+                long tid = mk_thread_start(c->proc, c->entry, c->sp, c->sp);
+                return tid < 0 ? tid : 0;
+        }
+        return -ESRCH;
+}
+
+#define GIVEN_MAX (MK_PAGE_SIZE / 8)
+
+// PGR_FRAMES: count frames for an external pager: mapped read-write at a
+// fresh range of its address space, then given to it; their physical
+// addresses go back in the reply. Up to GIVEN_MAX per process.
+long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
+{
+        if (count == 0 || count > MK_MSG_BUF / 8)
+                return -EINVAL;
+        if (!p->given) {
+                uint64_t f = frame_get();
+                if (!f)
+                        return -ENOMEM;
+                p->given = frame_ptr(f);
+        }
+        if (p->ngiven + count > GIVEN_MAX)
+                return -ENOSPC;
+        uint64_t va;
+        if (vma_find_free(&p->tree, count * MK_PAGE_SIZE, MK_PAGE_SIZE, MMAP_LO, MMAP_HI, &va))
+                return -ENOMEM;
+        struct region_desc d = {.start = va, .end = va + count * MK_PAGE_SIZE,
+                                .prot = MK_PERM_R | MK_PERM_W, .kind = RK_EXTERNAL,
+                                .name = "frames"};
+        if (vma_insert(&p->tree, &d, NULL))
+                return -ENOMEM;
+        uint64_t *list = (uint64_t *)reply->buf;
+        for (uint64_t i = 0; i < count; i++) {
+                uint64_t pa = frame_get(), at = va + i * MK_PAGE_SIZE;
+                bool mapped = pa && mk_map(p->proc, at, pa, MK_PERM_R | MK_PERM_W) >= 0;
+                if (!mapped || mk_frame_give(p->proc, pa, 1) < 0) {
+                        if (mapped)
+                                mk_unmap(p->proc, at);
+                        if (pa)
+                                frame_put(pa);
+                        // What was given stays given; the rest of the range is unused.
+                        reply->len = (uint32_t)(i * 8);
+                        reply->w[1] = va;
+                        return i ? (long)i : -ENOMEM;
+                }
+                page_zero(frame_ptr(pa));
+                p->given[p->ngiven++] = pa;
+                list[i] = pa;
+        }
+        reply->len = (uint32_t)(count * 8);
+        reply->w[1] = va;
+        return (long)count;
 }

@@ -16,6 +16,7 @@ static const char *const kind_names[RK_COUNT] = {
     [RK_FILE_SHARED] = "file_shared",
     [RK_GUARD] = "guard",
     [RK_TEST] = "test",
+    [RK_EXTERNAL] = "external",
 };
 
 // The maps-view name of a region kind ("text", "stack", ...), "?" if unknown.
@@ -38,10 +39,12 @@ static bool same_name(const char *a, const char *b)
 }
 
 // Kinds that always stay one region per creation: the heap and the stack
-// move one end (vma_expand), guard and test regions are markers.
+// move one end (vma_expand), guard and test regions are markers, and each
+// external region is a range registered with the kernel on its own.
 static bool kind_never_merges(unsigned kind)
 {
-        return kind == RK_STACK || kind == RK_HEAP || kind == RK_GUARD || kind == RK_TEST;
+        return kind == RK_STACK || kind == RK_HEAP || kind == RK_GUARD || kind == RK_TEST ||
+               kind == RK_EXTERNAL;
 }
 
 // Whether a, followed directly by b, is one region: same kind, protection,

@@ -29,12 +29,14 @@ static long do_mmap(struct pproc *p, const struct mk_msg *m)
 {
         uint64_t hint = m->w[0], len = page_up(m->w[1]), prot = m->w[2], flags = m->w[3];
         if (m->w[1] == 0 || len < m->w[1] || len > (1ull << 34) || (prot & ~7ull) ||
-            (flags & ~0x1full) || !(flags & (PGR_MAP_PRIVATE | PGR_MAP_SHARED)) ||
+            (flags & ~0x3full) || !(flags & (PGR_MAP_PRIVATE | PGR_MAP_SHARED)) ||
             ((flags & PGR_MAP_PRIVATE) && (flags & PGR_MAP_SHARED)))
                 return -EINVAL;
         struct region_desc d = {.prot = (uint32_t)prot, .name = NULL};
         bool shared = flags & PGR_MAP_SHARED;
-        if (flags & PGR_MAP_GUARD || prot == 0) {
+        if (flags & PGR_MAP_EXTERNAL) {
+                d.kind = RK_EXTERNAL; // faults go to the pager SYS_REGION_PAGER names
+        } else if (flags & PGR_MAP_GUARD || prot == 0) {
                 d.kind = RK_GUARD;
                 d.prot = 0;
         } else if (flags & PGR_MAP_ANON) {
@@ -241,6 +243,12 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                         break;
                 }
                 reply->len = sizeof(struct pgr_stats);
+                break;
+        case PGR_FRAMES:
+                r = do_frames(p, m->w[0], reply);
+                break;
+        case PGR_RESUME:
+                r = do_resume(p, m->w[0]);
                 break;
         case PGR_TRACE:
                 trace_on = m->w[0] != 0;

@@ -7,6 +7,7 @@
 //   other  a short demo
 // Then it shuts the machine down with 0 (all passed) or 1.
 #include "pager.h"
+#include <kernel/cpio.h>
 #include <tests/user/scenarios.h>
 
 static char cmdline[256];
@@ -29,6 +30,12 @@ static const char *arch_str(void)
         return a == FAULT_ARCH_X86_64 ? "x86_64" : a == FAULT_ARCH_AARCH64 ? "aarch64" : "riscv64";
 }
 
+// The environment of the programs we start: MK_PAGER=<name> when the command
+// line says pager=<name> (tools/test --pager: anonymous memory of the
+// conformance scenarios served by that external pager).
+static char pager_env[48];
+static const char *start_env[2];
+
 // Starts program prog with one argument (a scenario number, or NULL).
 static int start(const char *prog, int scenario)
 {
@@ -43,7 +50,7 @@ static int start(const char *prog, int scenario)
         if (!p)
                 return -EAGAIN;
         p->scenario = scenario;
-        int r = pproc_load(p, prog, argv, NULL, &err);
+        int r = pproc_load(p, prog, argv, start_env, NULL, true, &err);
         if (r) {
                 mk_printf("pager: cannot start %s: %s\n", prog, err);
                 if (p->proc >= 0)
@@ -55,6 +62,42 @@ static int start(const char *prog, int scenario)
 }
 
 static bool conform_started;
+static int next_example = -1; // index among the xtest_* programs, -1 before they start
+
+// The n-th program of the boot image whose name starts with "xtest_" (the
+// example pagers' test programs), or NULL.
+static const char *example_name(int n)
+{
+        struct cpio_iter it;
+        struct cpio_file f;
+        const char *err;
+        cpio_begin(&it, (void *)bootimg.va, bootimg.size);
+        while (cpio_next(&it, &f, &err) > 0)
+                if (strncmp(f.name, "xtest_", 6) == 0 && n-- == 0)
+                        return f.name;
+        return NULL;
+}
+
+// Runs the examples' test programs one after the other; false when done.
+static bool example_next(void)
+{
+        if (next_example < 0) {
+                int n = 0;
+                while (example_name(n))
+                        n++;
+                if (n)
+                        mk_printf("example: plan %d\n", n);
+                next_example = 0;
+        }
+        const char *name;
+        while ((name = example_name(next_example++))) {
+                if (start(name, -1) == 0)
+                        return true;
+                mk_printf("example not ok %s: could not start\n", name + 6);
+                nfail++;
+        }
+        return false;
+}
 
 static void spawn_next(void)
 {
@@ -67,9 +110,12 @@ static void spawn_next(void)
                 }
                 return;
         }
-        mk_printf("utest: %d passed, %d failed\n", npass, nfail);
-        // Then the conformance suite, when the boot image has it; its runner
+        if (next_example < 0)
+                mk_printf("utest: %d passed, %d failed\n", npass, nfail);
+        // Then the example pagers' tests, then the conformance suite, when the boot image has it; its runner
         // ends the run (PGR_SHUTDOWN).
+        if (!conform_started && example_next())
+                return;
         if (!conform_started && start("conform", -1) == 0) {
                 conform_started = true;
                 return;
@@ -85,6 +131,14 @@ long tests_final_status(long status)
 void tests_start(void)
 {
         mk_info(MK_INFO_CMDLINE, cmdline);
+        const char *pg = strstr(cmdline, "pager=");
+        if (pg && (pg == cmdline || pg[-1] == ' ')) {
+                size_t n = 0;
+                memcpy(pager_env, "MK_PAGER=", 9);
+                for (pg += 6; pg[n] && pg[n] != ' ' && n < sizeof(pager_env) - 10; n++)
+                        pager_env[9 + n] = pg[n];
+                start_env[0] = pager_env;
+        }
         const char *sh = strstr(cmdline, "icount=");
         if (sh)
                 icount_shift = (unsigned)(sh[7] - '0');
@@ -203,8 +257,20 @@ void badgrant_sequence(struct pproc *c, uint64_t va, uint64_t good_pa)
 
 void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
 {
-        if (c->is_vfs || strcmp(c->name, "utest") != 0 || c->parent)
-                return; // not one of the scenarios we started
+        if (c->is_vfs || c->parent)
+                return; // not one we started
+        if (strncmp(c->name, "xtest_", 6) == 0) {
+                // The example test prints its own results; a crash counts too.
+                if (reason != MK_REASON_EXIT || status != 0) {
+                        mk_printf("example not ok %s: ended with %s status %lld\n", c->name + 6,
+                                  mk_reason_name(reason), (long long)status);
+                        nfail++;
+                }
+                spawn_next();
+                return;
+        }
+        if (strcmp(c->name, "utest") != 0)
+                return;
         if (mode == MODE_DEMO) {
                 mk_printf("pager: demo process ended (%s, status %lld) after %llu faults; "
                           "%llu frames free\n",

@@ -65,6 +65,21 @@ static uint64_t gap_below(const struct vma *v, uint64_t prev_end)
         return space > v->d.guard_below ? space - v->d.guard_below : 0;
 }
 
+// Whether the guard gap below region `stack` keeps region `other` out: it
+// keeps out everything but the pieces of the same stack (RK_STACK with the
+// same guard_below), which mprotect and munmap leave and fork copies.
+static bool guard_keeps_out(const struct region_desc *stack, const struct region_desc *other)
+{
+        return stack->guard_below && !(stack->kind == RK_STACK && other->kind == RK_STACK &&
+                                       stack->guard_below == other->guard_below);
+}
+
+// Whether a region ending at `end` lies in the guard gap below r.
+static bool in_guard_gap(uint64_t end, const struct region_desc *r)
+{
+        return r->start < r->guard_below || end > r->start - r->guard_below;
+}
+
 // --- Region descriptions: cutting and joining --------------------------------
 
 // File bytes of d that lie below address m (d.start <= m <= d.end).
@@ -405,10 +420,9 @@ int vma_insert(struct vma_tree *t, const struct region_desc *d, struct vma **out
         if (next && next->d.start < d->end)
                 return -EEXIST;
         struct vma *prev = next ? vma_prev(next) : rightmost(t->root);
-        if (next && (next->d.start < next->d.guard_below ||
-                     d->end > next->d.start - next->d.guard_below))
+        if (next && guard_keeps_out(&next->d, d) && in_guard_gap(d->end, &next->d))
                 return -EEXIST; // in the guard gap below next
-        if (prev && (d->start < d->guard_below || d->start - d->guard_below < prev->d.end))
+        if (prev && guard_keeps_out(d, &prev->d) && in_guard_gap(prev->d.end, d))
                 return -EEXIST; // our guard gap would cover prev
 
         struct region_desc m = *d;
@@ -446,21 +460,24 @@ int vma_insert(struct vma_tree *t, const struct region_desc *d, struct vma **out
 }
 
 // The free-range query: len bytes at an align-aligned address in [lo, hi).
+// A gap qualifies when it holds need = len + align - page size bytes (inside
+// [lo, hi)): enough at any alignment, so that every subtree whose
+// subtree_gap reaches need holds an answer and the search never backtracks
+// over gaps that are long enough but wrongly aligned (Linux's
+// vm_unmapped_area rule; with page alignment it is exact).
 struct query {
-        uint64_t len, align, lo, hi;
+        uint64_t len, align, need, lo, hi;
 };
 
-// The highest fitting address inside the free range [gs, ge), if any.
+// The highest aligned address for the query in the free range [gs, ge), if
+// that range (cut to [lo, hi)) qualifies.
 static bool fit(const struct query *q, uint64_t gs, uint64_t ge, uint64_t *addr)
 {
         gs = max64(gs, q->lo);
         ge = min64(ge, q->hi);
-        if (ge <= gs || ge - gs < q->len)
+        if (ge <= gs || ge - gs < q->need)
                 return false;
-        uint64_t a = (ge - q->len) & ~(q->align - 1);
-        if (a < gs)
-                return false;
-        *addr = a;
+        *addr = (ge - q->len) & ~(q->align - 1);
         return true;
 }
 
@@ -473,24 +490,24 @@ static bool search(struct vma_tree *t, struct vma *n, const struct query *q, boo
         if (!n)
                 return false;
         t->visits++;
-        bool inside = n->subtree_gap >= q->len; // a gap in this subtree is long enough
+        bool inside = n->subtree_gap >= q->need; // a gap in this subtree qualifies
         if (!spine && !inside)
                 return false;
         // Everything above n starts at n's end or higher.
-        if (n->d.end <= q->hi - q->len) {
+        if (n->d.end <= q->hi - q->need) {
                 if (n->right ? search(t, n->right, q, spine, addr)
                              : spine && fit(q, n->d.end, t->hi, addr))
                         return true;
         }
         if (!inside)
                 return false;
-        if (n->gap >= q->len) {
+        if (n->gap >= q->need) {
                 uint64_t ge = n->d.start - n->d.guard_below;
                 if (fit(q, ge - n->gap, ge, addr))
                         return true;
         }
         // Everything below n ends at n's start or lower.
-        return n->d.start >= q->lo + q->len && search(t, n->left, q, false, addr);
+        return n->d.start >= q->lo + q->need && search(t, n->left, q, false, addr);
 }
 
 int vma_find_free(struct vma_tree *t, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
@@ -498,8 +515,9 @@ int vma_find_free(struct vma_tree *t, uint64_t len, uint64_t align, uint64_t lo,
 {
         if (!len || (len & PAGE_MASK) || align < MK_PAGE_SIZE || (align & (align - 1)))
                 return -EINVAL;
-        struct query q = {len, align, max64(lo, t->lo), min64(hi, t->hi)};
-        if (q.hi <= q.lo || q.hi - q.lo < len)
+        struct query q = {len, align, len + (align - MK_PAGE_SIZE), max64(lo, t->lo),
+                          min64(hi, t->hi)};
+        if (q.need < len || q.hi <= q.lo || q.hi - q.lo < q.need)
                 return -ENOMEM;
         if (!t->root)
                 return fit(&q, t->lo, t->hi, addr) ? 0 : -ENOMEM;
@@ -622,12 +640,15 @@ int vma_expand(struct vma_tree *t, struct vma *v, uint64_t new_start, uint64_t n
             (d->kind == RK_HEAP && d->limit && new_end > d->limit))
                 return -ENOMEM;
         struct vma *prev = vma_prev(v), *next = vma_next(v);
-        if (new_start < d->start && prev &&
-            (new_start < d->guard_below || new_start - d->guard_below < prev->d.end))
+        struct region_desc grown = *d;
+        grown.start = new_start, grown.end = new_end;
+        if (prev && new_start < d->start &&
+            (new_start < prev->d.end ||
+             (guard_keeps_out(&grown, &prev->d) && in_guard_gap(prev->d.end, &grown))))
                 return -EEXIST;
-        if (new_end > d->end && next &&
-            (next->d.start < next->d.guard_below ||
-             new_end > next->d.start - next->d.guard_below))
+        if (next && new_end > d->end &&
+            (new_end > next->d.start ||
+             (guard_keeps_out(&next->d, &grown) && in_guard_gap(new_end, &next->d))))
                 return -EEXIST;
         if (new_start < d->start) {
                 d->start = new_start;

@@ -20,13 +20,20 @@
 #define PGR_FORK       (MK_TAG_USER + 9)  // -> parent: w0 child pid, w1 handle of the child
                                           //    process (for SYS_PROC_WAIT);
                                           //    child: the call returns MK_FORK_CHILD, msg untouched
-#define PGR_SPAWN      (MK_TAG_USER + 10) // buf "path\0arg1\0...\0", w0 argc -> w0 pid, w1 handle
+#define PGR_SPAWN      (MK_TAG_USER + 10) // buf "path\0arg1\0...\0env1\0...", w0 argc, w1 flags,
+                                          // w2 envc (environment strings after argv)
+                                          // -> w0 pid, w1 handle
 #define PGR_MAPS       (MK_TAG_USER + 11) // w0 pid (0 = caller), w1 offset -> buf: text of
                                           // /proc/PID/maps from offset, w0 bytes, w1 total
 #define PGR_STATS      (MK_TAG_USER + 12) // w0 pid (0 = caller, -1 = global) -> buf: struct
                                           // pgr_stats
 #define PGR_TRACE      (MK_TAG_USER + 13) // w0 1 on / 0 off: fault trace on the console
 #define PGR_SHUTDOWN   (MK_TAG_USER + 14) // w0 status: end the run (test programs)
+#define PGR_FRAMES     (MK_TAG_USER + 15) // w0 count (<= 64) -> w0 count, w1 address where
+                                          // they are mapped (read-write, contiguous), buf:
+                                          // their physical addresses (uint64_t each); the
+                                          // frames now belong to the caller (external pagers)
+#define PGR_RESUME     (MK_TAG_USER + 16) // w0 pid: start a process spawned suspended
 
 
 // PGR_MMAP flags.
@@ -35,6 +42,10 @@
 #define PGR_MAP_ANON    0x04
 #define PGR_MAP_FIXED   0x08 // exactly at the hint (replacing what is there)
 #define PGR_MAP_GUARD   0x10 // an explicit guard region (PROT_NONE)
+#define PGR_MAP_EXTERNAL 0x20 // reserve the range for an external pager (SYS_REGION_PAGER)
+
+// PGR_SPAWN w1 flags.
+#define PGR_SPAWN_SUSPENDED 1 // do not start it until PGR_RESUME (hand it handles first)
 
 // auxv entries our loader adds (Linux leaves this range unused).
 #define AT_MK_PAGER_EP 0x1000 // handle of the pager endpoint

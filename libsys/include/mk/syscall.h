@@ -42,7 +42,7 @@
 
 #define MK_MAX_EXT_REGIONS 8
 
-#define MK_SELF        (-1) // SYS_HANDLE_GIVE target: the calling process
+#define MK_SELF        (-1) // SYS_HANDLE_GIVE target (or handle): the calling process
 #define MK_WAIT_NOHANG 1
 #define MK_FORK_CHILD  1 // what the child's copy of a forking call returns
 
