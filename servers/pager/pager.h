@@ -19,7 +19,6 @@
 #define LOOP_LIMIT     8    // faults on one page right after mapping it: a fault loop
 #define MMAP_LO        0x0000000010000000ull // mmap's search range
 #define MMAP_HI        (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
-#define PGR_TEST_LOOP_VA 0x63000000ull        // test region: RETRY forever
 
 struct pproc {
         bool used;

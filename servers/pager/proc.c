@@ -314,6 +314,26 @@ long do_fork(struct pproc *p, struct mk_msg *reply)
         c->brk = p->brk;
         if (make_kernel_proc(c))
                 goto fail;
+        // Shared anonymous memory must be one set of frames for both: give
+        // the parent's untouched pages of such regions their zeroed frames now.
+        for (struct vma *v = vma_first(&p->tree); v; v = vma_next(v)) {
+                if (v->d.kind != RK_ANON_SHARED)
+                        continue;
+                for (uint64_t va = v->d.start; va < v->d.end; va += MK_PAGE_SIZE) {
+                        uint64_t *e = shadow_slot(&p->sh, va, true), pa;
+                        if (e && (*e & SH_PRESENT))
+                                continue;
+                        if (!e || !(pa = frame_get()))
+                                goto fail;
+                        page_zero(frame_ptr(pa));
+                        if (frame_ref(pa)) {
+                                frame_put(pa);
+                                goto fail;
+                        }
+                        *e = pa | SH_PRESENT | SH_SHARED;
+                        p->sh.pages++;
+                }
+        }
         struct fork_ctx fc = {.parent = p, .child = c};
         shadow_each(&p->sh, MK_USER_BASE, MK_USER_TOP, fork_page, &fc);
         flush_run(&fc);
@@ -407,8 +427,10 @@ long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
         uint64_t va;
         if (vma_find_free(&p->tree, count * MK_PAGE_SIZE, MK_PAGE_SIZE, MMAP_LO, MMAP_HI, &va))
                 return -ENOMEM;
-        struct region_desc d = {.start = va, .end = va + count * MK_PAGE_SIZE,
-                                .prot = MK_PERM_R | MK_PERM_W, .kind = RK_EXTERNAL,
+        struct region_desc d = {.start = va,
+                                .end = va + count * MK_PAGE_SIZE,
+                                .prot = MK_PERM_R | MK_PERM_W,
+                                .kind = RK_EXTERNAL,
                                 .name = "frames"};
         if (vma_insert(&p->tree, &d, NULL))
                 return -ENOMEM;

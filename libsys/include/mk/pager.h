@@ -78,3 +78,4 @@ struct pgr_stats {
 #define PGR_TEST_NX_VA       0x61000000ull // 1 page, read-write, not executable
 #define PGR_TEST_BADGRANT_VA 0x62000000ull // 1 page: the pager tries bad grants first
 #define PGR_TEST_UNMAPPED_VA 0x70000000ull // never covered by a region
+#define PGR_TEST_LOOP_VA     0x63000000ull // 1 page the pager answers with RETRY forever

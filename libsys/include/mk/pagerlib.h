@@ -7,9 +7,31 @@
 //
 // How the pieces meet:
 //   client process                       your pager process (mkp_run loop)
-//   mkp_attach(pager_ep, len, &va) --->  region registered (MKP_REQ_ATTACH)
+//   mkp_spawn_pager("name", &ep, &proc)  starts with its endpoint at MKP_SERVE_HANDLE
+//   mkp_attach(ep, proc, len, &va) --->  region registered (MKP_REQ_ATTACH)
 //   touches va+off ... fault --kernel--> handler(pg, fault, answer)
 //                     <--- MAP frame / FAIL reason / RETRY
+//
+// Dirty tracking: the library installs every grant read-only unless the
+// fault being answered is a write to that very page; a later write fault on
+// such a page (when the handler had allowed writing) is answered by the
+// library itself, without calling the handler: it marks the frame dirty and
+// grants it again writable. So a frame is dirty exactly when it was mapped
+// writable, and mkp_evict() reports it.
+//
+// Recording (tools/run ARCH --record FILE): when the kernel command line has
+// the word `record`, the pager prints one console line per event:
+//   mkp-rec NAME init NFRAMES                  the pool after mkp_init
+//   mkp-rec NAME attach REGION LEN             a client attached (LEN hex)
+//   mkp-rec NAME detach REGION
+//   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG
+// NAME is pg->name; REGION the region id (decimal; `-` when the fault named
+// no region of ours, OFFSET is then the address); OFFSET the faulting page's
+// offset in the region (hex, 0x...); ACCESS read|write|exec; KIND
+// not-present|protection|other; ACTION map|fail|retry|upgrade (upgrade: the
+// library's own dirty-tracking answer); ARG the number of grants for map and
+// upgrade, the MK_REASON_* number for fail, 0 for retry.
+// mkp_replay_file() reads these lines back on the host.
 #pragma once
 #include <mk/fault.h>
 #include <mk/msg.h>
@@ -19,14 +41,23 @@
 
 #define MKP_MAX_REGIONS 16
 #define MKP_MAX_FRAMES  4096 // frames one pager may hold (16 MiB)
+#define MKP_FRAMES_STEP 64   // frames asked of the system pager at a time (PGR_FRAMES limit)
+#define MKP_NAME_MAX    24
+
+// The handle at which a pager started by mkp_spawn_pager() finds the
+// endpoint it serves (receive right): 0 and 1 are the system pager's and
+// the VFS's, the first handle given to a suspended child is 2.
+#define MKP_SERVE_HANDLE 2
 
 // Requests a client sends to an external pager (tags above the system
-// pager's and the VFS's).
+// pager's and the VFS's). Calls; the reply's w0 is >= 0 or -errno.
 #define MKP_REQ_ATTACH   (MK_TAG_USER + 0x80) // w0 va, w1 len, w2 proc handle (in the pager) of
                                               // the client -> w0 region id or -errno
-#define MKP_REQ_DETACH   (MK_TAG_USER + 0x81) // w0 region id -> 0
+#define MKP_REQ_DETACH   (MK_TAG_USER + 0x81) // w0 region id -> 0: its frames go back to the pool
 #define MKP_REQ_SHUTDOWN (MK_TAG_USER + 0x82) // -> 0; the pager's loop ends after replying
-#define MKP_REQ_STATS    (MK_TAG_USER + 0x83) // -> w0 faults, w1 maps, w2 fails, w3 evictions
+#define MKP_REQ_STATS    (MK_TAG_USER + 0x83) // -> w0 faults, w1 maps, w2 fails, w3 evictions,
+                                              //    w4 dirty upgrades, w5 frames free
+#define MKP_REQ_USER     (MK_TAG_USER + 0x90) // from here: a pager's own requests (pg->request)
 
 struct mkp_pager;
 struct mkp_region;
@@ -44,7 +75,7 @@ struct mkp_fault {
         uint64_t ip;      // faulting instruction
         uint64_t raw0, raw1; // the arch's fault registers, as the kernel read them
         uint32_t pid, tid;
-        struct mkp_region *region;
+        struct mkp_region *region; // never NULL for the handler
 };
 
 struct mkp_region {
@@ -62,7 +93,9 @@ struct mkp_frame {
         void *va;
 };
 
-// What the handler answers. Use the mkp_answer_* helpers.
+// What the handler answers. Use the mkp_answer_* helpers. The handler is
+// given a zeroed answer; one left without an action fails the fault with
+// MK_REASON_NOMAP (and a console warning).
 enum mkp_action { MKP_MAP = 1, MKP_FAIL, MKP_RETRY };
 struct mkp_answer {
         int action;
@@ -73,6 +106,19 @@ struct mkp_answer {
 
 typedef void (*mkp_handler_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
                                struct mkp_answer *a);
+
+// Optional hooks (set them after mkp_init; NULL = none).
+// observe: called for every fault once its answer is final, including the
+// ones the library answers itself (dirty upgrades, faults naming no region:
+// f->region NULL then). For tracing and statistics.
+typedef void (*mkp_observe_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
+                               const struct mkp_answer *a);
+// request: a request with a tag the library does not know (MKP_REQ_USER and
+// up). Fill out's words and buf; the return value goes in out->w[0].
+typedef long (*mkp_request_fn)(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out);
+// detach: region r is about to be forgotten (its client detached); its
+// mapped frames go back to the pool after this returns.
+typedef void (*mkp_detach_fn)(struct mkp_pager *pg, struct mkp_region *r);
 
 struct mkp_pager {
         long ep;                 // the endpoint it serves (receive right)
@@ -89,49 +135,120 @@ struct mkp_pager {
         uint8_t dirty[MKP_MAX_FRAMES];   // written since it was mapped writable
         uint64_t mapped_va[MKP_MAX_FRAMES]; // where a frame is mapped in its region (0: not)
         uint32_t mapped_region[MKP_MAX_FRAMES];
+        // Added for issue 5 (also library-private unless said otherwise).
+        char name[MKP_NAME_MAX];  // yours to set: names the pager in messages and recordings
+        mkp_observe_fn observe;   // yours (see above)
+        mkp_request_fn request;   // yours
+        mkp_detach_fn detach;     // yours
+        uint64_t upgrades;        // write faults answered by dirty tracking
+        uint32_t budget;          // pool limit: 0 grows on demand, else mkp_init's nframes
+        uint8_t state[MKP_MAX_FRAMES];          // MKP_FS_* per frame
+        uint16_t pa_hash[2 * MKP_MAX_FRAMES];   // pa -> frame index + 1
+        uint16_t map_hash[2 * MKP_MAX_FRAMES];  // (region, va) -> frame index + 1
+        struct mkp_pending {                    // the answer in flight (mkp_serve)
+                int action;
+                unsigned ngrants;
+                uint32_t region;
+                uint8_t maywrite[MK_MAX_GRANTS]; // the handler allowed W; installed without
+                struct mk_grant grants[MK_MAX_GRANTS];
+        } pending;
 };
 
-// Sets up a pager serving endpoint ep with nframes frames from the system
-// pager (PGR_FRAMES). 0 or -errno.
+// Frame states (pg->state[i]).
+#define MKP_FS_USED     0x01 // out of the free list
+#define MKP_FS_MAPPED   0x02 // mapped at (mapped_region, mapped_va)
+#define MKP_FS_WRITABLE 0x04 // mapped writable (so dirty)
+#define MKP_FS_MAYWRITE 0x08 // mapped read-only, the handler allowed writing: upgrade on write
+
+// Sets up a pager serving endpoint ep (MKP_SERVE_HANDLE when a client
+// started it with mkp_spawn_pager) with nframes frames from the system pager
+// (PGR_FRAMES, MKP_FRAMES_STEP at a time): a fixed budget. nframes 0: the pool
+// starts empty and grows by MKP_FRAMES_STEP whenever it runs dry (the system
+// pager gives one process at most 512). Reads the kernel command line for
+// `record`. 0, or -errno when fewer frames could be had (the pool keeps those).
 int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user);
 // Serves faults and requests until mkp_stop() or MKP_REQ_SHUTDOWN. Returns 0.
+// A reply the kernel refuses (a bad grant) is reported on the console and the
+// fault is then failed with MK_REASON_BAD_REPLY: the client never hangs.
 int mkp_run(struct mkp_pager *pg);
+// Makes mkp_run return after the message in hand (call it from a handler or
+// a hook).
 void mkp_stop(struct mkp_pager *pg);
 
 // Frames.
+// Takes a free frame of the pool (growing it if it has no budget); its
+// contents are what its last user left. 0 or -ENOMEM. Frames of regions
+// whose client has ended are reclaimed before giving up.
 int mkp_frame_alloc(struct mkp_pager *pg, struct mkp_frame *out); // 0 or -ENOMEM
+// Returns a frame to the pool, unmapping it first if it is mapped.
 void mkp_frame_free(struct mkp_pager *pg, uint64_t pa);
 uint32_t mkp_frames_free(const struct mkp_pager *pg);
+// The pool frame with physical address pa: 0 and *out, or -ENOENT.
+int mkp_frame_find(const struct mkp_pager *pg, uint64_t pa, struct mkp_frame *out);
+// Adds one frame to the pool (pa, and where the pager sees it). The library
+// does this itself with PGR_FRAMES; host tests use it for a fake pool.
+// 0, -ENOSPC (pool full) or -EEXIST.
+int mkp_pool_add(struct mkp_pager *pg, uint64_t pa, void *va);
 void mkp_fill_zero(const struct mkp_frame *f);
 void mkp_fill_copy(const struct mkp_frame *f, const void *src, size_t n); // rest zeroed
 // Reads page `page_index` of an open VFS file into the frame (past the end: zero).
+// 0 or -errno (target only).
 int mkp_fill_file(const struct mkp_frame *f, long fd, uint64_t page_index);
 
 // Answers.
+// Sets a MAP answer (first grant: va, the frame, perms MK_PERM_*), or adds a
+// grant to a MAP answer that has some (ignored past MK_MAX_GRANTS).
 void mkp_answer_map(struct mkp_answer *a, uint64_t va, const struct mkp_frame *f, uint32_t perms);
 void mkp_answer_fail(struct mkp_answer *a, uint64_t reason);
 void mkp_answer_retry(struct mkp_answer *a);
 // Fault-around: adds grants for up to n more pages after f->page that fill()
 // provides (fill returns 0 and a frame, or nonzero to stop). Stays inside the
-// region and MK_MAX_GRANTS.
-void mkp_answer_around(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a,
-                       unsigned n, uint32_t perms,
-                       int (*fill)(struct mkp_pager *, struct mkp_region *, uint64_t va,
-                                   struct mkp_frame *));
+// region and MK_MAX_GRANTS; skips pages the library knows are mapped. Only
+// after a MAP answer. Returns how many grants it added.
+unsigned mkp_answer_around(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a,
+                           unsigned n, uint32_t perms,
+                           int (*fill)(struct mkp_pager *, struct mkp_region *, uint64_t va,
+                                       struct mkp_frame *));
 
 // Eviction: unmaps the page at va of region r and returns its frame and
 // whether it was written since it was mapped writable (the library maps
 // read faults read-only and upgrades on the first write, so it knows).
+// The frame stays yours (still readable at its pool address: compress it,
+// reuse it, or mkp_frame_free it). 0, or -ENOENT if the library has no
+// frame mapped there.
 int mkp_evict(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, uint64_t *pa, bool *dirty);
+// What the library has mapped at va of region r: 0 and *out, or -ENOENT.
+int mkp_mapped_at(const struct mkp_pager *pg, const struct mkp_region *r, uint64_t va,
+                  struct mkp_frame *out);
 
 // Client side: reserves len bytes, routes their faults to the pager at
 // pager_ep (a send handle; the pager process handle pager_proc receives a
 // handle to us for eviction) and tells it. *va gets the address.
+// 0 or -errno (nothing is left reserved on failure).
 int mkp_attach(long pager_ep, long pager_proc, uint64_t len, uint64_t *va, uint32_t *region_id);
+// Undoes mkp_attach: the range leaves the pager (its pages unmapped), the
+// pager frees its frames, the range is unreserved. 0 or -errno.
 int mkp_detach(long pager_ep, uint64_t va, uint32_t region_id);
+// Starts program prog (from the boot image) as a pager for the caller:
+// spawned suspended, given the receive right of a new endpoint (its handle
+// MKP_SERVE_HANDLE), resumed. *ep gets our send handle to it (we keep no
+// receive right, so the pager's end is seen as "pager gone"), *proc the
+// handle of the pager process (for mkp_attach and mk_proc_wait). 0 or -errno.
+int mkp_spawn_pager(const char *prog, long *ep, long *proc);
+// Asks the pager to end its loop (MKP_REQ_SHUTDOWN). 0 or -errno.
+long mkp_shutdown(long pager_ep);
+// The pager's counters (MKP_REQ_STATS): out[0..5] as the request lists. 0 or -errno.
+long mkp_stats(long pager_ep, uint64_t out[6]);
 
 // Host side (tests): replays a recorded fault stream (lines "mkp-rec ...",
-// see docs/writing-a-pager.md) against a handler, checking that it gives the
-// recorded answers. Returns the number of mismatches, or -1 if the file cannot
-// be read. Built only for the host (libsys/pagerlib/replay.c).
+// see above and docs/writing-a-pager.md) against a handler, checking that it
+// gives the recorded answers. Lines of other pagers than the first named in
+// the file are skipped; other console lines are ignored. Returns the number
+// of mismatches (each printed when verbose), or -1 if the file cannot be
+// read. Built only for the host (libsys/pagerlib/replay.c).
 int mkp_replay_file(const char *path, mkp_handler_fn handler, void *user, int verbose);
+// The same for the lines of pager `name` only (NULL: the first in the file);
+// setup (may be NULL) runs on the fresh pager before the first line, to set
+// hooks (observe) or user state.
+int mkp_replay_named(const char *path, const char *name, mkp_handler_fn handler, void *user,
+                     void (*setup)(struct mkp_pager *pg), int verbose);

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// Inside the pager library. The portable part (pool.c, answer.c, serve.c,
+// record.c) is plain C that also builds on the host; it reaches the system
+// only through the mkp_sys_* calls, which sys.c implements with system calls
+// on the target and replay.c fakes on the host.
+#pragma once
+#include <mk/pagerlib.h>
+
+#define MKP_PAGE_MASK (MK_PAGE_SIZE - 1)
+#define MKP_HASH_SIZE (2 * MKP_MAX_FRAMES)
+#define MKP_NO_REGION UINT32_MAX
+
+// The system, as the portable part needs it.
+// Asks for n more frames and adds them with mkp_pool_add; how many came, or -errno.
+long mkp_sys_frames(struct mkp_pager *pg, uint32_t n);
+// Removes the mapping at va from the client proc; the frame, or -errno.
+long mkp_sys_unmap(long proc, uint64_t va);
+// Whether the client proc is still running.
+bool mkp_sys_alive(long proc);
+void mkp_sys_close(long handle);
+
+// Frame index of the pool frame at pa, or -1.
+int mkp_pool_index(const struct mkp_pager *pg, uint64_t pa);
+// Frame index mapped at (region, va), or -1.
+int mkp_map_lookup(const struct mkp_pager *pg, uint32_t region, uint64_t va);
+// Records frame i as mapped at (region, va), replacing what was recorded
+// for that page (the frame there before stays allocated) and where frame i
+// was recorded before.
+void mkp_map_set(struct mkp_pager *pg, int i, uint32_t region, uint64_t va);
+// Forgets where frame i is mapped (it stays allocated).
+void mkp_map_clear(struct mkp_pager *pg, int i);
+// Puts frame i back on the free list (forgetting its mapping, not unmapping).
+void mkp_pool_release(struct mkp_pager *pg, int i);
+// Returns the frames of regions whose client ended to the pool; how many.
+uint32_t mkp_reap(struct mkp_pager *pg);
+// Forgets region r: its frames back to the pool, its handle closed.
+void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r);
+
+// One recorded event (a "mkp-rec" line).
+enum mkp_rec_type { MKP_REC_INIT = 1, MKP_REC_ATTACH, MKP_REC_DETACH, MKP_REC_FAULT };
+#define MKP_ACT_UPGRADE 4 // ACTION "upgrade": mkp_action values plus this one
+struct mkp_rec {
+        int type;
+        char name[MKP_NAME_MAX];
+        uint32_t region;     // MKP_NO_REGION: "-" (OFFSET is then the address)
+        uint64_t offset;     // fault: page offset; attach: LEN; init: NFRAMES
+        unsigned access, kind;
+        int action;          // MKP_MAP, MKP_FAIL, MKP_RETRY, MKP_ACT_UPGRADE
+        uint64_t arg;        // grants, reason, or 0
+};
+// Formats r as one line with its newline; returns buf.
+char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len);
+// Parses a line (leading text before "mkp-rec" and a trailing CR allowed);
+// 0, or -1 if it is not a well-formed mkp-rec line.
+int mkp_rec_parse(const char *line, struct mkp_rec *r);
+
+// Handles one received message. Returns true when a reply is due (in out);
+// *rec gets the fault's record (type 0 when it was not a fault). After the
+// reply went through call mkp_commit (the dirty-tracking state follows the
+// answer in pg->pending), after a refused one mkp_discard.
+bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
+               struct mkp_rec *rec);
+void mkp_commit(struct mkp_pager *pg);
+// The kernel refused the pending answer: unmapped frames it named go back to
+// the pool; out becomes the FAIL MK_REASON_BAD_REPLY to send instead.
+void mkp_discard(struct mkp_pager *pg, struct mk_msg *out);
+// Encodes an answer as a fault reply (the tag is the action).
+void mkp_answer_encode(const struct mkp_answer *a, struct mk_msg *out);
+// Decodes a fault message; region is NULL when the badge and address name
+// no region of pg.
+void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f);
+// Registers a client's region (MKP_REQ_ATTACH): the region id or -errno.
+long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc);
