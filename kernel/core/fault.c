@@ -53,7 +53,7 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
         return 0;
 }
 
-void fault_msg_build(struct kmsg *m, const struct fault_info *f)
+void fault_msg_build(struct kmsg_hdr *m, const struct fault_info *f)
 {
         m->tag = MK_TAG_FAULT;
         m->w[MK_FW_ADDR] = f->addr;
@@ -93,7 +93,7 @@ long fault_resolve(struct fault_info *f, bool from_user)
         if (r == 0)
                 return 0;
         uint64_t reason =
-            (r == -EPIPE || r == -ETIMEDOUT) ? MK_REASON_PAGER_GONE : current->msg.w[0];
+            (r == -EPIPE || r == -ETIMEDOUT) ? MK_REASON_PAGER_GONE : current->fault_reason;
         if (reason > MK_REASON_MAX || reason == MK_REASON_EXIT)
                 reason = MK_REASON_NOMAP;
         if (from_user)
@@ -127,7 +127,7 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
                 return 0;
         }
         case MK_FAULT_FAIL:
-                c->msg.w[0] = m->w[0];
+                c->fault_reason = m->w[0];
                 c->ipc_ret = -EFAULT;
                 return 0;
         case MK_FAULT_RETRY:

@@ -173,13 +173,13 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
         struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
         if (rcv) {
                 // The pager is waiting: build the message straight into it.
-                fault_msg_build(&rcv->msg, f);
+                fault_msg_build((struct kmsg_hdr *)&rcv->msg, f);
                 rcv->msg.badge = badge;
                 rcv->ipc_ret = 0;
                 link_call(rcv, self);
                 sched_switch_to(rcv);
         } else {
-                fault_msg_build(&self->msg, f);
+                fault_msg_build(&self->fmsg, f);
                 self->state = T_SEND;
                 self->ep = ep;
                 self->send_badge = badge;
@@ -231,7 +231,8 @@ long ipc_recv(struct endpoint *ep, uint64_t umsg)
         struct thread *snd = q_pop(&ep->senders, &ep->senders_tail);
         if (!snd)
                 return recv_wait(ep, umsg, NULL);
-        deliver(self, &snd->msg, snd->send_badge);
+        // A faulting sender's message is its fault message, not its msg.
+        deliver(self, snd->in_fault ? (const struct kmsg *)&snd->fmsg : &snd->msg, snd->send_badge);
         snd->ep = NULL;
         if (snd->is_call) {
                 link_call(self, snd);

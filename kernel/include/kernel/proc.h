@@ -21,6 +21,15 @@ struct handle {
         void *obj;
 };
 
+// A message header alone (fault messages carry no buffer).
+struct kmsg_hdr {
+        uint64_t tag;
+        uint64_t badge;
+        uint64_t w[MK_MSG_WORDS];
+        uint32_t len;
+        uint32_t pad;
+};
+
 // The kernel's copy of a message: the header of struct mk_msg plus its buffer.
 struct kmsg {
         uint64_t tag;
@@ -31,6 +40,7 @@ struct kmsg {
         uint8_t buf[MK_MSG_BUF];
 };
 #define KMSG_HDR offsetof(struct kmsg, buf)
+_Static_assert(sizeof(struct kmsg_hdr) == KMSG_HDR, "kmsg_hdr is the header of kmsg");
 
 enum thread_state {
         T_READY, // in the run queue (or running)
@@ -67,6 +77,10 @@ struct thread {
         struct thread *replier;         // T_REPLY: the thread expected to reply (or NULL)
         long ipc_ret;                   // result handed to a woken thread
         struct kmsg msg;                // message in transit to or from this thread
+        // A fault taken while msg still holds a message (a user copy of a
+        // received message faulting) must not touch it: faults use these.
+        struct kmsg_hdr fmsg;  // the fault message while it waits for a pager
+        uint64_t fault_reason; // MK_REASON_* from the pager's FAIL
 
         struct proc *wait_for; // T_WAIT
 };
@@ -153,7 +167,7 @@ long ipc_reply_recv(struct endpoint *ep, uint64_t ureply, uint64_t urecv);
 // the fault: reason in current->msg.w[0]) or -EPIPE (no pager left).
 long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info *f);
 // Writes the MK_TAG_FAULT message for f (sent by current) into m.
-void fault_msg_build(struct kmsg *m, const struct fault_info *f);
+void fault_msg_build(struct kmsg_hdr *m, const struct fault_info *f);
 void ep_post_event(struct endpoint *ep, struct kevent *ev);
 // Wakes every sender blocked on ep with -EPIPE (nobody can receive any more).
 void ep_abort_waiters(struct endpoint *ep);
