@@ -25,37 +25,6 @@ static inline long mk_syscall6(long nr, long a0, long a1, long a2, long a3, long
         return r0;
 }
 
-// Syscalls with fewer arguments (the unused argument registers get 0).
-static inline long mk_syscall0(long nr)
-{
-        return mk_syscall6(nr, 0, 0, 0, 0, 0, 0);
-}
-
-static inline long mk_syscall1(long nr, long a0)
-{
-        return mk_syscall6(nr, a0, 0, 0, 0, 0, 0);
-}
-
-static inline long mk_syscall2(long nr, long a0, long a1)
-{
-        return mk_syscall6(nr, a0, a1, 0, 0, 0, 0);
-}
-
-static inline long mk_syscall3(long nr, long a0, long a1, long a2)
-{
-        return mk_syscall6(nr, a0, a1, a2, 0, 0, 0);
-}
-
-static inline long mk_syscall4(long nr, long a0, long a1, long a2, long a3)
-{
-        return mk_syscall6(nr, a0, a1, a2, a3, 0, 0);
-}
-
-static inline long mk_syscall5(long nr, long a0, long a1, long a2, long a3, long a4)
-{
-        return mk_syscall6(nr, a0, a1, a2, a3, a4, 0);
-}
-
 // The benchmark counter: retired instructions (instret; under QEMU -icount
 // one per guest instruction). The kernel enables U-mode reads (scounteren).
 static inline uint64_t mk_counter(void)
