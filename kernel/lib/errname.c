@@ -9,6 +9,14 @@ const char *err_name(long err)
                 return "OK";
         case EPERM:
                 return "EPERM";
+        case EISDIR:
+                return "EISDIR";
+        case EMFILE:
+                return "EMFILE";
+        case EFBIG:
+                return "EFBIG";
+        case ENAMETOOLONG:
+                return "ENAMETOOLONG";
         case ESRCH:
                 return "ESRCH";
         case EAGAIN:

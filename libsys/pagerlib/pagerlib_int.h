@@ -36,7 +36,7 @@ uint32_t mkp_reap(struct mkp_pager *pg);
 // Forgets region r: its frames back to the pool, its handle closed.
 void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r);
 
-// One recorded event (a "mkp-rec" line).
+// One recorded event (a "mkp-rec" line; the grammar is in mk/pagerlib.h).
 enum mkp_rec_type { MKP_REC_INIT = 1, MKP_REC_ATTACH, MKP_REC_DETACH, MKP_REC_FAULT };
 #define MKP_ACT_UPGRADE 4 // ACTION "upgrade": mkp_action values plus this one
 struct mkp_rec {
@@ -48,10 +48,13 @@ struct mkp_rec {
         int action;          // MKP_MAP, MKP_FAIL, MKP_RETRY, MKP_ACT_UPGRADE
         uint64_t arg;        // grants, reason, or 0
 };
-// Formats r as one line with its newline; returns buf.
+// Formats r as one line with its newline; returns buf (record.c).
 char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len);
-// Parses a line (leading text before "mkp-rec" and a trailing CR allowed);
-// 0, or -1 if it is not a well-formed mkp-rec line.
+// ACTION words: "map", "fail", "retry", "upgrade"; parse gives -1 for others.
+const char *mkp_action_name(int action);
+int mkp_action_parse(const char *s);
+// Parses a line (text before "mkp-rec" and a trailing CR allowed); 0, or -1
+// if it is not a well-formed mkp-rec line (replay.c, host only).
 int mkp_rec_parse(const char *line, struct mkp_rec *r);
 
 // Handles one received message. Returns true when a reply is due (in out);
@@ -71,3 +74,11 @@ void mkp_answer_encode(const struct mkp_answer *a, struct mk_msg *out);
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f);
 // Registers a client's region (MKP_REQ_ATTACH): the region id or -errno.
 long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc);
+
+// Host only (replay.c): the fake system, for tests. Unmaps are counted;
+// client handles 0 .. MKP_HOST_PROCS-1 marked dead count as ended clients;
+// mkp_host_reset frees the fake frames and clears both.
+#define MKP_HOST_PROCS 128
+extern unsigned long mkp_host_unmaps;
+extern bool mkp_host_dead[MKP_HOST_PROCS];
+void mkp_host_reset(void);

@@ -52,15 +52,31 @@ static void vmem_read(struct pproc *q, uint64_t va, void *buf, size_t len)
         }
 }
 
-// The size of VFS inode ino, from the VFS's inode table; -1 if it does not
-// exist. Untrusted data: only the size is used, and only for bounds.
-static int64_t vfs_file_size(uint64_t ino)
+// The size of VFS inode ino if it still is the file of that generation,
+// from the VFS's inode table; -1 if it does not exist (any more). Untrusted
+// data: only used for bounds.
+int64_t vfs_file_size(uint64_t ino, uint64_t *generation)
 {
         struct vfs_inode in;
         if (!vfs_idx || ino >= VFS_MAX_INODES)
                 return -1;
         vmem_read(&procs[vfs_idx], VFS_INODE_TABLE_VA + ino * sizeof(in), &in, sizeof(in));
-        return in.used ? (int64_t)(in.size > VFS_FILE_MAX ? VFS_FILE_MAX : in.size) : -1;
+        if (!in.used || (generation && *generation != in.generation))
+                return -1;
+        return (int64_t)(in.size > VFS_FILE_MAX ? VFS_FILE_MAX : in.size);
+}
+
+// The current generation of inode ino into *generation; -1 if no such file.
+int64_t vfs_file_generation(uint64_t ino, uint64_t *generation)
+{
+        struct vfs_inode in;
+        if (!vfs_idx || ino >= VFS_MAX_INODES)
+                return -1;
+        vmem_read(&procs[vfs_idx], VFS_INODE_TABLE_VA + ino * sizeof(in), &in, sizeof(in));
+        if (!in.used)
+                return -1;
+        *generation = in.generation;
+        return 0;
 }
 
 // The page-cache frame of file page `off` of inode ino: the frame behind the
@@ -192,7 +208,7 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 in.refs = frame_refs(SH_PA(in.entry));
         int64_t fsize = 0;
         if (v && v->d.backing == BK_VFS) {
-                fsize = vfs_file_size(v->d.inode);
+                fsize = vfs_file_size(v->d.inode, &v->d.generation);
                 in.beyond_eof = fsize < 0 || v->d.file_off + (va - v->d.start) >= (uint64_t)fsize;
         }
         enum fault_decision d = guard ? FD_FAIL_GUARD : fault_decide(&in);

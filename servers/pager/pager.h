@@ -15,30 +15,30 @@
 #include <mk/pager.h>
 #include <mk/sys.h>
 
-#define MAX_PROCS      96
-#define LOOP_LIMIT     8    // faults on one page right after mapping it: a fault loop
-#define MMAP_LO        0x0000000010000000ull // mmap's search range
-#define MMAP_HI        (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
+#define MAX_PROCS  96
+#define LOOP_LIMIT 8                     // faults on one page right after mapping it: a fault loop
+#define MMAP_LO    0x0000000010000000ull // mmap's search range
+#define MMAP_HI    (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
 
 struct pproc {
         bool used;
         bool is_vfs;
-        uint32_t idx;          // badge
+        uint32_t idx; // badge
         uint32_t pid;
-        long proc;             // our handle to it
-        uint32_t parent;       // index of the parent (fork/spawn), 0 = us
-        uint32_t vfs_badge;    // badge its VFS handle carries (shared by a fork family)
+        long proc;          // our handle to it
+        uint32_t parent;    // index of the parent (fork/spawn), 0 = us
+        uint32_t vfs_badge; // badge its VFS handle carries (shared by a fork family)
         char name[32];
         struct vma_tree tree;
-        struct vma *vcache;    // the region the last fault hit (cleared when the tree changes)
+        struct vma *vcache; // the region the last fault hit (cleared when the tree changes)
         struct shadow sh;
         uint64_t brk_start, brk;
         struct pgr_stats st;
-        uint64_t entry, sp;    // a process spawned suspended starts here (PGR_RESUME)
+        uint64_t entry, sp; // a process spawned suspended starts here (PGR_RESUME)
         bool suspended;
-        uint64_t *given;       // frames given away to it (PGR_FRAMES), taken back at its end
+        uint64_t *given; // frames given away to it (PGR_FRAMES), taken back at its end
         uint32_t ngiven;
-        uint64_t loop_va;      // fault-loop detection
+        uint64_t loop_va; // fault-loop detection
         uint32_t loop_count;
         // Tests (tests.c)
         int scenario;
@@ -52,8 +52,8 @@ struct pproc {
 extern struct pproc procs[MAX_PROCS];
 extern struct pgr_stats global_stats;
 extern long pager_ep;
-extern long vfs_ep_handle;     // our handle to the VFS endpoint (all rights), -1 if none
-extern uint32_t vfs_idx;       // the VFS server's pproc index, 0 if none
+extern long vfs_ep_handle; // our handle to the VFS endpoint (all rights), -1 if none
+extern uint32_t vfs_idx;   // the VFS server's pproc index, 0 if none
 extern uint16_t pager_machine;
 extern struct mk_region bootimg;
 extern bool trace_on;
@@ -64,9 +64,9 @@ struct slab {
         void *free;
 };
 void frames_init(void);
-uint64_t frame_get(void);        // a frame (not zeroed), 0 when none is left
+uint64_t frame_get(void); // a frame (not zeroed), 0 when none is left
 void frame_put(uint64_t pa);
-void *frame_ptr(uint64_t pa);    // where the pager sees the frame
+void *frame_ptr(uint64_t pa); // where the pager sees the frame
 void page_zero(void *p);
 void page_copy(void *dst, const void *src);
 uint64_t frames_free(void);
@@ -74,10 +74,10 @@ uint64_t frames_total(void);
 bool frame_ours(uint64_t pa);
 uint32_t frame_refs(uint64_t pa);
 int frame_ref(uint64_t pa);
-void frame_unref(uint64_t pa);   // frees the frame at the last reference
+void frame_unref(uint64_t pa); // frees the frame at the last reference
 void *slab_alloc(struct slab *sl);
 void slab_free(struct slab *sl, void *p);
-extern uint64_t zero_page;       // the shared zero frame
+extern uint64_t zero_page; // the shared zero frame
 
 // Processes (proc.c).
 struct pproc *pproc_new(const char *name);
@@ -85,7 +85,7 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                const char *const envp[], long *handle_out, bool start, const char **err);
 long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply);
 long do_resume(struct pproc *p, uint64_t pid);
-void pproc_release(struct pproc *p);       // after it ended: frames, tables, regions
+void pproc_release(struct pproc *p); // after it ended: frames, tables, regions
 void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap);
 int vfs_start(void);
 long do_fork(struct pproc *p, struct mk_msg *reply);
@@ -95,6 +95,10 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
 void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
 long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r);
 long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct region_desc *r);
+// Size of a VFS file; with generation (in/out), -1 unless it is still that
+// file (NULL: any, and *generation is not read).
+int64_t vfs_file_size(uint64_t ino, uint64_t *generation);
+int64_t vfs_file_generation(uint64_t ino, uint64_t *generation);
 
 // Requests (requests.c).
 void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);

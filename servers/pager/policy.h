@@ -17,18 +17,18 @@
 #define SH_PA(e)   ((e) & ~SH_FLAGS)
 
 enum fault_decision {
-        FD_FAIL_NOMAP,   // no region
-        FD_FAIL_ACCESS,  // the region forbids the access
-        FD_FAIL_GUARD,   // guard region or stack guard gap
-        FD_FAIL_BUS,     // file page beyond the end of the file, or a bus fault
-        FD_MAP_ZERO,     // anonymous read: map the zero page read-only
-        FD_FILL_ZERO,    // a new zeroed frame
-        FD_FILL_IMAGE,   // a new frame filled from the program image (zeroed tail)
-        FD_MAP_FILE,     // map the file's page-cache frame (shared, or private read)
-        FD_COPY_FILE,    // private write to a file page: copy the cache frame
-        FD_REMAP,        // the page has a frame: (re)install it with the region's rights
-        FD_COW_COPY,     // write to a copy-on-write page others share: copy it
-        FD_COW_REUSE,    // write to a copy-on-write page nobody else holds: reuse it
+        FD_FAIL_NOMAP,  // no region
+        FD_FAIL_ACCESS, // the region forbids the access
+        FD_FAIL_GUARD,  // guard region or stack guard gap
+        FD_FAIL_BUS,    // file page beyond the end of the file, or a bus fault
+        FD_MAP_ZERO,    // anonymous read: map the zero page read-only
+        FD_FILL_ZERO,   // a new zeroed frame
+        FD_FILL_IMAGE,  // a new frame filled from the program image (zeroed tail)
+        FD_MAP_FILE,    // map the file's page-cache frame (shared, or private read)
+        FD_COPY_FILE,   // private write to a file page: copy the cache frame
+        FD_REMAP,       // the page has a frame: (re)install it with the region's rights
+        FD_COW_COPY,    // write to a copy-on-write page others share: copy it
+        FD_COW_REUSE,   // write to a copy-on-write page nobody else holds: reuse it
         FD_COUNT,
 };
 

@@ -7,6 +7,7 @@
 #include <mk/vfs.h>
 
 struct pproc procs[MAX_PROCS];
+static uint32_t next_vfs_badge = 1;
 static struct slab vma_slab = {sizeof(struct vma), NULL};
 
 static struct vma *node_alloc(void *ctx)
@@ -28,7 +29,7 @@ struct pproc *pproc_new(const char *name)
                 memset(p, 0, sizeof(*p));
                 p->used = true;
                 p->idx = i;
-                p->vfs_badge = i;
+                p->vfs_badge = next_vfs_badge++; // never reused: no inherited old files
                 p->proc = -1;
                 size_t n = strlen(name);
                 memcpy(p->name, name, n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1);
@@ -164,7 +165,10 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                 struct region_desc da = {.start = VFS_DATA_BASE,
                                          .end = VFS_DATA_BASE + VFS_MAX_INODES * VFS_FILE_MAX,
                                          .prot = MK_PERM_R | MK_PERM_W,
-                                         .kind = RK_ANON_SHARED,
+                                         // Private: holes read as the zero page until
+                                         // written (the VFS never forks); a page gets
+                                         // its own frame before anyone maps it.
+                                         .kind = RK_ANON_PRIVATE,
                                          .name = "page cache"};
                 if (vma_insert(&p->tree, &img, NULL) || vma_insert(&p->tree, &it, NULL) ||
                     vma_insert(&p->tree, &da, NULL) ||

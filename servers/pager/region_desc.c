@@ -55,8 +55,8 @@ static bool kind_never_merges(unsigned kind)
 bool region_mergeable(const struct region_desc *a, const struct region_desc *b)
 {
         if (a->end != b->start || a->kind != b->kind || a->prot != b->prot ||
-            a->backing != b->backing || a->inode != b->inode || kind_never_merges(a->kind) ||
-            !same_name(a->name, b->name))
+            a->backing != b->backing || a->inode != b->inode || a->generation != b->generation ||
+            kind_never_merges(a->kind) || !same_name(a->name, b->name))
                 return false;
         if (a->backing == BK_NONE)
                 return true;

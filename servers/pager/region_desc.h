@@ -31,10 +31,10 @@ enum region_backing {
 };
 
 struct region_desc {
-        uint64_t start, end;  // [start, end), page-aligned
-        uint32_t prot;        // MK_PERM_R | MK_PERM_W | MK_PERM_X (0 for guard regions)
-        uint8_t kind;         // enum region_kind
-        uint8_t backing;      // enum region_backing
+        uint64_t start, end; // [start, end), page-aligned
+        uint32_t prot;       // MK_PERM_R | MK_PERM_W | MK_PERM_X (0 for guard regions)
+        uint8_t kind;        // enum region_kind
+        uint8_t backing;     // enum region_backing
         uint16_t pad;
         // File-backed regions: file bytes [file_off, file_off + file_size) appear
         // at start + data_off (data_off < 4096 lets ELF segments start mid-page);
@@ -44,6 +44,8 @@ struct region_desc {
         uint64_t file_size;
         uint64_t data_off;
         uint64_t inode;       // BK_VFS
+        uint64_t generation;  // BK_VFS: the inode's generation when mapped (a reused
+                              // inode number is another file: its pages are not ours)
         const uint8_t *image; // BK_IMAGE: the file's bytes
         uint64_t image_size;
         uint64_t guard_below; // RK_STACK: bytes below start no other mapping may take

@@ -52,6 +52,8 @@ static long do_mmap(struct pproc *p, const struct mk_msg *m)
                 d.backing = BK_VFS;
                 d.inode = ino;
                 d.file_off = off;
+                if (vfs_file_generation(ino, &d.generation) < 0)
+                        return -ENODEV; // no such file (any more)
         }
         if (d.kind != RK_GUARD && (prot & MK_PERM_W) && (prot & MK_PERM_X))
                 return -EACCES; // our processes never get W+X pages

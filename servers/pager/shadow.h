@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 struct shadow {
-        uint64_t *top; // 512 entries, each a pointer to a middle table or 0
+        uint64_t *top;  // 512 entries, each a pointer to a middle table or 0
         uint64_t pages; // entries with SH_PRESENT
 };
 

@@ -112,8 +112,8 @@ static void spawn_next(void)
         }
         if (next_example < 0)
                 mk_printf("utest: %d passed, %d failed\n", npass, nfail);
-        // Then the example pagers' tests, then the conformance suite, when the boot image has it; its runner
-        // ends the run (PGR_SHUTDOWN).
+        // Then the example pagers' tests, then the conformance suite, when the boot image has it;
+        // its runner ends the run (PGR_SHUTDOWN).
         if (!conform_started && example_next())
                 return;
         if (!conform_started && start("conform", -1) == 0) {

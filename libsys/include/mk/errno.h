@@ -18,10 +18,14 @@
 #define EBUSY     16  // resource busy
 #define EEXIST    17  // already exists
 #define ENODEV    19  // no such device
+#define EISDIR    21  // is a directory
 #define EINVAL    22  // invalid argument
+#define EMFILE    24  // too many open files
+#define EFBIG     27  // file too large
 #define ENOSPC    28  // no space left
 #define EPIPE     32  // the other side is gone (no receiver left on an endpoint)
 #define ERANGE    34  // value out of range
+#define ENAMETOOLONG 36 // name too long
 #define ENOSYS    38  // no such call
 #define EOVERFLOW 75  // value too large
 #define EBADMSG   74  // malformed message or data

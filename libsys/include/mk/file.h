@@ -11,18 +11,6 @@
 #include <stdint.h>
 
 // Linux's numbers for the file errors mk/errno.h does not list yet.
-#ifndef EISDIR
-#define EISDIR 21 // the root directory named where a file is needed
-#endif
-#ifndef EMFILE
-#define EMFILE 24 // the caller has too many files open
-#endif
-#ifndef EFBIG
-#define EFBIG 27 // beyond the largest file size (VFS_FILE_MAX)
-#endif
-#ifndef ENAMETOOLONG
-#define ENAMETOOLONG 36 // a name longer than VFS_NAME_MAX
-#endif
 
 // open flags: Linux's values.
 #define MK_O_RDONLY  VFS_O_RDONLY

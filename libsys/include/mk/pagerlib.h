@@ -43,6 +43,7 @@
 #define MKP_MAX_FRAMES  4096 // frames one pager may hold (16 MiB)
 #define MKP_FRAMES_STEP 64   // frames asked of the system pager at a time (PGR_FRAMES limit)
 #define MKP_NAME_MAX    24
+#define MKP_LOOP_LIMIT  8    // the same fault answered with MAP this often in a row: FAIL loop
 
 // The handle at which a pager started by mkp_spawn_pager() finds the
 // endpoint it serves (receive right): 0 and 1 are the system pager's and
@@ -53,7 +54,8 @@
 // pager's and the VFS's). Calls; the reply's w0 is >= 0 or -errno.
 #define MKP_REQ_ATTACH   (MK_TAG_USER + 0x80) // w0 va, w1 len, w2 proc handle (in the pager) of
                                               // the client -> w0 region id or -errno
-#define MKP_REQ_DETACH   (MK_TAG_USER + 0x81) // w0 region id -> 0: its frames go back to the pool
+#define MKP_REQ_DETACH   (MK_TAG_USER + 0x81) // w0 region id -> 0, w1 its length; its frames
+                                              // go back to the pool
 #define MKP_REQ_SHUTDOWN (MK_TAG_USER + 0x82) // -> 0; the pager's loop ends after replying
 #define MKP_REQ_STATS    (MK_TAG_USER + 0x83) // -> w0 faults, w1 maps, w2 fails, w3 evictions,
                                               //    w4 dirty upgrades, w5 frames free
@@ -102,6 +104,7 @@ struct mkp_answer {
         uint64_t reason; // MKP_FAIL: MK_REASON_*
         unsigned ngrants;
         struct mk_grant grants[MK_MAX_GRANTS];
+        bool upgraded; // set by the library: its own dirty-tracking answer (see observe)
 };
 
 typedef void (*mkp_handler_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
@@ -142,6 +145,8 @@ struct mkp_pager {
         mkp_detach_fn detach;     // yours
         uint64_t upgrades;        // write faults answered by dirty tracking
         uint32_t budget;          // pool limit: 0 grows on demand, else mkp_init's nframes
+        uint64_t loop_key;        // the last fault (thread, page, access) answered with MAP
+        uint32_t loop_count;      // how many times in a row (MKP_LOOP_LIMIT: fault loop)
         uint8_t state[MKP_MAX_FRAMES];          // MKP_FS_* per frame
         uint16_t pa_hash[2 * MKP_MAX_FRAMES];   // pa -> frame index + 1
         uint16_t map_hash[2 * MKP_MAX_FRAMES];  // (region, va) -> frame index + 1

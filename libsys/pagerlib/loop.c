@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// The pager's loop on the target: set-up (frames, the `record` word of the
+// kernel command line), then receive, serve (serve.c), reply, and report a
+// reply the kernel refused by failing the fault instead.
+#include "pagerlib_int.h"
+
+#define CMDLINE_MAX 256
+
+// Whether the kernel command line has the word w.
+static bool cmdline_has(const char *w)
+{
+        static char cmdline[CMDLINE_MAX];
+        size_t n = strlen(w);
+        if (mk_info(MK_INFO_CMDLINE, cmdline) < 0)
+                return false;
+        cmdline[CMDLINE_MAX - 1] = '\0';
+        for (const char *p = cmdline; (p = strstr(p, w)); p += n)
+                if ((p == cmdline || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+                        return true;
+        return false;
+}
+
+int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user)
+{
+        memset(pg, 0, sizeof(*pg));
+        pg->ep = ep;
+        pg->handler = handler;
+        pg->user = user;
+        memcpy(pg->name, "pager", sizeof("pager"));
+        pg->budget = nframes;
+        pg->record = cmdline_has("record");
+        if (nframes > MKP_MAX_FRAMES)
+                return -EINVAL;
+        while (pg->nframes < nframes) {
+                uint32_t want = nframes - pg->nframes;
+                long got = mkp_sys_frames(pg, want < MKP_FRAMES_STEP ? want : MKP_FRAMES_STEP);
+                if (got <= 0)
+                        return got < 0 ? (int)got : -ENOMEM;
+        }
+        return 0;
+}
+
+void mkp_stop(struct mkp_pager *pg)
+{
+        pg->stop = true;
+}
+
+static void rec_print(const struct mkp_rec *r)
+{
+        char line[160];
+        mk_printf("%s", mkp_rec_format(r, line, sizeof(line)));
+}
+
+int mkp_run(struct mkp_pager *pg)
+{
+        struct mk_msg in, out;
+        struct mkp_rec rec = {.type = MKP_REC_INIT, .offset = pg->budget};
+        bool have_reply = false;
+        memcpy(rec.name, pg->name, sizeof(rec.name));
+        if (pg->record)
+                rec_print(&rec);
+        while (!pg->stop) {
+                long rr = have_reply ? mk_reply_recv(pg->ep, &out, &in) : mk_recv(pg->ep, &in);
+                if (rr < 0 && !have_reply) {
+                        mk_printf("pagerlib: %s: receive failed (%s)\n", pg->name, err_name(rr));
+                        return (int)rr;
+                }
+                if (rr < 0) {
+                        // The kernel refused our reply: the thread still waits.
+                        mk_printf("pagerlib: %s: reply refused (%s): failing the fault\n",
+                                  pg->name, err_name(rr));
+                        mkp_discard(pg, &out);
+                        mk_reply(&out);
+                        have_reply = false;
+                        continue;
+                }
+                if (have_reply)
+                        mkp_commit(pg);
+                have_reply = mkp_serve(pg, &in, &out, &rec);
+                if (pg->record && rec.type)
+                        rec_print(&rec);
+                if (have_reply && pg->stop) {
+                        if (mk_reply(&out) == 0)
+                                mkp_commit(pg);
+                        else
+                                pg->pending.action = 0;
+                }
+        }
+        return 0;
+}

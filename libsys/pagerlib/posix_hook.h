@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// POSIX anonymous memory served by an external pager (tools/test --pager
+// NAME). Two sides, one file (posix_hook.c):
+//
+// Client side: libsys's POSIX layer (libsys/src/posix.c) offers each
+// MAP_ANONYMOUS|MAP_PRIVATE mmap, and each successful munmap and mprotect, to
+// the hooks below. When the environment has MK_PAGER=<program>, the first
+// such mmap starts that program from the boot image as the process's pager
+// (mkp_spawn_pager) and every later one becomes a region it serves; munmap
+// and mprotect inside those regions are passed on to it (MKP_REQ_POSIX).
+// Without MK_PAGER every hook returns -ENOSYS and nothing changes.
+//
+// Pager side: the library (serve.c) hands MKP_REQ_POSIX to
+// mkp_posix_request and checks every fault with mkp_posix_fault before the
+// handler and mkp_posix_clamp after it, so any pager built on the library
+// keeps POSIX protection: an unmapped page fails with "no mapping", a
+// PROT_NONE page with "guard page", a forbidden access with "access
+// violation", and grants never carry rights the page does not have.
+//
+// What the kernel cannot express, and so is not supported: a MAP_FIXED
+// mapping of another kind (a file, a shared mapping) over part of an
+// external region (faults there still go to the external pager, which fails
+// them with "no mapping"), and fork of a process with external regions (the
+// child does not inherit them).
+#pragma once
+#include <mk/pagerlib.h>
+
+// mk_posix_mmap_hook flags.
+#define MK_POSIX_FIXED 1 // MAP_FIXED: exactly at addr, replacing what is there
+
+// The pager program MK_PAGER names, or NULL when it is not set.
+const char *mk_posix_pager_name(void);
+
+// mmap(addr, len, prot, MAP_PRIVATE|MAP_ANONYMOUS [|MAP_FIXED]) with prot
+// already in MK_PERM_* bits: 0 and *va when the external pager took it,
+// -ENOSYS when the system pager should serve it (no MK_PAGER, PROT_NONE
+// outside our regions, writable+executable), else -errno for mmap to report.
+int mk_posix_mmap_hook(uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, uint64_t *va);
+// After the system pager accepted munmap(addr, len): the parts of our regions
+// in the range become unmapped (faults there: "no mapping"); a region with no
+// page left is detached. 0 (also when no region of ours is involved).
+int mk_posix_munmap_hook(uint64_t addr, uint64_t len);
+// After the system pager accepted mprotect(addr, len, prot) (MK_PERM_*): the
+// pages of our regions in the range get prot. 0 or -errno.
+int mk_posix_mprotect_hook(uint64_t addr, uint64_t len, uint32_t prot);
+
+// The request (client -> pager): w0 region id, w1 offset, w2 len (page
+// multiples, inside the region), w3 MK_PERM_* | MKP_POSIX_* flags, w4 (the
+// first request only, else 0) 1 + the pager's handle of a send right to its
+// own endpoint, for its watchdog -> w0 the number of pages of the region not
+// unmapped, or -errno.
+#define MKP_REQ_POSIX      (MK_TAG_USER + 0x84)
+#define MKP_POSIX_UNMAPPED 0x100 // munmap: faults fail with "no mapping"
+#define MKP_POSIX_DISCARD  0x200 // drop the contents (munmap, MAP_FIXED over it)
+#define MKP_POSIX_GUARD    0x400 // with no rights: a guard region (mmap PROT_NONE): faults fail
+                                 // with "guard page" (without: "access violation", as after
+                                 // mprotect PROT_NONE)
+
+// Serves MKP_REQ_POSIX (-ENOSYS for other tags). The first one (with w4) also
+// starts a watchdog thread that shuts the pager down (MKP_REQ_SHUTDOWN) when
+// the client process ends, so per-process pagers do not outlive their client.
+long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out);
+// Before the handler: true when it answered the fault itself (FAIL for a page
+// the POSIX state forbids, or MAP of the frame the library still holds for
+// that page, with the page's rights). Regions without POSIX state: false.
+bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
+// After the handler: removes from a MAP answer the rights the pages do not
+// have, and the grants of pages that allow nothing.
+void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
+// The rights of page `offset` of r (MK_PERM_R | MK_PERM_W without POSIX state).
+uint32_t mkp_posix_perms(const struct mkp_pager *pg, const struct mkp_region *r, uint64_t offset);
+// A pager keeping its own copy of pages (compress) learns here that a range
+// of r was dropped (munmap, MAP_FIXED): forget it. NULL: nobody to tell.
+typedef void (*mkp_posix_discard_fn)(struct mkp_pager *pg, struct mkp_region *r, uint64_t off,
+                                     uint64_t len);
+void mkp_posix_on_discard(mkp_posix_discard_fn fn);

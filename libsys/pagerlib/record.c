@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// The "mkp-rec" line format (mk/pagerlib.h has the grammar). Formatting is
+// here (portable, the target prints these lines); parsing is in replay.c,
+// on the host.
+#include "pagerlib_int.h"
+
+static const char *const action_names[] = {"?", "map", "fail", "retry", "upgrade"};
+#define NACTIONS (sizeof(action_names) / sizeof(action_names[0]))
+
+const char *mkp_action_name(int action)
+{
+        return action > 0 && (unsigned)action < NACTIONS ? action_names[action] : "?";
+}
+
+int mkp_action_parse(const char *s)
+{
+        for (unsigned k = 1; k < NACTIONS; k++)
+                if (!strcmp(s, action_names[k]))
+                        return (int)k;
+        return -1;
+}
+
+char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len)
+{
+        char region[12] = "-";
+        if (r->region != MKP_NO_REGION)
+                mk_snprintf(region, sizeof(region), "%u", r->region);
+        switch (r->type) {
+        case MKP_REC_INIT:
+                mk_snprintf(buf, len, "mkp-rec %s init %llu\n", r->name,
+                            (unsigned long long)r->offset);
+                break;
+        case MKP_REC_ATTACH:
+                mk_snprintf(buf, len, "mkp-rec %s attach %s 0x%llx\n", r->name, region,
+                            (unsigned long long)r->offset);
+                break;
+        case MKP_REC_DETACH:
+                mk_snprintf(buf, len, "mkp-rec %s detach %s\n", r->name, region);
+                break;
+        case MKP_REC_FAULT:
+                mk_snprintf(buf, len, "mkp-rec %s fault %s 0x%llx %s %s %s %llu\n", r->name, region,
+                            (unsigned long long)r->offset, fault_access_name(r->access),
+                            fault_kind_name(r->kind), mkp_action_name(r->action),
+                            (unsigned long long)r->arg);
+                break;
+        default:
+                buf[0] = '\0';
+        }
+        return buf;
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+// Host only: the pager library without a kernel. It provides the system the
+// portable part needs (a fake frame pool in host memory, unmapping that only
+// counts, console output on stdout), mkp_init for host tests, and the replay
+// driver: it reads "mkp-rec" lines recorded by `tools/run ARCH --record FILE`,
+// turns each back into the message the pager received, runs it through the
+// same code the pager runs (mkp_serve, with your handler) and compares the
+// answer with the recorded one.
+#include "pagerlib_int.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define FAKE_PA_BASE     0x100000000ull // physical addresses of the fake frames
+#define FAKE_VA_BASE     0x800000000ull // where replayed regions start...
+#define FAKE_VA_STRIDE   0x200000000ull // ...one every 8 GiB
+#define FAKE_PROC_BASE   100            // fake client process handles
+#define FAKE_TID         1
+#define FAKE_PID         1
+#define LINE_MAX_        512
+#define MAX_CHUNKS       (MKP_MAX_FRAMES / MKP_FRAMES_STEP + 1)
+
+// The fake system (counters tests may read: see pagerlib_int.h).
+unsigned long mkp_host_unmaps;
+bool mkp_host_dead[MKP_HOST_PROCS];
+static uint64_t next_pa = FAKE_PA_BASE;
+static void *chunks[MAX_CHUNKS];
+static unsigned nchunks;
+
+int mk_printf(const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vprintf(fmt, ap);
+        va_end(ap);
+        return n;
+}
+
+int mk_snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(buf, len, fmt, ap);
+        va_end(ap);
+        return n;
+}
+
+long mkp_sys_frames(struct mkp_pager *pg, uint32_t n)
+{
+        if (nchunks >= MAX_CHUNKS)
+                return -ENOMEM;
+        char *mem = aligned_alloc(MK_PAGE_SIZE, n * MK_PAGE_SIZE);
+        if (!mem)
+                return -ENOMEM;
+        memset(mem, 0, n * MK_PAGE_SIZE);
+        chunks[nchunks++] = mem;
+        for (uint32_t i = 0; i < n; i++, next_pa += MK_PAGE_SIZE)
+                if (mkp_pool_add(pg, next_pa, mem + i * MK_PAGE_SIZE))
+                        return (long)i;
+        return n;
+}
+
+long mkp_sys_unmap(long proc, uint64_t va)
+{
+        mkp_host_unmaps++;
+        return 0;
+}
+
+bool mkp_sys_alive(long proc)
+{
+        return proc < 0 || proc >= MKP_HOST_PROCS || !mkp_host_dead[proc];
+}
+
+void mkp_sys_close(long handle)
+{
+}
+
+void mkp_host_reset(void)
+{
+        for (unsigned i = 0; i < nchunks; i++)
+                free(chunks[i]);
+        nchunks = 0;
+        next_pa = FAKE_PA_BASE;
+        mkp_host_unmaps = 0;
+        memset(mkp_host_dead, 0, sizeof(mkp_host_dead));
+}
+
+int mkp_fill_file(const struct mkp_frame *f, long fd, uint64_t page_index)
+{
+        return -ENOSYS; // no VFS on the host
+}
+
+// Host mkp_init: the same set-up over the fake pool; nothing is recorded.
+int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user)
+{
+        memset(pg, 0, sizeof(*pg));
+        pg->ep = ep;
+        pg->handler = handler;
+        pg->user = user;
+        memcpy(pg->name, "pager", sizeof("pager"));
+        pg->budget = nframes;
+        if (nframes > MKP_MAX_FRAMES)
+                return -EINVAL;
+        while (pg->nframes < nframes) {
+                uint32_t want = nframes - pg->nframes;
+                long got = mkp_sys_frames(pg, want < MKP_FRAMES_STEP ? want : MKP_FRAMES_STEP);
+                if (got <= 0)
+                        return got < 0 ? (int)got : -ENOMEM;
+        }
+        return 0;
+}
+
+int mkp_run(struct mkp_pager *pg)
+{
+        mk_printf("pagerlib: %s: no kernel on the host: use mkp_replay_file\n", pg->name);
+        return -ENOSYS;
+}
+
+void mkp_stop(struct mkp_pager *pg)
+{
+        pg->stop = true;
+}
+
+static int word_index(const char *s, const char *(*name)(unsigned), unsigned n)
+{
+        for (unsigned k = 0; k < n; k++)
+                if (!strcmp(s, name(k)))
+                        return (int)k;
+        return -1;
+}
+
+// Parses an unsigned number (0x: hex) that must fill the whole token.
+static int number(const char *s, uint64_t *out)
+{
+        char *end;
+        if (!s || !*s || *s == '-')
+                return -1;
+        *out = strtoull(s, &end, 0);
+        return *end ? -1 : 0;
+}
+
+int mkp_rec_parse(const char *line, struct mkp_rec *r)
+{
+        char buf[LINE_MAX_], *tok[10], *save = NULL;
+        const char *p = strstr(line, "mkp-rec ");
+        unsigned n = 0;
+        uint64_t v;
+        if (!p || strlen(p) >= sizeof(buf))
+                return -1;
+        memcpy(buf, p, strlen(p) + 1);
+        for (char *t = strtok_r(buf, " \t\r\n", &save); t && n < 10;
+             t = strtok_r(NULL, " \t\r\n", &save))
+                tok[n++] = t;
+        memset(r, 0, sizeof(*r));
+        if (n < 3 || strlen(tok[1]) >= MKP_NAME_MAX)
+                return -1;
+        memcpy(r->name, tok[1], strlen(tok[1]) + 1);
+        r->region = MKP_NO_REGION;
+        if (!strcmp(tok[2], "init") && n == 4) {
+                r->type = MKP_REC_INIT;
+                return number(tok[3], &r->offset);
+        }
+        if (n < 4 || number(tok[3], &v) || v >= MKP_MAX_REGIONS) {
+                if (!(n == 9 && !strcmp(tok[2], "fault") && !strcmp(tok[3], "-")))
+                        return -1;
+        } else {
+                r->region = (uint32_t)v;
+        }
+        if (!strcmp(tok[2], "attach") && n == 5) {
+                r->type = MKP_REC_ATTACH;
+                return number(tok[4], &r->offset);
+        }
+        if (!strcmp(tok[2], "detach") && n == 4) {
+                r->type = MKP_REC_DETACH;
+                return 0;
+        }
+        if (strcmp(tok[2], "fault") || n != 9)
+                return -1;
+        int access = word_index(tok[5], fault_access_name, 3);
+        int kind = word_index(tok[6], fault_kind_name, 3);
+        r->type = MKP_REC_FAULT;
+        r->action = mkp_action_parse(tok[7]);
+        if (access < 0 || kind < 0 || r->action < 0 || number(tok[4], &r->offset) ||
+            number(tok[8], &r->arg))
+                return -1;
+        r->access = (unsigned)access;
+        r->kind = (unsigned)kind;
+        return 0;
+}
+
+// The state of one replay.
+struct replay {
+        struct mkp_pager *pg;
+        const char *path;
+        unsigned line;
+        int mismatches;
+        int verbose;
+        int32_t ids[MKP_MAX_REGIONS]; // recorded region id -> replayed id (-1: none)
+};
+
+static void mismatch(struct replay *rp, const char *fmt, ...)
+{
+        va_list ap;
+        rp->mismatches++;
+        if (!rp->verbose)
+                return;
+        printf("replay: %s:%u: ", rp->path, rp->line);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf("\n");
+}
+
+// Sends one message through the library, as mkp_run would, the reply accepted.
+static void deliver(struct replay *rp, const struct mk_msg *in, struct mk_msg *out,
+                    struct mkp_rec *rec)
+{
+        if (mkp_serve(rp->pg, in, out, rec))
+                mkp_commit(rp->pg);
+}
+
+static void replay_attach(struct replay *rp, const struct mkp_rec *r)
+{
+        struct mk_msg in = {.tag = MKP_REQ_ATTACH}, out;
+        struct mkp_rec got;
+        in.w[0] = FAKE_VA_BASE + r->region * FAKE_VA_STRIDE;
+        in.w[1] = r->offset;
+        in.w[2] = FAKE_PROC_BASE + r->region;
+        deliver(rp, &in, &out, &got);
+        if ((long)out.w[0] < 0)
+                mismatch(rp, "attach of region %u (0x%llx bytes) refused: %ld", r->region,
+                         (unsigned long long)r->offset, (long)out.w[0]);
+        else
+                rp->ids[r->region] = (int32_t)out.w[0];
+}
+
+static void replay_detach(struct replay *rp, const struct mkp_rec *r)
+{
+        struct mk_msg in = {.tag = MKP_REQ_DETACH}, out;
+        struct mkp_rec got;
+        if (rp->ids[r->region] < 0) {
+                mismatch(rp, "detach of region %u, never attached", r->region);
+                return;
+        }
+        in.w[0] = (uint64_t)rp->ids[r->region];
+        deliver(rp, &in, &out, &got);
+        rp->ids[r->region] = -1;
+}
+
+static void replay_fault(struct replay *rp, const struct mkp_rec *r)
+{
+        struct mk_msg in = {.tag = MK_TAG_FAULT}, out;
+        struct mkp_rec got;
+        bool known = r->region != MKP_NO_REGION;
+        if (known && rp->ids[r->region] < 0) {
+                mismatch(rp, "fault in region %u, never attached", r->region);
+                return;
+        }
+        in.badge = known ? (uint64_t)rp->ids[r->region] + 1 : 0;
+        in.w[MK_FW_ADDR] = known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset;
+        in.w[MK_FW_INFO] = (uint64_t)r->access | (uint64_t)r->kind << 8 |
+                           (uint64_t)FAULT_LEVEL_UNKNOWN << 24 |
+                           (uint64_t)(FAULT_F_USER | FAULT_F_ADDR_VALID) << 32;
+        in.w[MK_FW_IDS] = FAKE_TID | (uint64_t)FAKE_PID << 32;
+        deliver(rp, &in, &out, &got);
+        if (got.action != r->action || got.arg != r->arg)
+                mismatch(rp, "%s fault at offset 0x%llx (%s %s): recorded %s %llu, replayed %s %llu",
+                         r->name, (unsigned long long)r->offset, fault_access_name(r->access),
+                         fault_kind_name(r->kind), mkp_action_name(r->action),
+                         (unsigned long long)r->arg, mkp_action_name(got.action),
+                         (unsigned long long)got.arg);
+}
+
+// A fresh pager for the replay (an "init" line, or the first line).
+static void replay_start(struct replay *rp, uint32_t budget, const char *name,
+                         mkp_handler_fn handler, void *user, void (*setup)(struct mkp_pager *))
+{
+        mkp_host_reset();
+        if (mkp_init(rp->pg, -1, budget, handler, user))
+                mismatch(rp, "cannot make a pool of %u frames", budget);
+        memcpy(rp->pg->name, name, MKP_NAME_MAX);
+        for (unsigned k = 0; k < MKP_MAX_REGIONS; k++)
+                rp->ids[k] = -1;
+        if (setup)
+                setup(rp->pg);
+}
+
+int mkp_replay_named(const char *path, const char *name, mkp_handler_fn handler, void *user,
+                     void (*setup)(struct mkp_pager *pg), int verbose)
+{
+        char line[LINE_MAX_], want[MKP_NAME_MAX] = "";
+        struct replay rp = {.path = path, .verbose = verbose};
+        FILE *fp = fopen(path, "r");
+        if (!fp)
+                return -1;
+        rp.pg = calloc(1, sizeof(*rp.pg));
+        if (!rp.pg) {
+                fclose(fp);
+                return -1;
+        }
+        if (name)
+                snprintf(want, sizeof(want), "%s", name);
+        bool started = false;
+        while (fgets(line, sizeof(line), fp)) {
+                struct mkp_rec r;
+                rp.line++;
+                if (!strstr(line, "mkp-rec "))
+                        continue; // other console output
+                if (mkp_rec_parse(line, &r)) {
+                        mismatch(&rp, "malformed line: %s", line);
+                        continue;
+                }
+                if (!want[0])
+                        memcpy(want, r.name, sizeof(want));
+                if (strcmp(r.name, want))
+                        continue;
+                if (r.type == MKP_REC_INIT || !started) {
+                        replay_start(&rp, r.type == MKP_REC_INIT ? (uint32_t)r.offset : 0, want,
+                                     handler, user, setup);
+                        started = true;
+                }
+                if (r.type == MKP_REC_ATTACH)
+                        replay_attach(&rp, &r);
+                else if (r.type == MKP_REC_DETACH)
+                        replay_detach(&rp, &r);
+                else if (r.type == MKP_REC_FAULT)
+                        replay_fault(&rp, &r);
+        }
+        fclose(fp);
+        free(rp.pg);
+        mkp_host_reset();
+        return rp.mismatches;
+}
+
+int mkp_replay_file(const char *path, mkp_handler_fn handler, void *user, int verbose)
+{
+        return mkp_replay_named(path, NULL, handler, user, NULL, verbose);
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+// One message in, one reply out: fault decoding, the dirty-tracking upgrade,
+// the handler call, fault-loop detection, and the library's requests
+// (attach, detach, stats, shutdown). Portable: mkp_run (loop.c) drives it on
+// the target, mkp_replay_file (replay.c) on the host, so a replay runs the
+// very code a pager runs.
+#include "pagerlib_int.h"
+#include <stddef.h>
+
+#define INFO_BYTE_MASK  0xffu
+#define INFO_KIND_SHIFT 8
+#define INFO_ARCH_SHIFT 16
+#define INFO_LEVEL_SHIFT 24
+#define INFO_FLAGS_SHIFT 32
+#define IDS_PID_SHIFT   32
+#define LOOP_TID_SHIFT  38 // above every user page address
+
+void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
+{
+        uint64_t info = in->w[MK_FW_INFO];
+        memset(f, 0, sizeof(*f));
+        f->addr = in->w[MK_FW_ADDR];
+        f->page = f->addr & ~MKP_PAGE_MASK;
+        f->ip = in->w[MK_FW_IP];
+        f->access = info & INFO_BYTE_MASK;
+        f->kind = (info >> INFO_KIND_SHIFT) & INFO_BYTE_MASK;
+        f->arch = (info >> INFO_ARCH_SHIFT) & INFO_BYTE_MASK;
+        f->level = (info >> INFO_LEVEL_SHIFT) & INFO_BYTE_MASK;
+        f->flags = (uint32_t)(info >> INFO_FLAGS_SHIFT);
+        f->raw0 = in->w[MK_FW_RAW0];
+        f->raw1 = in->w[MK_FW_RAW1];
+        f->tid = (uint32_t)in->w[MK_FW_IDS];
+        f->pid = (uint32_t)(in->w[MK_FW_IDS] >> IDS_PID_SHIFT);
+        // The client's mkp_attach chose badge = region id + 1.
+        uint64_t b = in->badge;
+        if (b < 1 || b > MKP_MAX_REGIONS)
+                return;
+        struct mkp_region *r = &pg->regions[b - 1];
+        if (r->used && f->page >= r->start && f->page - r->start < r->len) {
+                f->region = r;
+                f->offset = f->page - r->start;
+        }
+}
+
+// The library's own answer to a write on a page it mapped read-only although
+// the handler allowed writing: the same frame, writable. False if not that case.
+static bool upgrade(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        if (f->access != FAULT_WRITE)
+                return false;
+        int i = mkp_map_lookup(pg, f->region->id, f->page);
+        if (i < 0 || !(pg->state[i] & MKP_FS_MAYWRITE) || (pg->state[i] & MKP_FS_WRITABLE))
+                return false;
+        mkp_answer_map(a, f->page, &pg->frames[i], MK_PERM_R | MK_PERM_W);
+        a->upgraded = true;
+        pg->upgrades++;
+        return true;
+}
+
+// The handler's answer made safe to send: an empty one fails, and a MAP
+// answered again and again for the same thread, page and access is a loop.
+static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        if (!a->action || (a->action == MKP_MAP && !a->ngrants)) {
+                mk_printf("pagerlib: %s: the handler gave no answer for 0x%llx: failing it\n",
+                          pg->name, (unsigned long long)f->addr);
+                mkp_answer_fail(a, MK_REASON_NOMAP);
+        }
+        uint64_t key = (f->page | f->access) ^ ((uint64_t)f->tid << LOOP_TID_SHIFT);
+        if (a->action != MKP_MAP) {
+                pg->loop_count = 0;
+                return;
+        }
+        pg->loop_count = key == pg->loop_key ? pg->loop_count + 1 : 1;
+        pg->loop_key = key;
+        if (pg->loop_count > MKP_LOOP_LIMIT) {
+                mk_printf("pagerlib: %s: fault loop at 0x%llx (%s): failing it\n", pg->name,
+                          (unsigned long long)f->addr, fault_access_name(f->access));
+                mkp_answer_fail(a, MK_REASON_LOOP);
+                pg->loop_count = 0;
+        }
+}
+
+// Dirty tracking: every grant of a pool frame goes in read-only unless it is
+// the page a write faulted on; pending remembers what the handler allowed.
+static void pending_set(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        struct mkp_pending *p = &pg->pending;
+        p->action = a->action;
+        p->ngrants = a->action == MKP_MAP ? a->ngrants : 0;
+        p->region = f->region ? f->region->id : MKP_NO_REGION;
+        for (unsigned k = 0; k < p->ngrants; k++) {
+                struct mk_grant *g = &a->grants[k];
+                bool written = g->va == f->page && f->access == FAULT_WRITE;
+                p->maywrite[k] = 0;
+                if ((g->perms & MK_PERM_W) && !written && mkp_pool_index(pg, g->pa) >= 0) {
+                        g->perms &= ~(uint64_t)MK_PERM_W;
+                        p->maywrite[k] = 1;
+                }
+                p->grants[k] = *g;
+        }
+}
+
+static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
+                        struct mkp_rec *rec)
+{
+        struct mkp_fault f;
+        struct mkp_answer a;
+        int act;
+        memset(&a, 0, sizeof(a));
+        mkp_fault_decode(pg, in, &f);
+        pg->faults++;
+        if (!f.region) {
+                mkp_answer_fail(&a, MK_REASON_NOMAP);
+                act = MKP_FAIL;
+        } else if (upgrade(pg, &f, &a)) {
+                act = MKP_ACT_UPGRADE;
+        } else {
+                pg->handler(pg, &f, &a);
+                answer_check(pg, &f, &a);
+                act = a.action;
+        }
+        if (a.action == MKP_MAP)
+                pg->maps++;
+        else if (a.action == MKP_FAIL)
+                pg->fails++;
+        pending_set(pg, &f, &a);
+        if (pg->observe)
+                pg->observe(pg, &f, &a);
+        *rec = (struct mkp_rec){.type = MKP_REC_FAULT,
+                                .region = f.region ? f.region->id : MKP_NO_REGION,
+                                .offset = f.region ? f.offset : f.page,
+                                .access = f.access,
+                                .kind = f.kind,
+                                .action = act,
+                                .arg = a.action == MKP_MAP    ? a.ngrants
+                                       : a.action == MKP_FAIL ? a.reason
+                                                              : 0};
+        mkp_answer_encode(&a, out);
+}
+
+void mkp_commit(struct mkp_pager *pg)
+{
+        struct mkp_pending *p = &pg->pending;
+        for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++) {
+                const struct mk_grant *g = &p->grants[k];
+                int i = mkp_pool_index(pg, g->pa);
+                if (i < 0 || p->region == MKP_NO_REGION)
+                        continue;
+                mkp_map_set(pg, i, p->region, g->va);
+                pg->state[i] &= (uint8_t)~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
+                if (g->perms & MK_PERM_W) {
+                        pg->state[i] |= MKP_FS_WRITABLE;
+                        pg->dirty[i] = 1;
+                } else if (p->maywrite[k]) {
+                        pg->state[i] |= MKP_FS_MAYWRITE;
+                }
+        }
+        p->action = 0;
+}
+
+void mkp_discard(struct mkp_pager *pg, struct mk_msg *out)
+{
+        struct mkp_pending *p = &pg->pending;
+        for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++) {
+                int i = mkp_pool_index(pg, p->grants[k].pa);
+                if (i >= 0 && (pg->state[i] & MKP_FS_USED) && !(pg->state[i] & MKP_FS_MAPPED))
+                        mkp_pool_release(pg, i);
+        }
+        if (p->action == MKP_MAP) {
+                pg->maps--;
+                pg->fails++;
+        }
+        p->action = 0;
+        struct mkp_answer a = {0};
+        mkp_answer_fail(&a, MK_REASON_BAD_REPLY);
+        mkp_answer_encode(&a, out);
+}
+
+static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
+                          struct mkp_rec *rec)
+{
+        long r;
+        switch (in->tag) {
+        case MKP_REQ_ATTACH:
+                r = mkp_region_add(pg, in->w[0], in->w[1], (long)in->w[2]);
+                if (r >= 0)
+                        *rec = (struct mkp_rec){.type = MKP_REC_ATTACH, .region = (uint32_t)r,
+                                                .offset = in->w[1]};
+                return r;
+        case MKP_REQ_DETACH:
+                if (in->w[0] >= MKP_MAX_REGIONS || !pg->regions[in->w[0]].used)
+                        return -EINVAL;
+                out->w[1] = pg->regions[in->w[0]].len;
+                mkp_region_drop(pg, &pg->regions[in->w[0]]);
+                *rec = (struct mkp_rec){.type = MKP_REC_DETACH, .region = (uint32_t)in->w[0]};
+                return 0;
+        case MKP_REQ_SHUTDOWN:
+                pg->stop = true;
+                return 0;
+        case MKP_REQ_STATS:
+                out->w[1] = pg->maps;
+                out->w[2] = pg->fails;
+                out->w[3] = pg->evictions;
+                out->w[4] = pg->upgrades;
+                out->w[5] = pg->nfree;
+                return (long)pg->faults;
+        default:
+                if (in->tag >= MKP_REQ_USER && pg->request)
+                        return pg->request(pg, in, out);
+                return -ENOSYS;
+        }
+}
+
+bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
+               struct mkp_rec *rec)
+{
+        rec->type = 0;
+        if (in->tag == MK_TAG_EXIT)
+                return false; // an event, not a call: nothing to answer
+        if (in->tag == MK_TAG_FAULT) {
+                serve_fault(pg, in, out, rec);
+        } else {
+                memset(out, 0, offsetof(struct mk_msg, buf));
+                pg->pending.action = 0;
+                out->w[0] = (uint64_t)serve_request(pg, in, out, rec);
+        }
+        memcpy(rec->name, pg->name, sizeof(rec->name));
+        return true;
+}
