@@ -131,6 +131,25 @@ static int syscall_args(void)
         CHECK_EQ(xi.reason, MK_REASON_KILLED);
         CHECK_EQ(mk_handle_close(p), 0);
         CHECK_EQ(mk_handle_close(p), -EBADF);
+        // Spawning: a file that is not an ELF, a missing program and a
+        // malformed request each fail cleanly.
+        struct mk_msg sp = {.tag = PGR_SPAWN, .w = {1}};
+        memcpy(sp.buf, "motd", 5);
+        sp.len = 5;
+        CHECK_EQ(mk_call(ep, &sp), 0);
+        CHECK_EQ((long)sp.w[0], -ENOEXEC);
+        sp = (struct mk_msg){.tag = PGR_SPAWN, .w = {1}, .len = 5};
+        memcpy(sp.buf, "nope", 5);
+        CHECK_EQ(mk_call(ep, &sp), 0);
+        CHECK_EQ((long)sp.w[0], -ENOENT);
+        sp = (struct mk_msg){.tag = PGR_SPAWN, .w = {3}, .len = 5}; // argc beyond the strings
+        memcpy(sp.buf, "utest", 5);
+        CHECK_EQ(mk_call(ep, &sp), 0);
+        CHECK_EQ((long)sp.w[0], -EINVAL);
+        sp = (struct mk_msg){.tag = PGR_SPAWN, .w = {1}, .len = 4}; // not NUL-terminated
+        memcpy(sp.buf, "utes", 4);
+        CHECK_EQ(mk_call(ep, &sp), 0);
+        CHECK_EQ((long)sp.w[0], -EINVAL);
         // Still alive and well: a normal call works.
         m.len = 0;
         m.tag = PGR_PING;
