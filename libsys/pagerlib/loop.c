@@ -61,14 +61,22 @@ int mkp_run(struct mkp_pager *pg)
                 rec_print(&rec);
         while (!pg->stop) {
                 long rr = have_reply ? mk_reply_recv(pg->ep, &out, &in) : mk_recv(pg->ep, &in);
+                if (rr == -EPIPE) {
+                        // Not a refused reply: the receive says no process can
+                        // send to our endpoint any more (our clients are gone).
+                        if (have_reply)
+                                mkp_commit(pg);
+                        mk_printf("pagerlib: %s: no client left, ending\n", pg->name);
+                        return 0;
+                }
                 if (rr < 0 && !have_reply) {
                         mk_printf("pagerlib: %s: receive failed (%s)\n", pg->name, err_name(rr));
                         return (int)rr;
                 }
                 if (rr < 0) {
                         // The kernel refused our reply: the thread still waits.
-                        mk_printf("pagerlib: %s: reply refused (%s): failing the fault\n",
-                                  pg->name, err_name(rr));
+                        mk_printf("pagerlib: %s: reply refused (%s): failing the fault\n", pg->name,
+                                  err_name(rr));
                         mkp_discard(pg, &out);
                         mk_reply(&out);
                         have_reply = false;

@@ -42,11 +42,11 @@ enum mkp_rec_type { MKP_REC_INIT = 1, MKP_REC_ATTACH, MKP_REC_DETACH, MKP_REC_FA
 struct mkp_rec {
         int type;
         char name[MKP_NAME_MAX];
-        uint32_t region;     // MKP_NO_REGION: "-" (OFFSET is then the address)
-        uint64_t offset;     // fault: page offset; attach: LEN; init: NFRAMES
+        uint32_t region; // MKP_NO_REGION: "-" (OFFSET is then the address)
+        uint64_t offset; // fault: page offset; attach: LEN; init: NFRAMES
         unsigned access, kind;
-        int action;          // MKP_MAP, MKP_FAIL, MKP_RETRY, MKP_ACT_UPGRADE
-        uint64_t arg;        // grants, reason, or 0
+        int action;   // MKP_MAP, MKP_FAIL, MKP_RETRY, MKP_ACT_UPGRADE
+        uint64_t arg; // grants, reason, or 0
 };
 // Formats r as one line with its newline; returns buf (record.c).
 char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len);

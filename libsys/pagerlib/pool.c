@@ -5,10 +5,10 @@
 // system is reached through mkp_sys_* only (pagerlib_int.h).
 #include "pagerlib_int.h"
 
-#define HASH_MASK   (MKP_HASH_SIZE - 1)
-#define HASH_MUL    0x9e3779b97f4a7c15ull // Fibonacci hashing
-#define HASH_SHIFT  40
-#define STATE_MAPS  (MKP_FS_MAPPED | MKP_FS_WRITABLE | MKP_FS_MAYWRITE)
+#define HASH_MASK  (MKP_HASH_SIZE - 1)
+#define HASH_MUL   0x9e3779b97f4a7c15ull // Fibonacci hashing
+#define HASH_SHIFT 40
+#define STATE_MAPS (MKP_FS_MAPPED | MKP_FS_WRITABLE | MKP_FS_MAYWRITE)
 
 static uint32_t hash64(uint64_t k)
 {
@@ -246,8 +246,8 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc)
                 struct mkp_region *r = &pg->regions[k];
                 if (r->used)
                         continue;
-                *r = (struct mkp_region){.start = va, .len = len, .proc = proc, .id = k,
-                                         .used = true};
+                *r = (struct mkp_region){
+                    .start = va, .len = len, .proc = proc, .id = k, .used = true};
                 return k;
         }
         return -ENOSPC;

@@ -10,15 +10,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define FAKE_PA_BASE     0x100000000ull // physical addresses of the fake frames
-#define FAKE_VA_BASE     0x800000000ull // where replayed regions start...
-#define FAKE_VA_STRIDE   0x200000000ull // ...one every 8 GiB
-#define FAKE_PROC_BASE   100            // fake client process handles
-#define FAKE_TID         1
-#define FAKE_PID         1
-#define LINE_MAX_        512
-#define MAX_CHUNKS       (MKP_MAX_FRAMES / MKP_FRAMES_STEP + 1)
+#define FAKE_PA_BASE   0x100000000ull // physical addresses of the fake frames
+#define FAKE_VA_BASE   0x800000000ull // where replayed regions start...
+#define FAKE_VA_STRIDE 0x200000000ull // ...one every 8 GiB
+#define FAKE_PROC_BASE 100            // fake client process handles
+#define FAKE_TID       1
+#define FAKE_PID       1
+#define LINE_MAX_      512
+#define MAX_CHUNKS     (MKP_MAX_FRAMES / MKP_FRAMES_STEP + 1)
 
 // The fake system (counters tests may read: see pagerlib_int.h).
 unsigned long mkp_host_unmaps;
@@ -71,9 +72,7 @@ bool mkp_sys_alive(long proc)
         return proc < 0 || proc >= MKP_HOST_PROCS || !mkp_host_dead[proc];
 }
 
-void mkp_sys_close(long handle)
-{
-}
+void mkp_sys_close(long handle) {}
 
 void mkp_host_reset(void)
 {
@@ -257,14 +256,16 @@ static void replay_fault(struct replay *rp, const struct mkp_rec *r)
                 return;
         }
         in.badge = known ? (uint64_t)rp->ids[r->region] + 1 : 0;
-        in.w[MK_FW_ADDR] = known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset;
+        in.w[MK_FW_ADDR] =
+            known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset;
         in.w[MK_FW_INFO] = (uint64_t)r->access | (uint64_t)r->kind << 8 |
                            (uint64_t)FAULT_LEVEL_UNKNOWN << 24 |
                            (uint64_t)(FAULT_F_USER | FAULT_F_ADDR_VALID) << 32;
         in.w[MK_FW_IDS] = FAKE_TID | (uint64_t)FAKE_PID << 32;
         deliver(rp, &in, &out, &got);
         if (got.action != r->action || got.arg != r->arg)
-                mismatch(rp, "%s fault at offset 0x%llx (%s %s): recorded %s %llu, replayed %s %llu",
+                mismatch(rp,
+                         "%s fault at offset 0x%llx (%s %s): recorded %s %llu, replayed %s %llu",
                          r->name, (unsigned long long)r->offset, fault_access_name(r->access),
                          fault_kind_name(r->kind), mkp_action_name(r->action),
                          (unsigned long long)r->arg, mkp_action_name(got.action),

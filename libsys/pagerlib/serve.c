@@ -7,13 +7,13 @@
 #include "pagerlib_int.h"
 #include <stddef.h>
 
-#define INFO_BYTE_MASK  0xffu
-#define INFO_KIND_SHIFT 8
-#define INFO_ARCH_SHIFT 16
+#define INFO_BYTE_MASK   0xffu
+#define INFO_KIND_SHIFT  8
+#define INFO_ARCH_SHIFT  16
 #define INFO_LEVEL_SHIFT 24
 #define INFO_FLAGS_SHIFT 32
-#define IDS_PID_SHIFT   32
-#define LOOP_TID_SHIFT  38 // above every user page address
+#define IDS_PID_SHIFT    32
+#define LOOP_TID_SHIFT   38 // above every user page address
 
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
 {
@@ -113,11 +113,19 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
         if (!f.region) {
                 mkp_answer_fail(&a, MK_REASON_NOMAP);
                 act = MKP_FAIL;
+        } else if (pg->prefault && pg->prefault(pg, &f, &a)) {
+                answer_check(pg, &f, &a);
+                act = a.action;
         } else if (upgrade(pg, &f, &a)) {
                 act = MKP_ACT_UPGRADE;
         } else {
                 pg->handler(pg, &f, &a);
                 answer_check(pg, &f, &a);
+                if (pg->postfault && a.action == MKP_MAP) {
+                        pg->postfault(pg, &f, &a);
+                        if (!a.ngrants)
+                                mkp_answer_fail(&a, MK_REASON_ACCESS);
+                }
                 act = a.action;
         }
         if (a.action == MKP_MAP)
@@ -148,7 +156,7 @@ void mkp_commit(struct mkp_pager *pg)
                 if (i < 0 || p->region == MKP_NO_REGION)
                         continue;
                 mkp_map_set(pg, i, p->region, g->va);
-                pg->state[i] &= (uint8_t)~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
+                pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
                 if (g->perms & MK_PERM_W) {
                         pg->state[i] |= MKP_FS_WRITABLE;
                         pg->dirty[i] = 1;
@@ -185,8 +193,8 @@ static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct 
         case MKP_REQ_ATTACH:
                 r = mkp_region_add(pg, in->w[0], in->w[1], (long)in->w[2]);
                 if (r >= 0)
-                        *rec = (struct mkp_rec){.type = MKP_REC_ATTACH, .region = (uint32_t)r,
-                                                .offset = in->w[1]};
+                        *rec = (struct mkp_rec){
+                            .type = MKP_REC_ATTACH, .region = (uint32_t)r, .offset = in->w[1]};
                 return r;
         case MKP_REQ_DETACH:
                 if (in->w[0] >= MKP_MAX_REGIONS || !pg->regions[in->w[0]].used)
@@ -206,9 +214,10 @@ static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct 
                 out->w[5] = pg->nfree;
                 return (long)pg->faults;
         default:
-                if (in->tag >= MKP_REQ_USER && pg->request)
-                        return pg->request(pg, in, out);
-                return -ENOSYS;
+                r = pg->layer_request ? pg->layer_request(pg, in, out) : -ENOSYS;
+                if (r == -ENOSYS && in->tag >= MKP_REQ_USER && pg->request)
+                        r = pg->request(pg, in, out);
+                return r;
         }
 }
 

@@ -62,6 +62,8 @@ static int start(const char *prog, int scenario)
 }
 
 static bool conform_started;
+// example=NAME (helper's test mode): runs only xtest_NAME, its end ends the run.
+static char example_only[40];
 static int next_example = -1; // index among the xtest_* programs, -1 before they start
 
 // The n-th program of the boot image whose name starts with "xtest_" (the
@@ -142,6 +144,16 @@ void tests_start(void)
         const char *sh = strstr(cmdline, "icount=");
         if (sh)
                 icount_shift = (unsigned)(sh[7] - '0');
+        const char *ex = strstr(cmdline, "example=");
+        if (ex && (ex == cmdline || ex[-1] == ' ')) {
+                size_t n = 6;
+                memcpy(example_only, "xtest_", 6);
+                for (ex += 8; *ex && *ex != ' ' && n < sizeof(example_only) - 1; ex++)
+                        example_only[n++] = *ex;
+                if (start(example_only, -1))
+                        mk_shutdown(1);
+                return;
+        }
         if (has_word("bench")) {
                 mode = MODE_BENCH;
                 start("utest", SCN_BENCH);
@@ -259,6 +271,8 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
 {
         if (c->is_vfs || c->parent)
                 return; // not one we started
+        if (example_only[0] && !strcmp(c->name, example_only))
+                mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
         if (strncmp(c->name, "xtest_", 6) == 0) {
                 // The example test prints its own results; a crash counts too.
                 if (reason != MK_REASON_EXIT || status != 0) {

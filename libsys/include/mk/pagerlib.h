@@ -21,7 +21,7 @@
 //
 // Recording (tools/run ARCH --record FILE): when the kernel command line has
 // the word `record`, the pager prints one console line per event:
-//   mkp-rec NAME init NFRAMES                  the pool after mkp_init
+//   mkp-rec NAME init BUDGET                   mkp_run starts (BUDGET: mkp_init's nframes)
 //   mkp-rec NAME attach REGION LEN             a client attached (LEN hex)
 //   mkp-rec NAME detach REGION
 //   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG
@@ -30,8 +30,13 @@
 // offset in the region (hex, 0x...); ACCESS read|write|exec; KIND
 // not-present|protection|other; ACTION map|fail|retry|upgrade (upgrade: the
 // library's own dirty-tracking answer); ARG the number of grants for map and
-// upgrade, the MK_REASON_* number for fail, 0 for retry.
-// mkp_replay_file() reads these lines back on the host.
+// upgrade, the MK_REASON_* number for fail, 0 for retry. Example:
+//   mkp-rec pattern fault 0 0x4000 read not-present map 4
+// mkp_replay_file() reads these lines back on the host and runs them through
+// the library and your handler; in a replay the fault's arch, level, ip, raw
+// registers are 0 (FAULT_LEVEL_UNKNOWN for level), pid and tid 1, flags
+// FAULT_F_USER | FAULT_F_ADDR_VALID, and region REGION starts at
+// 0x800000000 + REGION * 0x200000000.
 #pragma once
 #include <mk/fault.h>
 #include <mk/msg.h>
@@ -122,6 +127,14 @@ typedef long (*mkp_request_fn)(struct mkp_pager *pg, const struct mk_msg *in, st
 // detach: region r is about to be forgotten (its client detached); its
 // mapped frames go back to the pool after this returns.
 typedef void (*mkp_detach_fn)(struct mkp_pager *pg, struct mkp_region *r);
+// prefault: runs for every fault in a region before the library's own
+// answers and the handler; returning true means it answered (in a).
+// postfault: runs on the handler's answer before it is sent (to take rights
+// away, say). For layers that add semantics to every pager (protection).
+typedef bool (*mkp_prefault_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
+                                struct mkp_answer *a);
+typedef void (*mkp_postfault_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
+                                 struct mkp_answer *a);
 
 struct mkp_pager {
         long ep;                 // the endpoint it serves (receive right)
@@ -143,6 +156,10 @@ struct mkp_pager {
         mkp_observe_fn observe;   // yours (see above)
         mkp_request_fn request;   // yours
         mkp_detach_fn detach;     // yours
+        mkp_prefault_fn prefault;   // a layer's (see above)
+        mkp_postfault_fn postfault; // a layer's
+        mkp_request_fn layer_request; // a layer's requests, tried before pg->request (-ENOSYS:
+                                      // not one of its tags)
         uint64_t upgrades;        // write faults answered by dirty tracking
         uint32_t budget;          // pool limit: 0 grows on demand, else mkp_init's nframes
         uint64_t loop_key;        // the last fault (thread, page, access) answered with MAP

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: MIT
+// The pager library's portable part on the host: answer encoding, the frame
+// pool, fault-around limits, dirty tracking (read-only first, the library's
+// own upgrade on write, the dirty bit eviction reports), refused replies,
+// fault loops, faults outside any region, the requests, and the record line
+// format. The fake system is libsys/pagerlib/replay.c's.
+#include "harness.h"
+#include "pagerlib_int.h"
+
+#define P      MK_PAGE_SIZE
+#define VA     0x40000000ull
+#define PROC   7 // fake client process handle
+#define NPAGES 64
+
+static struct mkp_pager pg;
+static unsigned handler_calls;
+static uint32_t handler_perms = MK_PERM_R | MK_PERM_W;
+static unsigned around_n;
+
+// Anonymous memory: the frame mapped there, or a new zeroed one; plus
+// fault-around of around_n pages.
+static int fill(struct mkp_pager *p, struct mkp_region *r, uint64_t va, struct mkp_frame *fr)
+{
+        if (mkp_frame_alloc(p, fr))
+                return -1;
+        mkp_fill_zero(fr);
+        return 0;
+}
+
+static void handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        struct mkp_frame fr;
+        handler_calls++;
+        if (mkp_mapped_at(p, f->region, f->page, &fr) && fill(p, f->region, f->page, &fr)) {
+                mkp_answer_fail(a, MK_REASON_OOM);
+                return;
+        }
+        mkp_answer_map(a, f->page, &fr, handler_perms);
+        mkp_answer_around(p, f, a, around_n, handler_perms, fill);
+}
+
+// A fresh pager with a budget of n frames (0: grows) and one region of
+// NPAGES pages at VA (id 0).
+static void setup(uint32_t n)
+{
+        mkp_host_reset();
+        EXPECT_EQ(mkp_init(&pg, -1, n, handler, NULL), 0);
+        EXPECT_EQ(mkp_region_add(&pg, VA, NPAGES * P, PROC), 0);
+        handler_calls = 0;
+        handler_perms = MK_PERM_R | MK_PERM_W;
+        around_n = 0;
+}
+
+// Serves a fault at va with access; commits the reply (the kernel took it).
+static void fault(uint64_t va, unsigned access, unsigned kind, struct mk_msg *out,
+                  struct mkp_rec *rec)
+{
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1};
+        in.w[MK_FW_ADDR] = va;
+        in.w[MK_FW_INFO] = access | (uint64_t)kind << 8;
+        in.w[MK_FW_IDS] = 5 | 9ull << 32;
+        if (mkp_serve(&pg, &in, out, rec))
+                mkp_commit(&pg);
+}
+
+static void encode_map(void)
+{
+        struct mkp_answer a = {0};
+        struct mk_msg m;
+        struct mkp_frame f1 = {0x5000, NULL}, f2 = {0x9000, NULL};
+        mkp_answer_map(&a, 0x10000, &f1, MK_PERM_R);
+        mkp_answer_map(&a, 0x11000, &f2, MK_PERM_R | MK_PERM_W);
+        mkp_answer_map(&a, 0x12000, &f1, MK_PERM_R | MK_PERM_X);
+        memset(&m, 0xab, sizeof(m));
+        mkp_answer_encode(&a, &m);
+        EXPECT_EQ(m.tag, MK_FAULT_MAP);
+        EXPECT_EQ(m.w[0], 0x10000);
+        EXPECT_EQ(m.w[1], 0x5000);
+        EXPECT_EQ(m.w[2], MK_PERM_R);
+        EXPECT_EQ(m.w[3], 0); // unused words are cleared
+        EXPECT_EQ(m.len, 2 * sizeof(struct mk_grant));
+        struct mk_grant g[2];
+        memcpy(g, m.buf, sizeof(g));
+        EXPECT_EQ(g[0].va, 0x11000);
+        EXPECT_EQ(g[0].pa, 0x9000);
+        EXPECT_EQ(g[0].perms, MK_PERM_R | MK_PERM_W);
+        EXPECT_EQ(g[1].va, 0x12000);
+        EXPECT_EQ(g[1].perms, MK_PERM_R | MK_PERM_X);
+}
+
+static void encode_fail_retry(void)
+{
+        struct mkp_answer a = {0};
+        struct mk_msg m;
+        struct mkp_frame f = {0x5000, NULL};
+        mkp_answer_map(&a, 0x10000, &f, MK_PERM_R);
+        mkp_answer_fail(&a, MK_REASON_GUARD); // replaces the map
+        mkp_answer_encode(&a, &m);
+        EXPECT_EQ(m.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(m.w[0], MK_REASON_GUARD);
+        EXPECT_EQ(m.len, 0);
+        mkp_answer_retry(&a);
+        mkp_answer_encode(&a, &m);
+        EXPECT_EQ(m.tag, MK_FAULT_RETRY);
+        EXPECT_EQ(m.w[0], 0);
+        EXPECT_EQ(m.len, 0);
+}
+
+static void encode_grant_limit(void)
+{
+        struct mkp_answer a = {0};
+        struct mk_msg m;
+        struct mkp_frame f = {0x5000, NULL};
+        for (unsigned i = 0; i < MK_MAX_GRANTS + 5; i++)
+                mkp_answer_map(&a, 0x10000 + i * P, &f, MK_PERM_R);
+        EXPECT_EQ(a.ngrants, MK_MAX_GRANTS);
+        mkp_answer_encode(&a, &m);
+        EXPECT_EQ(m.len, (MK_MAX_GRANTS - 1) * sizeof(struct mk_grant));
+        EXPECT(m.len <= MK_MSG_BUF);
+}
+
+static void pool_budget(void)
+{
+        struct mkp_frame f[9];
+        setup(8);
+        EXPECT_EQ(pg.nframes, 8);
+        EXPECT_EQ(mkp_frames_free(&pg), 8);
+        for (int i = 0; i < 8; i++)
+                EXPECT_EQ(mkp_frame_alloc(&pg, &f[i]), 0);
+        EXPECT_EQ(mkp_frame_alloc(&pg, &f[8]), -ENOMEM); // a budget does not grow
+        for (int i = 1; i < 8; i++)
+                EXPECT(f[i].pa != f[0].pa && f[i].va != f[0].va);
+        struct mkp_frame found;
+        EXPECT_EQ(mkp_frame_find(&pg, f[3].pa, &found), 0);
+        EXPECT(found.va == f[3].va);
+        EXPECT_EQ(mkp_frame_find(&pg, 0x1234000, &found), -ENOENT);
+        mkp_frame_free(&pg, f[3].pa);
+        mkp_frame_free(&pg, f[3].pa); // twice: no effect
+        EXPECT_EQ(mkp_frames_free(&pg), 1);
+        EXPECT_EQ(mkp_frame_alloc(&pg, &f[8]), 0);
+        EXPECT_EQ(f[8].pa, f[3].pa);
+        EXPECT_EQ(mkp_pool_add(&pg, f[0].pa, f[0].va), -EEXIST);
+}
+
+static void pool_grows(void)
+{
+        struct mkp_frame f;
+        setup(0);
+        EXPECT_EQ(pg.nframes, 0);
+        for (int i = 0; i < MKP_FRAMES_STEP + 1; i++)
+                EXPECT_EQ(mkp_frame_alloc(&pg, &f), 0);
+        EXPECT_EQ(pg.nframes, 2 * MKP_FRAMES_STEP);
+        EXPECT_EQ(mkp_frames_free(&pg), MKP_FRAMES_STEP - 1);
+}
+
+static void pool_reaps_ended_clients(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        struct mkp_frame f;
+        setup(4);
+        for (int i = 0; i < 4; i++)
+                fault(VA + i * P, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(mkp_frames_free(&pg), 0);
+        mkp_host_dead[PROC] = true; // the client ended
+        EXPECT_EQ(mkp_frame_alloc(&pg, &f), 0);
+        EXPECT(!pg.regions[0].used);
+        EXPECT_EQ(mkp_frames_free(&pg), 3);
+}
+
+static void around_limits(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        setup(0);
+        around_n = 5;
+        fault(VA + (NPAGES - 2) * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(rec.action, MKP_MAP);
+        EXPECT_EQ(rec.arg, 2); // the region's end stops it
+        around_n = 100;
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(rec.arg, MK_MAX_GRANTS); // the message's limit
+        EXPECT_EQ(out.len, (MK_MAX_GRANTS - 1) * sizeof(struct mk_grant));
+        // Pages already mapped are skipped (and count toward n).
+        around_n = 0;
+        fault(VA + 24 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        around_n = 3;
+        fault(VA + 22 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(rec.arg, 3); // 22, 23, 25
+        struct mk_grant g[2];
+        memcpy(g, out.buf, sizeof(g));
+        EXPECT_EQ(g[0].va, VA + 23 * P);
+        EXPECT_EQ(g[1].va, VA + 25 * P);
+}
+
+static void around_stops_when_fill_fails(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        setup(3);
+        around_n = 10;
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(rec.action, MKP_MAP);
+        EXPECT_EQ(rec.arg, 3); // the budget ran out
+}
+
+static void dirty_tracking(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        uint64_t pa;
+        bool dirty;
+        setup(0);
+        fault(VA + 3 * P + 8, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(handler_calls, 1);
+        EXPECT_EQ(out.w[2], MK_PERM_R); // read first: read-only, although W was allowed
+        uint64_t first_pa = out.w[1];
+        fault(VA + 3 * P + 16, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+        EXPECT_EQ(handler_calls, 1); // the library's own answer
+        EXPECT_EQ(rec.action, MKP_ACT_UPGRADE);
+        EXPECT_EQ(out.tag, MK_FAULT_MAP);
+        EXPECT_EQ(out.w[0], VA + 3 * P);
+        EXPECT_EQ(out.w[1], first_pa); // the same frame
+        EXPECT_EQ(out.w[2], MK_PERM_R | MK_PERM_W);
+        EXPECT_EQ(pg.upgrades, 1);
+        // A write to an untouched page is writable at once.
+        fault(VA + 4 * P, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.w[2], MK_PERM_R | MK_PERM_W);
+        // A page only read is clean.
+        fault(VA + 5 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        unsigned long unmaps = mkp_host_unmaps;
+        EXPECT_EQ(mkp_evict(&pg, &pg.regions[0], VA + 3 * P, &pa, &dirty), 0);
+        EXPECT(dirty);
+        EXPECT_EQ(pa, first_pa);
+        EXPECT_EQ(mkp_host_unmaps, unmaps + 1);
+        EXPECT_EQ(mkp_evict(&pg, &pg.regions[0], VA + 4 * P, &pa, &dirty), 0);
+        EXPECT(dirty);
+        EXPECT_EQ(mkp_evict(&pg, &pg.regions[0], VA + 5 * P, &pa, &dirty), 0);
+        EXPECT(!dirty);
+        EXPECT_EQ(mkp_evict(&pg, &pg.regions[0], VA + 5 * P, &pa, &dirty), -ENOENT);
+        EXPECT_EQ(pg.evictions, 3);
+        // Evicted: the next write fault goes to the handler again.
+        fault(VA + 3 * P, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(handler_calls, 4);
+}
+
+static void read_only_handler_not_upgraded(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        setup(0);
+        handler_perms = MK_PERM_R; // the handler never allows writing
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        fault(VA, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+        EXPECT_EQ(handler_calls, 2); // the handler decides
+        EXPECT_EQ(out.w[2], MK_PERM_R);
+}
+
+static void refused_reply(void)
+{
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
+        struct mkp_rec rec;
+        setup(4);
+        around_n = 1;
+        in.w[MK_FW_ADDR] = VA;
+        EXPECT(mkp_serve(&pg, &in, &out, &rec));
+        EXPECT_EQ(mkp_frames_free(&pg), 2);
+        mkp_discard(&pg, &out); // the kernel said no
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_BAD_REPLY);
+        EXPECT_EQ(mkp_frames_free(&pg), 4); // both frames back
+        EXPECT_EQ(pg.maps, 0);
+        EXPECT_EQ(pg.fails, 1);
+        struct mkp_frame f;
+        EXPECT_EQ(mkp_mapped_at(&pg, &pg.regions[0], VA, &f), -ENOENT);
+}
+
+static void fault_loop(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        setup(0);
+        handler_perms = MK_PERM_R; // a handler that never lets the write happen
+        for (int i = 0; i < MKP_LOOP_LIMIT; i++) {
+                fault(VA, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+                EXPECT_EQ(rec.action, MKP_MAP);
+        }
+        fault(VA, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+        EXPECT_EQ(rec.action, MKP_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_LOOP);
+}
+
+static void no_region(void)
+{
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
+        struct mkp_rec rec;
+        setup(0);
+        in.w[MK_FW_ADDR] = VA + NPAGES * P; // just past the region
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
+        EXPECT_EQ(rec.region, MKP_NO_REGION);
+        in.badge = MKP_MAX_REGIONS + 1; // a badge no region has
+        in.w[MK_FW_ADDR] = VA;
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
+        EXPECT_EQ(handler_calls, 0);
+}
+
+static void silent_handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a) {}
+
+static void empty_answer(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        setup(0);
+        pg.handler = silent_handler; // answers nothing
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
+}
+
+static long user_request(struct mkp_pager *p, const struct mk_msg *in, struct mk_msg *out)
+{
+        out->w[1] = in->w[0] * 2;
+        return 42;
+}
+
+static void requests(void)
+{
+        struct mk_msg in = {.tag = MKP_REQ_ATTACH}, out;
+        struct mkp_rec rec;
+        setup(0);
+        in.w[0] = 0x50000123; // unaligned
+        in.w[1] = P;
+        EXPECT(mkp_serve(&pg, &in, &out, &rec));
+        EXPECT_EQ(out.w[0], (uint64_t)-EINVAL);
+        in.w[0] = 0x50000000;
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], 1); // region 0 is setup's
+        EXPECT_EQ(rec.type, MKP_REC_ATTACH);
+        in = (struct mk_msg){.tag = MKP_REQ_DETACH, .w = {1}};
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], 0);
+        EXPECT_EQ(out.w[1], P);
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], (uint64_t)-EINVAL); // not attached any more
+        in = (struct mk_msg){.tag = MKP_REQ_STATS};
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], 0);
+        in = (struct mk_msg){.tag = MKP_REQ_USER + 3, .w = {21}};
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], (uint64_t)-ENOSYS);
+        pg.request = user_request;
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], 42);
+        EXPECT_EQ(out.w[1], 42);
+        in = (struct mk_msg){.tag = MK_TAG_EXIT};
+        EXPECT(!mkp_serve(&pg, &in, &out, &rec)); // an event: no reply
+        in = (struct mk_msg){.tag = MKP_REQ_SHUTDOWN};
+        EXPECT(mkp_serve(&pg, &in, &out, &rec));
+        EXPECT(pg.stop);
+}
+
+// A protection layer: page 1 forbids everything, nothing is writable.
+static bool layer_pre(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        if (f->offset != P)
+                return false;
+        mkp_answer_fail(a, MK_REASON_GUARD);
+        return true;
+}
+
+static void layer_post(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        for (unsigned k = 0; k < a->ngrants; k++)
+                a->grants[k].perms &= ~(uint64_t)MK_PERM_W;
+}
+
+static long layer_req(struct mkp_pager *p, const struct mk_msg *in, struct mk_msg *out)
+{
+        return in->tag == MK_TAG_USER + 0x84 ? 7 : -ENOSYS;
+}
+
+static void layer_hooks(void)
+{
+        struct mk_msg out, in = {.tag = MK_TAG_USER + 0x84};
+        struct mkp_rec rec;
+        setup(0);
+        pg.prefault = layer_pre;
+        pg.postfault = layer_post;
+        pg.layer_request = layer_req;
+        fault(VA + P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_GUARD);
+        EXPECT_EQ(handler_calls, 0);
+        fault(VA + 2 * P, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(handler_calls, 1);
+        EXPECT_EQ(out.w[2], MK_PERM_R); // the layer took W away
+        fault(VA + 2 * P, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+        EXPECT_EQ(handler_calls, 2); // no upgrade: the handler's W never reached the page
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], 7);
+        in.tag = MKP_REQ_USER;
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], (uint64_t)-ENOSYS); // neither the layer nor the pager
+}
+
+static void record_format_parse(void)
+{
+        static const char *const lines[] = {
+            "mkp-rec pattern init 0\n",
+            "mkp-rec pattern attach 3 0x40000\n",
+            "mkp-rec pattern detach 3\n",
+            "mkp-rec trace fault 1 0x5000 write protection upgrade 1\n",
+            "mkp-rec trace fault - 0x70000000 read not-present fail 1\n",
+            "mkp-rec x fault 0 0x0 exec other retry 0\n",
+        };
+        char buf[160];
+        struct mkp_rec r;
+        for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+                EXPECT_EQ(mkp_rec_parse(lines[i], &r), 0);
+                EXPECT(!strcmp(mkp_rec_format(&r, buf, sizeof(buf)), lines[i]));
+        }
+        // Console noise before the line and a CR after it are fine.
+        EXPECT_EQ(mkp_rec_parse("xx mkp-rec a fault 2 0x1000 read not-present map 4\r\n", &r), 0);
+        EXPECT_EQ(r.region, 2);
+        EXPECT_EQ(r.arg, 4);
+        EXPECT_EQ(r.action, MKP_MAP);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map\n", &r), -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 peek not-present map 1\n", &r), -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 99 0x1000 read not-present map 1\n", &r), -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present jump 1\n", &r), -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a attach 2 0x1000z\n", &r), -1);
+        EXPECT_EQ(mkp_rec_parse("no record here\n", &r), -1);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+        h_suite = "pagerlib";
+        RUN(encode_map);
+        RUN(encode_fail_retry);
+        RUN(encode_grant_limit);
+        RUN(pool_budget);
+        RUN(pool_grows);
+        RUN(pool_reaps_ended_clients);
+        RUN(around_limits);
+        RUN(around_stops_when_fill_fails);
+        RUN(dirty_tracking);
+        RUN(read_only_handler_not_upgraded);
+        RUN(refused_reply);
+        RUN(fault_loop);
+        RUN(no_region);
+        RUN(empty_answer);
+        RUN(requests);
+        RUN(layer_hooks);
+        RUN(record_format_parse);
+        mkp_host_reset();
+        return DONE();
+}

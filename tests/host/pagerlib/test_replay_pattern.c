@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Replays against the pattern pager's own handler (its source is included):
+// a recording made with `tools/run x86_64 --record pattern.rec --
+// example=pattern` (identical on the three arches) must give no mismatch;
+// hand-written lines must give exactly the one mismatch they contain, and it
+// must be reported; a changed policy shows up as mismatches.
+#include "harness.h"
+#include "replay_capture.h"
+#define main pattern_main
+#include "pattern/pattern.c"
+#undef main
+
+// The pattern policy without fault-around: what a careless change does.
+static void handle_no_around(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        handle(p, f, a);
+        if (a->action == MKP_MAP)
+                a->ngrants = 1;
+}
+
+static void recorded_stream(void)
+{
+        EXPECT_EQ(mkp_replay_file(FIXTURES "/pattern.rec", handle, NULL, 1), 0);
+}
+
+static void hand_written_mismatch(void)
+{
+        char out[4096];
+        int r = replay_captured(FIXTURES "/pattern_hand.rec", handle, NULL, out, sizeof(out));
+        EXPECT_EQ(r, 1);
+        EXPECT(strstr(out, "pattern_hand.rec:11: pattern fault at offset 0x8000 (read "
+                           "not-present): recorded map 2, replayed map 4"));
+}
+
+static void policy_change_detected(void)
+{
+        char out[16384];
+        // The 16 read faults mapped 4 pages each, now 1: 16 mismatches; then the
+        // 48 pages no longer mapped ahead are not upgraded on their first
+        // write but mapped by the handler: 48 more.
+        int r = replay_captured(FIXTURES "/pattern.rec", handle_no_around, NULL, out, sizeof(out));
+        EXPECT_EQ(r, 64);
+        EXPECT(strstr(out, "recorded map 4, replayed map 1"));
+        EXPECT(strstr(out, "(write protection): recorded upgrade 1, replayed map 1"));
+}
+
+static void missing_file(void)
+{
+        EXPECT_EQ(mkp_replay_file(FIXTURES "/no-such.rec", handle, NULL, 0), -1);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+        h_suite = "pagerlib.replay_pattern";
+        RUN(recorded_stream);
+        RUN(hand_written_mismatch);
+        RUN(policy_change_detected);
+        RUN(missing_file);
+        return DONE();
+}
