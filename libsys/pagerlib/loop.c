@@ -3,6 +3,7 @@
 // kernel command line), then receive, serve (serve.c), reply, and report a
 // reply the kernel refused by failing the fault instead.
 #include "pagerlib_int.h"
+#include "posix_hook.h"
 
 #define CMDLINE_MAX 256
 
@@ -29,6 +30,7 @@ int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn han
         memcpy(pg->name, "pager", sizeof("pager"));
         pg->budget = nframes;
         pg->record = cmdline_has("record");
+        mkp_posix_enable(pg); // POSIX mmaps of clients using posix_hook.h
         if (nframes > MKP_MAX_FRAMES)
                 return -EINVAL;
         while (pg->nframes < nframes) {

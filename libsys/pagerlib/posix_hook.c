@@ -7,11 +7,11 @@
 #include "pagerlib_int.h"
 #include <mk/pager.h>
 
-#define PERMS_ALL      (MK_PERM_R | MK_PERM_W | MK_PERM_X)
-#define PS_GUARD       0x40 // page state: an mmap PROT_NONE guard
-#define PS_UNMAPPED    0x80 // page state: munmapped
-#define POSIX_FLAGS    (MKP_POSIX_UNMAPPED | MKP_POSIX_DISCARD)
-#define POSIX_KNOWN    (PERMS_ALL | POSIX_FLAGS | MKP_POSIX_GUARD)
+#define PERMS_ALL   (MK_PERM_R | MK_PERM_W | MK_PERM_X)
+#define PS_GUARD    0x40 // page state: an mmap PROT_NONE guard
+#define PS_UNMAPPED 0x80 // page state: munmapped
+#define POSIX_FLAGS (MKP_POSIX_UNMAPPED | MKP_POSIX_DISCARD)
+#define POSIX_KNOWN (PERMS_ALL | POSIX_FLAGS | MKP_POSIX_GUARD)
 // Pages of POSIX state per region (32 MiB): larger mmaps stay with the
 // system pager (the attach is refused with -E2BIG). The tables are BSS, so
 // a pager pays only for the pages of them it touches.
@@ -79,13 +79,14 @@ bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp
                 return true;
         }
         // A page whose rights changed was unmapped from the client but its
-        // frame kept: give the same frame back, with the new rights.
-        struct mkp_frame fr;
-        if (mkp_mapped_at(pg, f->region, f->page, &fr) == 0) {
-                mkp_answer_map(a, f->page, &fr, s & PERMS_ALL);
-                return true;
-        }
-        return false;
+        // frame kept: give the same frame back, with the new rights (a write
+        // the library's dirty tracking upgrades is left to it).
+        int i = mkp_map_lookup(pg, f->region->id, f->page);
+        if (i < 0 || (f->access == FAULT_WRITE && (pg->state[i] & MKP_FS_MAYWRITE) &&
+                      !(pg->state[i] & MKP_FS_WRITABLE)))
+                return false;
+        mkp_answer_map(a, f->page, &pg->frames[i], s & PERMS_ALL);
+        return true;
 }
 
 void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
@@ -105,9 +106,14 @@ void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp
                 }
                 a->grants[n++] = g;
         }
-        a->ngrants = n;
-        if (!n) // only the faulting page can have been first; it passed the check
-                mkp_answer_fail(a, MK_REASON_ACCESS);
+        a->ngrants = n; // 0: the library fails the fault ("access violation")
+}
+
+void mkp_posix_enable(struct mkp_pager *pg)
+{
+        pg->prefault = mkp_posix_fault;
+        pg->postfault = mkp_posix_clamp;
+        pg->layer_request = mkp_posix_request;
 }
 
 static void watchdog_start(struct mkp_pager *pg, const struct mkp_region *r, uint64_t send1);
@@ -128,8 +134,8 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
                 if (r->len / MK_PAGE_SIZE > POSIX_MAX_PAGES)
                         return -E2BIG;
                 p = &posix_regions[id];
-                *p = (struct posix_region){.used = true, .start = r->start, .len = r->len,
-                                           .proc = r->proc};
+                *p = (struct posix_region){
+                    .used = true, .start = r->start, .len = r->len, .proc = r->proc};
                 memset(p->page, MK_PERM_R | MK_PERM_W, r->len / MK_PAGE_SIZE);
         }
         if (in->w[4])
@@ -147,7 +153,7 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
                         // (mkp_posix_fault maps it again with the new rights);
                         // no dirty-tracking upgrade past them.
                         mkp_sys_unmap(r->proc, va);
-                        pg->state[i] &= (uint8_t)~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
+                        pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
                 }
                 p->page[o / MK_PAGE_SIZE] = s;
         }
@@ -161,9 +167,7 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
 
 #ifdef MKP_HOST
 // On the host (replay) there is no client process to watch.
-static void watchdog_start(struct mkp_pager *pg, const struct mkp_region *r, uint64_t send1)
-{
-}
+static void watchdog_start(struct mkp_pager *pg, const struct mkp_region *r, uint64_t send1) {}
 #else
 #include <mk/sys.h>
 
@@ -314,9 +318,9 @@ static int region_attach(uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
                         h = &hk.reg[k];
         if (!h)
                 return -ENOMEM; // the kernel's limit of external ranges per process
-        long start = call4(mk_pager_ep, PGR_MMAP, addr, len, prot,
-                           PGR_MAP_PRIVATE | PGR_MAP_ANON | PGR_MAP_EXTERNAL |
-                               (fixed ? PGR_MAP_FIXED : 0));
+        long start =
+            call4(mk_pager_ep, PGR_MMAP, addr, len, prot,
+                  PGR_MAP_PRIVATE | PGR_MAP_ANON | PGR_MAP_EXTERNAL | (fixed ? PGR_MAP_FIXED : 0));
         if (start < 0)
                 return (int)start;
         len = (len + MKP_PAGE_MASK) & ~MKP_PAGE_MASK;
@@ -331,7 +335,7 @@ static int region_attach(uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
         long e = mk_region_pager(MK_SELF, (uint64_t)start, len, hk.ep, (uint64_t)id + 1);
         // The first region also gives the pager a send right to its own
         // endpoint, for its watchdog.
-        long w = hk.watchdog ? -1 : mk_handle_give(hk.ep, hk.proc, 0, MK_RIGHT_SEND);
+        long w = e < 0 || hk.watchdog ? -1 : mk_handle_give(hk.ep, hk.proc, 0, MK_RIGHT_SEND);
         long s = e < 0 ? e : call5(hk.ep, MKP_REQ_POSIX, h->id, 0, len, prot, (uint64_t)(w + 1));
         hk.watchdog = hk.watchdog || (s >= 0 && w >= 0);
         if (s < 0) {
@@ -371,8 +375,7 @@ static struct hook_region *region_holding(uint64_t addr, uint64_t len)
 {
         for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
                 struct hook_region *h = &hk.reg[k];
-                if (h->used && addr >= h->start && len <= h->len &&
-                    addr - h->start <= h->len - len)
+                if (h->used && addr >= h->start && len <= h->len && addr - h->start <= h->len - len)
                         return h;
         }
         return NULL;

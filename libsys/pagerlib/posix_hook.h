@@ -10,12 +10,14 @@
 // and mprotect inside those regions are passed on to it (MKP_REQ_POSIX).
 // Without MK_PAGER every hook returns -ENOSYS and nothing changes.
 //
-// Pager side: the library (serve.c) hands MKP_REQ_POSIX to
-// mkp_posix_request and checks every fault with mkp_posix_fault before the
-// handler and mkp_posix_clamp after it, so any pager built on the library
-// keeps POSIX protection: an unmapped page fails with "no mapping", a
-// PROT_NONE page with "guard page", a forbidden access with "access
-// violation", and grants never carry rights the page does not have.
+// Pager side: mkp_posix_enable() makes the library hand MKP_REQ_POSIX to
+// mkp_posix_request (pg->layer_request) and check every fault with
+// mkp_posix_fault before the handler (pg->prefault) and mkp_posix_clamp after
+// it (pg->postfault), so any pager built on the library keeps POSIX
+// protection: an unmapped page fails with "no mapping", a guard (mmap
+// PROT_NONE) page with "guard page", a forbidden access with "access
+// violation", and grants never carry rights the page does not have. Regions
+// whose client never sends MKP_REQ_POSIX (mkp_attach users) are untouched.
 //
 // What the kernel cannot express, and so is not supported: a MAP_FIXED
 // mapping of another kind (a file, a shared mapping) over part of an
@@ -52,10 +54,14 @@ int mk_posix_mprotect_hook(uint64_t addr, uint64_t len, uint32_t prot);
 #define MKP_REQ_POSIX      (MK_TAG_USER + 0x84)
 #define MKP_POSIX_UNMAPPED 0x100 // munmap: faults fail with "no mapping"
 #define MKP_POSIX_DISCARD  0x200 // drop the contents (munmap, MAP_FIXED over it)
-#define MKP_POSIX_GUARD    0x400 // with no rights: a guard region (mmap PROT_NONE): faults fail
-                                 // with "guard page" (without: "access violation", as after
-                                 // mprotect PROT_NONE)
+#define MKP_POSIX_GUARD                                                                            \
+        0x400 // with no rights: a guard region (mmap PROT_NONE): faults fail
+              // with "guard page" (without: "access violation", as after
+              // mprotect PROT_NONE)
 
+// Installs the three functions below as pg's protection layer (call it after
+// mkp_init; mkp_init may do it for every pager).
+void mkp_posix_enable(struct mkp_pager *pg);
 // Serves MKP_REQ_POSIX (-ENOSYS for other tags). The first one (with w4) also
 // starts a watchdog thread that shuts the pager down (MKP_REQ_SHUTDOWN) when
 // the client process ends, so per-process pagers do not outlive their client.
@@ -65,7 +71,8 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
 // that page, with the page's rights). Regions without POSIX state: false.
 bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
 // After the handler: removes from a MAP answer the rights the pages do not
-// have, and the grants of pages that allow nothing.
+// have, and the grants of pages that allow nothing (none left: the library
+// fails the fault with "access violation").
 void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
 // The rights of page `offset` of r (MK_PERM_R | MK_PERM_W without POSIX state).
 uint32_t mkp_posix_perms(const struct mkp_pager *pg, const struct mkp_region *r, uint64_t offset);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <mk/sys.h>
+#include "../pagerlib/posix_hook.h"
 
 #define PAGE_MASK_   (MK_PAGE_SIZE - 1)
 #define PROT_KNOWN   (PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -62,6 +63,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
         if (flags & MAP_ANONYMOUS) {
                 pflags |= PGR_MAP_ANON;
                 off = 0;
+                uint64_t va; // served by the pager MK_PAGER names, if set (posix_hook.h)
+                int h = type == MAP_PRIVATE
+                            ? mk_posix_mmap_hook((uint64_t)addr, len, (uint32_t)perms,
+                                                 flags & MAP_FIXED ? MK_POSIX_FIXED : 0, &va)
+                            : -ENOSYS;
+                if (h != -ENOSYS)
+                        return h < 0 ? (void *)posix_fail(h) : (void *)va;
         } else {
                 int acc;
                 int r = posix_fd_file(fd, &acc, &inode);
@@ -80,6 +88,8 @@ int munmap(void *addr, size_t len)
 {
         struct mk_msg m = {.tag = PGR_MUNMAP, .w = {(uint64_t)addr, len}};
         long r = pager_call(&m);
+        if (r >= 0)
+                mk_posix_munmap_hook((uint64_t)addr, len);
         return r < 0 ? (int)posix_fail(r) : 0;
 }
 
@@ -92,6 +102,8 @@ int mprotect(void *addr, size_t len, int prot)
         struct mk_msg m = {.tag = PGR_MPROTECT,
                            .w = {(uint64_t)addr, len, prot_perms(prot & ~PROT_SEM)}};
         long r = pager_call(&m);
+        if (r >= 0)
+                mk_posix_mprotect_hook((uint64_t)addr, len, (uint32_t)prot_perms(prot & ~PROT_SEM));
         return r < 0 ? (int)posix_fail(r) : 0;
 }
 

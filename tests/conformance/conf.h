@@ -170,13 +170,17 @@ static inline int conf_counters(struct conf_counters *c)
 }
 #else
 #include <mk/pagerclient.h>
+// libsys/pagerlib/posix_hook.h: the external pager serving our anonymous
+// memory (MK_PAGER), or NULL.
+const char *mk_posix_pager_name(void);
 #include <posix_mk.h>
 
 // The calling process's counters from the pager (PGR_STATS).
 static inline int conf_counters(struct conf_counters *c)
 {
         struct pgr_stats s;
-        if (mk_stats(0, &s) < 0)
+        // The system pager's counters say nothing of an external pager's pages.
+        if (mk_posix_pager_name() || mk_stats(0, &s) < 0)
                 return -1;
         c->zero_maps = (long)s.zero_maps;
         c->cow_copies = (long)s.cow_copies;

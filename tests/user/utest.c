@@ -38,9 +38,14 @@ static uint64_t pager_mmap(uint64_t len, uint64_t perms)
         return m.w[0];
 }
 
-// Tells the pager what the next fault must look like.
+// Tells the pager what the next fault must look like. First makes sure the
+// fault helpers' code is mapped, so the next fault is the provoked one and
+// not the first fetch of the helper's page.
 static void expect(uint64_t addr, uint64_t ip, unsigned access, unsigned kind)
 {
+        (void)*(volatile const char *)mk_load64_insn;
+        (void)*(volatile const char *)mk_store64_insn;
+        (void)*(volatile const char *)(uint64_t)mk_exec_at;
         struct mk_msg m = {.tag = PGR_EXPECT,
                            .w = {addr, ip, access, kind, (uint64_t)mk_info(MK_INFO_PID, 0)}};
         mk_call(ep, &m);
