@@ -72,13 +72,16 @@ void pproc_release(struct pproc *p)
                 frame_put(p->given[i]);
         if (p->given)
                 frame_put((uint64_t)p->given - MK_PHYS_WINDOW);
+        p->given = NULL;
+        p->ngiven = 0;
         // The kernel has removed its page tables already: no unmapping needed.
         pproc_drop_pages(p, MK_USER_BASE, MK_USER_TOP, false);
         shadow_free(&p->sh);
         vma_tree_clear(&p->tree);
         if (p->proc >= 0)
                 mk_handle_close(p->proc);
-        p->used = false;
+        p->proc = -1;
+        p->used = false; // (releasing again is harmless)
 }
 
 // Creates the kernel process and gives it its endpoint handles: the pager's

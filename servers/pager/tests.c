@@ -305,6 +305,21 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
                             c->expect_result ? c->expect_why : "no fault message was checked");
         else if (c->scenario == SCN_BADGRANT && c->badgrant_result != 1)
                 mk_snprintf(why, sizeof(why), "a bad grant was not refused as it should be");
+        // Out of memory: every frame of the killed process must come back.
+        // The first run warms up the pager's own tables; after the second,
+        // exactly as many frames must be free as after the first.
+        if (c->scenario == SCN_OOM_FIRST || c->scenario == SCN_OOM_AGAIN) {
+                static uint64_t free_after_first;
+                pproc_release(c); // what the main loop does after us; do it now to count
+                c->used = true;   // (the loop releases it again: make that a no-op)
+                uint64_t now = frames_free();
+                if (c->scenario == SCN_OOM_FIRST)
+                        free_after_first = now;
+                else if (!why[0] && now != free_after_first)
+                        mk_snprintf(why, sizeof(why),
+                                    "%llu frames free after the second kill, %llu after the first",
+                                    (unsigned long long)now, (unsigned long long)free_after_first);
+        }
         if (why[0]) {
                 mk_printf("utest not ok %s: %s\n", s->name, why);
                 nfail++;

@@ -26,6 +26,8 @@ enum {
         SCN_ILLEGAL,
         SCN_EXIT_STATUS,
         SCN_FORK_COW,
+        SCN_OOM_FIRST,
+        SCN_OOM_AGAIN,
         SCN_COUNT,
         SCN_DEMO = 100,
         SCN_BENCH = 101,
@@ -45,6 +47,8 @@ static const struct scenario scenarios[SCN_COUNT] = {
     [SCN_ILLEGAL] = {"illegal_instruction", MK_REASON_ILLEGAL, 0, false},
     [SCN_EXIT_STATUS] = {"exit_status", MK_REASON_EXIT, 42, false},
     [SCN_FORK_COW] = {"fork_copy_on_write", MK_REASON_EXIT, 0, false},
+    [SCN_OOM_FIRST] = {"oom_kill", MK_REASON_OOM, 0, false},
+    [SCN_OOM_AGAIN] = {"oom_kill_frames_accounted", MK_REASON_OOM, 0, false},
 };
 
 // Benchmark metrics (PGR_RESULT w[0]), in the order tools/bench prints them.

@@ -361,6 +361,15 @@ int main(int argc, char **argv, char **envp)
                 mk_exit(42);
         case SCN_FORK_COW:
                 return fork_cow();
+        case SCN_OOM_FIRST:
+        case SCN_OOM_AGAIN: {
+                // Touch pages (with a fork child holding copies of the first
+                // ones) until the pager runs out of frames and ends us.
+                uint64_t big = pager_mmap(1ull << 30, MK_PERM_R | MK_PERM_W);
+                for (uint64_t off = 0; (long)big > 0 && off < (1ull << 30); off += MK_PAGE_SIZE)
+                        *(volatile uint64_t *)(big + off) = off;
+                return 1; // not reached: the pager has more than 1 GiB? then fail
+        }
         case SCN_DEMO: {
                 mk_printf(
                     "hello from user space: pid %ld on %s, touching 1000 lazily reserved pages\n",
