@@ -185,8 +185,7 @@ void ext_pager_gone(struct endpoint *ep)
                         continue;
                 for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
                         const struct ext_region *x = &p->ext[k];
-                        if (x->ep == ep &&
-                            pt_unmap_range(p->root, x->start, x->end, unmap_range_cb, NULL))
+                        if (x->ep == ep && pt_unmap_range(p->root, x->start, x->end, NULL, NULL))
                                 arch_tlb_flush_asid(p->asid);
                 }
         }
