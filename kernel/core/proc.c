@@ -175,8 +175,6 @@ static void waiter_remove(struct proc *q, struct thread *t)
 #define OWNER_PAGES    512
 static uint16_t *owner_pages[OWNER_PAGES];
 
-static void unmap_range_cb(void *ctx, vaddr_t va, paddr_t pa) {}
-
 void ext_pager_gone(struct endpoint *ep)
 {
         for (unsigned i = 1; i < MAX_PROCS; i++) {
