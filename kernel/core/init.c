@@ -116,6 +116,8 @@ void init_start(const struct boot_info *bi)
         struct proc *p = proc_create(NULL, 0, 0);
         if (!p)
                 panic("init: cannot create the first process");
+        if (handle_install(p, OBJ_SYSTEM, MK_RIGHT_ALL, 0, NULL) != MK_HANDLE_SYSTEM)
+                panic("init: cannot give the first process the system capability");
         load_segments(p, &img);
         for (vaddr_t va = MK_PAGER_STACK_TOP - MK_PAGER_STACK_SIZE; va < MK_PAGER_STACK_TOP;
              va += PAGE_SIZE)

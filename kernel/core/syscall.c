@@ -14,6 +14,7 @@
 #include <mk/errno.h>
 
 #include <kernel/init.h>
+#include <kernel/timer.h>
 #include <mk/layout.h>
 
 #if defined(__x86_64__)
@@ -94,8 +95,8 @@ static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
                 return -EBADF;
         if (!target->alive)
                 return -ESRCH;
-        if (hd->type == OBJ_PROC)
-                return handle_install(target, OBJ_PROC, hd->rights, 0, hd->obj);
+        if (hd->type == OBJ_PROC || hd->type == OBJ_SYSTEM)
+                return handle_install(target, hd->type, hd->rights, 0, hd->obj);
         if (rights & ~(uint64_t)hd->rights)
                 return -EPERM;
         return handle_install(target, OBJ_ENDPOINT, (uint8_t)rights, badge, hd->obj);
@@ -295,6 +296,8 @@ static long sys_info(uint64_t what, uint64_t uout)
                 return KERNEL_FAULT_ARCH;
         case MK_INFO_PID:
                 return p->pid;
+        case MK_INFO_UPTIME_MS:
+                return (long)(timer_ticks() * 1000 / TIMER_HZ);
         case MK_INFO_PROC_PID: {
                 struct proc *q = proc_arg((long)uout);
                 return q ? (long)q->pid : -EBADF;
@@ -373,12 +376,13 @@ void syscall_entry(struct trap_frame *tf)
                 r = sys_info(a0, a1);
                 break;
         case SYS_SHUTDOWN:
-                if (current->proc->pid != 1) {
+                if (!handle_get(current->proc, (long)a0, OBJ_SYSTEM, 0)) {
                         r = -EPERM;
                         break;
                 }
-                kprintf("mk: shutdown requested by the pager, status %lld\n", (long long)a0);
-                arch_exit((int)a0);
+                kprintf("mk: shutdown requested by process %u, status %lld\n", current->proc->pid,
+                        (long long)a1);
+                arch_exit((int)a1);
         case SYS_THREAD_FORK:
                 r = sys_thread_fork((long)a0);
                 break;

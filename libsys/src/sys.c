@@ -53,7 +53,19 @@ long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv)
 }
 long mk_proc_create(long pager_ep, uint64_t badge, uint64_t flags)
 {
-        return SC(SYS_PROC_CREATE, pager_ep, badge, flags, 0);
+        return SC(SYS_PROC_CREATE, pager_ep, badge, flags, -1);
+}
+long mk_proc_create_in(long pager_ep, uint64_t badge, uint64_t flags, long acct)
+{
+        return SC(SYS_PROC_CREATE, pager_ep, badge, flags, acct);
+}
+long mk_proc_limit(long proc, uint64_t resource, uint64_t value)
+{
+        return SC(SYS_PROC_LIMIT, proc, resource, value, 0);
+}
+long mk_proc_usage(long proc, struct mk_usage *out)
+{
+        return SC(SYS_PROC_USAGE, proc, out, 0, 0);
 }
 long mk_thread_start(long proc, uint64_t ip, uint64_t sp, uint64_t arg)
 {
@@ -103,9 +115,14 @@ void mk_exit(long status)
                 ;
 }
 
+long mk_system_shutdown(long system, long status)
+{
+        return SC(SYS_SHUTDOWN, system, status, 0, 0);
+}
+
 void mk_shutdown(long status)
 {
-        SC(SYS_SHUTDOWN, status, 0, 0, 0);
+        mk_system_shutdown(MK_HANDLE_SYSTEM, status);
         mk_exit(status);
 }
 

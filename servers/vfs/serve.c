@@ -19,7 +19,7 @@ void vfs_serve(struct ramfs *fs, const struct mk_msg *in, struct mk_msg *out)
         out->badge = 0;
         memset(out->w, 0, sizeof(out->w));
         out->len = 0;
-        out->pad = 0;
+        out->flags = 0;
         switch (in->tag) {
         case VFS_OPEN:
                 r = ramfs_open(fs, badge, path, blen, in->w[0], &st);

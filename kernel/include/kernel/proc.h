@@ -12,7 +12,12 @@
 #define MAX_PROCS   256
 #define MAX_THREADS 512
 
-enum obj_type { OBJ_NONE = 0, OBJ_ENDPOINT, OBJ_PROC };
+enum obj_type {
+        OBJ_NONE = 0,
+        OBJ_ENDPOINT,
+        OBJ_PROC,
+        OBJ_SYSTEM, // the system capability (shutdown); no object behind it
+};
 
 struct handle {
         uint8_t type;   // enum obj_type
@@ -27,7 +32,7 @@ struct kmsg_hdr {
         uint64_t badge;
         uint64_t w[MK_MSG_WORDS];
         uint32_t len;
-        uint32_t pad;
+        uint32_t flags; // MK_MSG_KERNEL: set by the kernel, never by a sender
 };
 
 // The kernel's copy of a message: the header of struct mk_msg plus its buffer.
@@ -36,7 +41,7 @@ struct kmsg {
         uint64_t badge;
         uint64_t w[MK_MSG_WORDS];
         uint32_t len;
-        uint32_t pad;
+        uint32_t flags;
         uint8_t buf[MK_MSG_BUF];
 };
 #define KMSG_HDR offsetof(struct kmsg, buf)

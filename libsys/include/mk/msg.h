@@ -9,10 +9,16 @@
 #define MK_MSG_BUF   512
 
 // Message tags the kernel sends or understands. User protocols use tags from
-// MK_TAG_USER up.
+// MK_TAG_USER up: the kernel refuses a SYS_SEND or SYS_CALL whose tag is
+// below it (-EINVAL), and marks every message it originates with
+// MK_MSG_KERNEL in mk_msg.flags. A receiver trusts a fault or exit message
+// only when that flag is set: no user sender can set it.
 #define MK_TAG_FAULT 1 // kernel -> pager: a thread faulted (w[] below)
 #define MK_TAG_EXIT  2 // kernel -> pager: a process it serves has ended
 #define MK_TAG_USER  0x100
+
+// mk_msg.flags, set by the kernel on every receive (0 for user messages).
+#define MK_MSG_KERNEL 1 // the kernel sent this message (a fault or an event)
 
 // Replies to MK_TAG_FAULT (the reply's tag).
 #define MK_FAULT_MAP   1 // grants: w[0] va, w[1] pa, w[2] perms; more in buf as struct mk_grant
@@ -54,8 +60,8 @@ struct mk_msg {
         uint64_t tag;
         uint64_t badge; // set by the kernel on receive
         uint64_t w[MK_MSG_WORDS];
-        uint32_t len; // bytes of buf in use
-        uint32_t pad;
+        uint32_t len;   // bytes of buf in use
+        uint32_t flags; // set by the kernel on receive: MK_MSG_KERNEL (ignored on send)
         uint8_t buf[MK_MSG_BUF];
 };
 

@@ -22,7 +22,11 @@ long mk_recv(long ep, struct mk_msg *m);
 long mk_call(long ep, struct mk_msg *m);
 long mk_reply(struct mk_msg *m);
 long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv);
-long mk_proc_create(long pager_ep, uint64_t badge, uint64_t flags);
+long mk_proc_create(long pager_ep, uint64_t badge, uint64_t flags); // charged to the caller
+// The same, charged to the tree of process acct (a handle with MK_RIGHT_CONTROL).
+long mk_proc_create_in(long pager_ep, uint64_t badge, uint64_t flags, long acct);
+long mk_proc_limit(long proc, uint64_t resource, uint64_t value);
+long mk_proc_usage(long proc, struct mk_usage *out);
 long mk_thread_start(long proc, uint64_t ip, uint64_t sp, uint64_t arg);
 long mk_map(long proc, uint64_t va, uint64_t pa, uint64_t perms);
 long mk_unmap(long proc, uint64_t va);
@@ -36,6 +40,9 @@ long mk_frame_give(long proc, uint64_t pa, uint64_t count);
 long mk_protect(long proc, uint64_t va, uint64_t len, uint64_t perms);
 long mk_proc_kill(long proc, uint64_t reason);
 long mk_info(uint64_t what, void *out);
+// Ends the run with status; needs the system capability (-EPERM without it).
+long mk_system_shutdown(long system, long status);
+// mk_system_shutdown(MK_HANDLE_SYSTEM, status), then exits if refused.
 __attribute__((noreturn)) void mk_shutdown(long status);
 // The raw call, for tests that pass arguments the wrappers would not.
 long mk_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
