@@ -55,6 +55,8 @@ const char *err_name(long err)
                 return "ENOSYS";
         case EOVERFLOW:
                 return "EOVERFLOW";
+        case ECONNABORTED:
+                return "ECONNABORTED";
         case EBADMSG:
                 return "EBADMSG";
         case ETIMEDOUT:

@@ -28,6 +28,7 @@
 #define ENAMETOOLONG 36 // name too long
 #define ENOSYS    38  // no such call
 #define EOVERFLOW 75  // value too large
+#define ECONNABORTED 103 // the server received another call before answering this one
 #define EBADMSG   74  // malformed message or data
 #define ETIMEDOUT 110 // timed out
 

@@ -34,6 +34,8 @@
                                           // their physical addresses (uint64_t each); the
                                           // frames now belong to the caller (external pagers)
 #define PGR_RESUME     (MK_TAG_USER + 16) // w0 pid: start a process spawned suspended
+#define PGR_LIMIT      (MK_TAG_USER + 17) // w0 pid (the caller or a descendant), w1 most user
+                                          // frames its tree may hold -> 0
 
 
 // PGR_MMAP flags.
@@ -46,6 +48,8 @@
 
 // PGR_SPAWN w1 flags.
 #define PGR_SPAWN_SUSPENDED 1 // do not start it until PGR_RESUME (hand it handles first)
+#define PGR_SPAWN_SHUTDOWN  2 // pass on the right to PGR_SHUTDOWN (only a holder may)
+#define PGR_SPAWN_TIED      4 // end it (KILLED) when the caller ends (e.g. its own pagers)
 
 // auxv entries our loader adds (Linux leaves this range unused).
 #define AT_MK_PAGER_EP 0x1000 // handle of the pager endpoint
