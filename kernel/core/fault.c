@@ -39,6 +39,10 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                 if (r)
                         return r;
         }
+        // Mappings of another pager's frames are removed when its frames go
+        // back to the system pager (proc.c, release_frames): remember where.
+        if (pager != p && pager->pid != PID_SYSTEM_PAGER)
+                pager->mapped_into[p->asid / 8] |= (uint8_t)(1u << (p->asid % 8));
         for (size_t i = 0; i < n; i++) {
                 unsigned fl = PT_U | PT_R;
                 fl |= (g[i].perms & MK_PERM_W) ? PT_W : 0;
@@ -64,6 +68,7 @@ void fault_msg_build(struct kmsg_hdr *m, const struct fault_info *f)
         m->w[MK_FW_RAW1] = f->raw1;
         m->w[MK_FW_IDS] = current->tid | (uint64_t)current->proc->pid << 32;
         m->len = 0;
+        m->flags = MK_MSG_KERNEL;
 }
 
 // The external region of p covering addr, or NULL.
@@ -87,9 +92,32 @@ long fault_resolve(struct fault_info *f, bool from_user)
                 return -EFAULT;
         }
         current->fault_range = x;
-        current->fault_deadline = x ? timer_ticks() + EXT_PAGER_TIMEOUT_S * TIMER_HZ : 0;
+        current->fault_deadline = 0;
+        if (x) {
+                // A fault on the page an external pager last answered with
+                // RETRY keeps that answer's deadline: RETRY forever is bounded.
+                uint64_t now = timer_ticks(), page = f->addr & ~(uint64_t)PAGE_MASK;
+                bool again = current->retry_deadline && current->retry_va == page;
+                current->fault_deadline =
+                    again ? current->retry_deadline : now + EXT_PAGER_TIMEOUT_S * TIMER_HZ;
+                if (again && now >= current->fault_deadline) {
+                        current->retry_deadline = 0;
+                        current->fault_range = NULL;
+                        if (from_user)
+                                proc_kill(p, MK_REASON_PAGER_GONE, 0, f);
+                        return -EFAULT;
+                }
+        }
+        uint64_t deadline = current->fault_deadline;
+        current->fault_retried = false;
         long r = ipc_fault_call(ep, x ? x->badge : p->pager_badge, f);
         current->fault_range = NULL;
+        if (x && r == 0 && current->fault_retried) {
+                current->retry_va = f->addr & ~(uint64_t)PAGE_MASK;
+                current->retry_deadline = deadline;
+        } else {
+                current->retry_deadline = 0;
+        }
         if (r == 0)
                 return 0;
         uint64_t reason =
@@ -131,6 +159,7 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
                 c->ipc_ret = -EFAULT;
                 return 0;
         case MK_FAULT_RETRY:
+                c->fault_retried = true;
                 c->ipc_ret = 0;
                 return 0;
         default:

@@ -69,34 +69,66 @@ static long msg_out(uint64_t umsg, const struct kmsg *m)
         return copy_to_user(umsg, m, msg_bytes(m));
 }
 
-// Hands `from`'s message (already in from->msg) to receiver r.
-static void deliver(struct thread *r, const struct kmsg *m, uint64_t badge)
+// Hands message m to receiver r. Only the kernel's own messages (faults)
+// carry MK_MSG_KERNEL: whatever a sender put in flags is overwritten.
+static void deliver(struct thread *r, const struct kmsg *m, uint64_t badge, bool kernel)
 {
         memcpy(&r->msg, m, msg_bytes(m));
         r->msg.badge = badge;
+        r->msg.flags = kernel ? MK_MSG_KERNEL : 0;
         r->ipc_ret = 0;
 }
 
-// Makes r the replier of caller c.
+// Caller c's call will not be answered by the thread that received it (it
+// received another call): c learns it now. A fault is simply taken again.
+static void call_abandoned(struct thread *c)
+{
+        c->replier = NULL;
+        if (c->in_fault) {
+                c->fault_retried = true;
+                c->ipc_ret = 0;
+        } else {
+                c->ipc_ret = -ECONNABORTED;
+        }
+        sched_ready(c);
+}
+
+// Makes r the replier of caller c. A thread answers only the last call it
+// received: an earlier call it left unanswered ends with -ECONNABORTED.
 static void link_call(struct thread *r, struct thread *c)
 {
+        if (r->caller)
+                call_abandoned(r->caller);
         r->caller = c;
         c->replier = r;
         c->state = T_REPLY;
 }
 
+// Copies the message just received (current->msg) to the user's buffer. If
+// that fails the message stays: the thread's next receive returns it.
+static long recv_out(uint64_t umsg)
+{
+        long r = msg_out(umsg, &current->msg);
+        current->msg_pending = r != 0;
+        return r;
+}
+
 long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call)
 {
         struct thread *self = current;
+        if (self->msg_pending)
+                return -EBUSY; // msg holds a received message not yet stored
         long r = msg_in(&self->msg, umsg);
         if (r)
                 return r;
+        if (self->msg.tag < MK_TAG_USER)
+                return -EINVAL; // the kernel's tags are the kernel's alone
         if (ep->recv_handles == 0)
                 return -EPIPE;
         self->is_call = call;
         struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
         if (rcv) {
-                deliver(rcv, &self->msg, badge);
+                deliver(rcv, &self->msg, badge, false);
                 if (call) {
                         link_call(rcv, self);
                         sched_switch_to(rcv);
@@ -210,12 +242,14 @@ static long recv_wait(struct endpoint *ep, uint64_t umsg, struct thread *handoff
                 return ipc_recv(ep, umsg); // an event was posted: take it
         if (self->ipc_ret < 0)
                 return self->ipc_ret;
-        return msg_out(umsg, &self->msg);
+        return recv_out(umsg);
 }
 
 long ipc_recv(struct endpoint *ep, uint64_t umsg)
 {
         struct thread *self = current;
+        if (self->msg_pending)
+                return recv_out(umsg);
         if (ep->events) {
                 struct kevent *ev = ep->events;
                 ep->events = ev->next;
@@ -224,15 +258,17 @@ long ipc_recv(struct endpoint *ep, uint64_t umsg)
                 memset(&self->msg, 0, KMSG_HDR);
                 self->msg.tag = ev->tag;
                 self->msg.badge = ev->badge;
+                self->msg.flags = MK_MSG_KERNEL;
                 memcpy(self->msg.w, ev->w, sizeof(ev->w));
                 kevent_done(ev);
-                return msg_out(umsg, &self->msg);
+                return recv_out(umsg);
         }
         struct thread *snd = q_pop(&ep->senders, &ep->senders_tail);
         if (!snd)
                 return recv_wait(ep, umsg, NULL);
         // A faulting sender's message is its fault message, not its msg.
-        deliver(self, snd->in_fault ? (const struct kmsg *)&snd->fmsg : &snd->msg, snd->send_badge);
+        deliver(self, snd->in_fault ? (const struct kmsg *)&snd->fmsg : &snd->msg, snd->send_badge,
+                snd->in_fault);
         snd->ep = NULL;
         if (snd->is_call) {
                 link_call(self, snd);
@@ -240,7 +276,7 @@ long ipc_recv(struct endpoint *ep, uint64_t umsg)
                 snd->ipc_ret = 0;
                 sched_ready(snd);
         }
-        return msg_out(umsg, &self->msg);
+        return recv_out(umsg);
 }
 
 // Delivers the reply in user memory at umsg to the thread whose call current
@@ -250,6 +286,10 @@ static struct thread *reply_deliver(uint64_t umsg, long *err)
         struct thread *self = current, *c = self->caller;
         if (!c) {
                 *err = -ESRCH;
+                return NULL;
+        }
+        if (self->msg_pending) {
+                *err = -EBUSY; // receive the pending message first
                 return NULL;
         }
         long r = msg_in(&self->msg, umsg);
@@ -262,6 +302,7 @@ static struct thread *reply_deliver(uint64_t umsg, long *err)
         if (!c->in_fault) {
                 memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
                 c->msg.badge = 0;
+                c->msg.flags = 0;
                 c->ipc_ret = 0;
         }
         self->caller = NULL;

@@ -158,15 +158,23 @@ void kevent_done(struct kevent *ev)
         proc_put(p);
 }
 
-static void waiter_remove(struct proc *q, struct thread *t)
+// t (being killed) stops waiting for the process it waits for and drops the
+// reference its SYS_PROC_WAIT holds.
+static void wait_cancel(struct thread *t)
 {
-        for (struct thread **pp = &q->waiters; *pp; pp = &(*pp)->next) {
-                if (*pp == t) {
-                        *pp = t->next;
-                        break;
+        struct proc *q = t->wait_for;
+        if (!q)
+                return;
+        if (t->state == T_WAIT) {
+                for (struct thread **pp = &q->waiters; *pp; pp = &(*pp)->next) {
+                        if (*pp == t) {
+                                *pp = t->next;
+                                break;
+                        }
                 }
         }
         t->wait_for = NULL;
+        proc_put(q);
 }
 
 // Frame ownership: a two-level table of 16-bit owner ids (process slots),
@@ -189,12 +197,34 @@ void ext_pager_gone(struct endpoint *ep)
         }
 }
 
+static bool owned_by(void *slot, paddr_t pa)
+{
+        return frame_owner_get(pa) == *(uint32_t *)slot;
+}
+
+// Removes every mapping of a frame p owns from the processes p mapped its
+// frames into (before those frames change hands).
+void frames_unmap_everywhere(struct proc *p)
+{
+        for (unsigned i = 1; i < MAX_PROCS; i++) {
+                struct proc *q = procs[i];
+                if (!(p->mapped_into[i / 8] & (1u << (i % 8))))
+                        continue;
+                if (q && q->alive && q != p &&
+                    pt_unmap_matching(q->root, USER_BASE, USER_TOP, owned_by, &p->asid))
+                        arch_tlb_flush_asid(q->asid);
+        }
+}
+
 // The frames p owns leave with it (p is ending). The system pager's go back
 // to the kernel; frames an external pager was given go back to the system
-// pager, because the system pager still maps them in its window.
+// pager, because the system pager still maps them in its window. No mapping
+// of them that p made survives: the next owner's data stays its own.
 static void release_frames(struct proc *p)
 {
-        struct proc *sys = proc_by_pid(1);
+        struct proc *sys = proc_by_pid(PID_SYSTEM_PAGER);
+        if (p->pid != PID_SYSTEM_PAGER)
+                frames_unmap_everywhere(p);
         for (unsigned t = 0; t < OWNER_PAGES; t++) {
                 if (!owner_pages[t])
                         continue;
@@ -202,7 +232,7 @@ static void release_frames(struct proc *p)
                         if (owner_pages[t][k] != p->asid)
                                 continue;
                         paddr_t pa = ((paddr_t)t * OWNER_PER_PAGE + k) << PAGE_SHIFT;
-                        if (p->pid != 1 && sys && sys->alive) {
+                        if (p->pid != PID_SYSTEM_PAGER && sys && sys->alive) {
                                 owner_pages[t][k] = (uint16_t)sys->asid;
                         } else {
                                 owner_pages[t][k] = 0;
@@ -240,8 +270,7 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         bool self = current->proc == p;
         for (struct thread *t = p->threads, *n; t; t = n) {
                 n = t->proc_next;
-                if (t->state == T_WAIT && t->wait_for)
-                        waiter_remove(t->wait_for, t);
+                wait_cancel(t);
                 ipc_cancel(t);
                 if (t != current)
                         sched_zombie(t);
@@ -271,7 +300,7 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         ext_regions_release(p);
         aspace_destroy(p);
         release_frames(p);
-        if (p->pid == 1) {
+        if (p->pid == PID_SYSTEM_PAGER) {
                 // The system pager is gone: nothing can be paged any more.
                 kprintf("mk: the system pager ended (%s, status %lld)\n", mk_reason_name(reason),
                         (long long)status);

@@ -35,10 +35,43 @@ static struct endpoint *ep_arg(long h, uint8_t rights, uint64_t *badge)
         return hd->obj;
 }
 
-static struct proc *proc_arg(long h)
+// The process named by handle h of the caller, if the handle has `rights`:
+// 0, -EBADF (no such process handle) or -EPERM (not those rights).
+static long proc_get(long h, uint8_t rights, struct proc **out)
 {
         struct handle *hd = handle_get(current->proc, h, OBJ_PROC, 0);
-        return hd ? hd->obj : NULL;
+        if (!hd)
+                return -EBADF;
+        if ((hd->rights & rights) != rights)
+                return -EPERM;
+        *out = hd->obj;
+        return 0;
+}
+
+// The same, where MK_SELF names the caller itself.
+static long proc_get_self(long h, uint8_t rights, struct proc **out)
+{
+        if (h == MK_SELF) {
+                *out = current->proc;
+                return 0;
+        }
+        return proc_get(h, rights, out);
+}
+
+// The badge a holder of endpoint handle hd may attach to what it makes (a
+// handle copy, a process's faults, an external region): any badge with
+// MK_RIGHT_MINT; otherwise only its own (asked for as 0 or as itself), so a
+// mere sender can never pose as another client of the receiver.
+static long badge_for(const struct handle *hd, uint64_t want, uint64_t *out)
+{
+        if (hd->rights & MK_RIGHT_MINT) {
+                *out = want;
+                return 0;
+        }
+        if (want && want != hd->badge)
+                return -EPERM;
+        *out = hd->badge;
+        return 0;
 }
 
 static long sys_debug_write(uint64_t ubuf, uint64_t len)
@@ -78,37 +111,62 @@ static long sys_handle_close(long h)
         return 0;
 }
 
-// Copies handle h into the process named by handle ph (MK_SELF: the caller),
-// with rights reduced to `rights` and a new badge (endpoints); a process
-// handle is copied as it is.
+// Copies handle h into the process named by handle ph (MK_SELF: the caller;
+// another process needs MK_RIGHT_CONTROL on it) with rights reduced to
+// `rights` (0: the same). An endpoint copy carries `badge` only when h may
+// mint (badge_for). h == MK_SELF: a handle to the caller itself.
 static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
 {
-        struct proc *target = ph == MK_SELF ? current->proc : proc_arg(ph);
-        if (h == MK_SELF && target) // a handle to the caller itself (for its pagers)
-                return target->alive ? handle_install(target, OBJ_PROC, MK_RIGHT_ALL, 0,
+        struct proc *target;
+        long e = proc_get_self(ph, MK_RIGHT_CONTROL, &target);
+        if (e)
+                return e;
+        if (rights > MK_RIGHT_ALL)
+                return -EINVAL;
+        if (h == MK_SELF) // a handle to the caller itself (for its pagers)
+                return target->alive ? handle_install(target, OBJ_PROC,
+                                                      rights ? (uint8_t)rights : MK_RIGHT_ALL, 0,
                                                       current->proc)
                                      : -ESRCH;
-        if (h < 0 || h >= MAX_HANDLES || !target)
+        if (h < 0 || h >= MAX_HANDLES)
                 return -EBADF;
         struct handle *hd = &current->proc->handles[h];
         if (hd->type == OBJ_NONE)
                 return -EBADF;
         if (!target->alive)
                 return -ESRCH;
-        if (hd->type == OBJ_PROC || hd->type == OBJ_SYSTEM)
-                return handle_install(target, hd->type, hd->rights, 0, hd->obj);
         if (rights & ~(uint64_t)hd->rights)
                 return -EPERM;
-        return handle_install(target, OBJ_ENDPOINT, (uint8_t)rights, badge, hd->obj);
+        uint8_t r = rights ? (uint8_t)rights : hd->rights;
+        if (hd->type != OBJ_ENDPOINT)
+                return handle_install(target, hd->type, r, 0, hd->obj);
+        uint64_t b;
+        if ((e = badge_for(hd, badge, &b)))
+                return e;
+        return handle_install(target, OBJ_ENDPOINT, r, b, hd->obj);
 }
 
-static long sys_proc_create(long pager_h, uint64_t badge, uint64_t flags)
+static long sys_proc_create(long pager_h, uint64_t badge, uint64_t flags, long acct_h)
 {
         struct endpoint *ep = NULL;
+        struct proc *acct = current->proc;
+        long e;
         if (flags & ~(uint64_t)MK_PROC_ALLOW_WX)
                 return -EINVAL;
-        if (pager_h != -1 && !(ep = ep_arg(pager_h, MK_RIGHT_SEND, NULL)))
-                return -EBADF;
+        if (pager_h != -1) {
+                struct handle *hd = handle_get(current->proc, pager_h, OBJ_ENDPOINT, MK_RIGHT_SEND);
+                if (!hd)
+                        return -EBADF;
+                if ((e = badge_for(hd, badge, &badge)))
+                        return e;
+                ep = hd->obj;
+        } else {
+                badge = 0;
+        }
+        if (acct_h != -1 && (e = proc_get(acct_h, MK_RIGHT_CONTROL, &acct)))
+                return e;
+        if (!acct->alive)
+                return -ESRCH;
         struct proc *p = proc_create(ep, badge, (uint32_t)flags);
         if (!p)
                 return -ENOMEM;
@@ -120,9 +178,10 @@ static long sys_proc_create(long pager_h, uint64_t badge, uint64_t flags)
 
 static long sys_thread_start(long ph, uint64_t ip, uint64_t sp, uint64_t arg)
 {
-        struct proc *p = proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         if (!p->alive)
                 return -ESRCH;
         if (ip >= USER_TOP || sp > USER_TOP)
@@ -133,19 +192,23 @@ static long sys_thread_start(long ph, uint64_t ip, uint64_t sp, uint64_t arg)
 
 static long sys_map(long ph, uint64_t va, uint64_t pa, uint64_t perms)
 {
-        struct proc *p = proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         struct mk_grant g = {va, pa, perms};
         return grant_install(current->proc, p, &g, 1);
 }
 
+// Removes the mapping at va of proc; returns the frame when the caller owns
+// it (a physical address is never shown to anyone else), else 0.
 static long sys_unmap(long ph, uint64_t va)
 {
-        struct proc *p = proc_arg(ph);
+        struct proc *p;
         paddr_t pa;
-        if (!p)
-                return -EBADF;
+        long e = proc_get(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         if (!p->alive)
                 return -ESRCH;
         if ((va & PAGE_MASK) || va < USER_BASE || va >= USER_TOP)
@@ -153,37 +216,44 @@ static long sys_unmap(long ph, uint64_t va)
         if (pt_unmap(p->root, va, &pa, NULL))
                 return -ENOENT;
         arch_tlb_flush_user_page(p->asid, va);
-        return (long)pa;
+        return frame_owner_get(pa) == current->proc->asid ? (long)pa : 0;
 }
 
 static long sys_proc_wait(long ph, uint64_t uinfo, uint64_t flags)
 {
-        struct proc *p = proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get(ph, MK_RIGHT_WAIT, &p);
+        if (e)
+                return e;
         if (p == current->proc || (flags & ~(uint64_t)MK_WAIT_NOHANG))
                 return -EINVAL;
         if (p->alive && (flags & MK_WAIT_NOHANG))
                 return -EAGAIN;
+        // Our reference keeps p (and its exit record) while we wait and copy,
+        // whoever closes the handle meanwhile.
+        p->refs++;
+        current->wait_for = p;
         if (p->alive) {
                 current->state = T_WAIT;
-                current->wait_for = p;
                 current->next = p->waiters;
                 p->waiters = current;
                 sched_block();
-                current->wait_for = NULL;
         }
-        return uinfo ? copy_to_user(uinfo, &p->exit, sizeof(p->exit)) : 0;
+        struct mk_exit_info info = p->exit;
+        current->wait_for = NULL;
+        proc_put(p);
+        return uinfo ? copy_to_user(uinfo, &info, sizeof(info)) : 0;
 }
 
 // fork: a new thread in proc resuming where the thread whose call we are
 // handling made it, with MK_FORK_CHILD as the call's result.
 static long sys_thread_fork(long ph)
 {
-        struct proc *p = proc_arg(ph);
+        struct proc *p;
         struct thread *src = current->caller;
-        if (!p)
-                return -EBADF;
+        long e = proc_get(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         if (!p->alive)
                 return -ESRCH;
         if (!src || src->in_fault)
@@ -200,9 +270,10 @@ static long sys_thread_fork(long ph)
 // caller must own every frame it changes. Returns how many pages changed.
 static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
 {
-        struct proc *p = proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         if (!p->alive)
                 return -ESRCH;
         if ((va | len) & PAGE_MASK || va < USER_BASE || va >= USER_TOP || len > USER_TOP - va ||
@@ -236,23 +307,31 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
 // Routes faults of a range of proc (MK_SELF: the caller) to endpoint ep.
 static long sys_region_pager(long ph, uint64_t start, uint64_t len, long eph, uint64_t badge)
 {
-        struct proc *p = ph == MK_SELF ? current->proc : proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get_self(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         if (!p->alive)
                 return -ESRCH;
         struct endpoint *ep = NULL;
-        if (len && !(ep = ep_arg(eph, MK_RIGHT_SEND, NULL)))
-                return -EBADF;
+        if (len) {
+                struct handle *hd = handle_get(current->proc, eph, OBJ_ENDPOINT, MK_RIGHT_SEND);
+                if (!hd)
+                        return -EBADF;
+                if ((e = badge_for(hd, badge, &badge)))
+                        return e;
+                ep = hd->obj;
+        }
         return ext_region_set(p, start, len, ep, badge);
 }
 
 // Gives frames the caller owns to proc (an external pager it serves).
 static long sys_frame_give(long ph, uint64_t pa, uint64_t count)
 {
-        struct proc *p = proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
         if (!p->alive)
                 return -ESRCH;
         if (pa & PAGE_MASK || count == 0 || count > 65536)
@@ -262,14 +341,19 @@ static long sys_frame_give(long ph, uint64_t pa, uint64_t count)
                         return -EPERM;
         for (uint64_t i = 0; i < count; i++)
                 frame_owner_set(pa + i * PAGE_SIZE, p->asid);
+        // Where the giver mapped its frames, the new owner's frames may be
+        // mapped: they go when the new owner's frames go back.
+        for (unsigned i = 0; i < sizeof(p->mapped_into); i++)
+                p->mapped_into[i] |= current->proc->mapped_into[i];
         return 0;
 }
 
 static long sys_proc_kill(long ph, uint64_t reason)
 {
-        struct proc *p = proc_arg(ph);
-        if (!p)
-                return -EBADF;
+        struct proc *p;
+        long e = proc_get(ph, MK_RIGHT_KILL, &p);
+        if (e)
+                return e;
         if (reason == MK_REASON_EXIT || reason > MK_REASON_MAX)
                 return -EINVAL;
         if (!p->alive)
@@ -285,7 +369,7 @@ static long sys_info(uint64_t what, uint64_t uout)
         case MK_INFO_PHYS_WINDOW:
                 return copy_to_user(uout, &p->phys, sizeof(p->phys));
         case MK_INFO_BOOTIMG: {
-                if (p->pid != 1)
+                if (p->pid != PID_SYSTEM_PAGER)
                         return -EPERM;
                 struct mk_region r = {MK_BOOTIMG_VA, kernel_bootimg_size};
                 return copy_to_user(uout, &r, sizeof(r));
@@ -299,8 +383,9 @@ static long sys_info(uint64_t what, uint64_t uout)
         case MK_INFO_UPTIME_MS:
                 return (long)(timer_ticks() * 1000 / TIMER_HZ);
         case MK_INFO_PROC_PID: {
-                struct proc *q = proc_arg((long)uout);
-                return q ? (long)q->pid : -EBADF;
+                struct proc *q;
+                long e = proc_get((long)uout, MK_RIGHT_WAIT, &q);
+                return e ? e : (long)q->pid;
         }
         default:
                 return -EINVAL;
@@ -355,7 +440,7 @@ void syscall_entry(struct trap_frame *tf)
                 r = ipc_reply_recv(ep, a1, a2);
                 break;
         case SYS_PROC_CREATE:
-                r = sys_proc_create((long)a0, a1, a2);
+                r = sys_proc_create((long)a0, a1, a2, (long)a3);
                 break;
         case SYS_THREAD_START:
                 r = sys_thread_start((long)a0, a1, a2, a3);

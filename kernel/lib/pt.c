@@ -159,7 +159,8 @@ int pt_translate(paddr_t root, vaddr_t va, paddr_t *pa_out, unsigned *flags_out,
 }
 
 static uint64_t unmap_level(pte_t *t, int l, vaddr_t base, vaddr_t lo, vaddr_t hi,
-                            void (*cb)(void *, vaddr_t, paddr_t), void *ctx)
+                            void (*cb)(void *, vaddr_t, paddr_t), bool (*match)(void *, paddr_t),
+                            void *ctx)
 {
         uint64_t size = PT_LEVEL_SIZE(l), n = 0;
         unsigned first = base < lo ? (unsigned)((lo - base) / size) : 0;
@@ -170,8 +171,9 @@ static uint64_t unmap_level(pte_t *t, int l, vaddr_t base, vaddr_t lo, vaddr_t h
                 if (!pte_present(t[i]))
                         continue;
                 if (l > 0 && pte_is_table(t[i], l)) {
-                        n += unmap_level(pt_table_virt(pte_paddr(t[i])), l - 1, s, lo, hi, cb, ctx);
-                } else if (l == 0) {
+                        n += unmap_level(pt_table_virt(pte_paddr(t[i])), l - 1, s, lo, hi, cb,
+                                         match, ctx);
+                } else if (l == 0 && (!match || match(ctx, pte_paddr(t[i])))) {
                         if (cb)
                                 cb(ctx, s, pte_paddr(t[i]));
                         t[i] = 0;
@@ -184,7 +186,13 @@ static uint64_t unmap_level(pte_t *t, int l, vaddr_t base, vaddr_t lo, vaddr_t h
 uint64_t pt_unmap_range(paddr_t root, vaddr_t lo, vaddr_t hi,
                         void (*cb)(void *ctx, vaddr_t va, paddr_t pa), void *ctx)
 {
-        return hi > lo ? unmap_level(pt_table_virt(root), PT_TOP, 0, lo, hi, cb, ctx) : 0;
+        return hi > lo ? unmap_level(pt_table_virt(root), PT_TOP, 0, lo, hi, cb, NULL, ctx) : 0;
+}
+
+uint64_t pt_unmap_matching(paddr_t root, vaddr_t lo, vaddr_t hi,
+                           bool (*match)(void *ctx, paddr_t pa), void *ctx)
+{
+        return hi > lo ? unmap_level(pt_table_virt(root), PT_TOP, 0, lo, hi, NULL, match, ctx) : 0;
 }
 
 // Frees the tables below entry range [lo, hi) of the table t at level l.

@@ -45,7 +45,10 @@ int mkp_attach(long pager_ep, long pager_proc, uint64_t len, uint64_t *va, uint3
                 unreserve(addr, len);
                 return (int)id;
         }
-        r = mk_region_pager(MK_SELF, addr, len, pager_ep, (uint64_t)id + 1);
+        // The pager gave us a handle to it carrying this region's badge.
+        long rh = (long)m.w[1];
+        r = mk_region_pager(MK_SELF, addr, len, rh, 0);
+        mk_handle_close(rh); // the region keeps the endpoint
         if (r < 0) {
                 call3(pager_ep, MKP_REQ_DETACH, (uint64_t)id, 0, 0, &m);
                 unreserve(addr, len);
@@ -95,7 +98,7 @@ int mkp_spawn_pager(const char *prog, long *ep, long *proc)
         }
         uint64_t pid = m.w[0];
         long ph = (long)m.w[1];
-        long g = mk_handle_give(e, ph, 0, MK_RIGHT_RECV);
+        long g = mk_handle_give(e, ph, 0, MK_RIGHT_RECV | MK_RIGHT_SEND | MK_RIGHT_MINT);
         // We keep only a send right: when the pager ends, nobody can receive.
         long s = g == MKP_SERVE_HANDLE ? mk_handle_give(e, MK_SELF, 0, MK_RIGHT_SEND) : -EBADF;
         mk_handle_close(e);

@@ -18,6 +18,9 @@ long mkp_sys_unmap(long proc, uint64_t va);
 // Whether the client proc is still running.
 bool mkp_sys_alive(long proc);
 void mkp_sys_close(long handle);
+// Gives client process proc a send handle to our endpoint carrying badge
+// (only we may mint it); returns its index in proc.
+long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge);
 
 // Frame index of the pool frame at pa, or -1.
 int mkp_pool_index(const struct mkp_pager *pg, uint64_t pa);

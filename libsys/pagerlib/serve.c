@@ -188,13 +188,22 @@ void mkp_discard(struct mkp_pager *pg, struct mk_msg *out)
 static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
                           struct mkp_rec *rec)
 {
-        long r;
+        long r, h;
         switch (in->tag) {
         case MKP_REQ_ATTACH:
                 r = mkp_region_add(pg, in->w[0], in->w[1], (long)in->w[2]);
-                if (r >= 0)
-                        *rec = (struct mkp_rec){
-                            .type = MKP_REC_ATTACH, .region = (uint32_t)r, .offset = in->w[1]};
+                if (r < 0)
+                        return r;
+                // The client routes the region's faults to us through a handle
+                // whose badge we mint (region id + 1): it cannot name another's.
+                h = mkp_sys_mint(pg, (long)in->w[2], (uint64_t)r + 1);
+                if (h < 0) {
+                        mkp_region_drop(pg, &pg->regions[r]);
+                        return h;
+                }
+                out->w[1] = (uint64_t)h;
+                *rec = (struct mkp_rec){
+                    .type = MKP_REC_ATTACH, .region = (uint32_t)r, .offset = in->w[1]};
                 return r;
         case MKP_REQ_DETACH:
                 if (in->w[0] >= MKP_MAX_REGIONS || !pg->regions[in->w[0]].used)

@@ -40,3 +40,8 @@ void mkp_sys_close(long handle)
 {
         mk_handle_close(handle);
 }
+
+long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge)
+{
+        return mk_handle_give(pg->ep, proc, badge, MK_RIGHT_SEND);
+}

@@ -249,9 +249,9 @@ int vfs_start(void)
                 pproc_release(p);
                 return r;
         }
-        // Keep only a send right ourselves: the VFS alone receives, so its
-        // clients get -EPIPE rather than hang if it ends.
-        long send = mk_handle_give(ep, MK_SELF, 0, MK_RIGHT_SEND);
+        // Keep only the rights to send and to mint client badges ourselves: the
+        // VFS alone receives, so its clients get -EPIPE rather than hang if it ends.
+        long send = mk_handle_give(ep, MK_SELF, 0, MK_RIGHT_SEND | MK_RIGHT_MINT);
         if (send >= 0) {
                 mk_handle_close(ep);
                 vfs_ep_handle = send;

@@ -69,7 +69,10 @@ int main(int argc, char **argv, char **envp)
                         region_start = in.w[0];
                         region_len = in.w[1];
                         memset(&out, 0, sizeof(out));
-                        out.w[0] = 0; // region id 0: the client's badge will be 1
+                        out.w[0] = 0; // region id 0: the client's badge is 1
+                        // The handle the client routes the region to: we mint its badge.
+                        out.w[1] = (uint64_t)mk_handle_give(MKP_SERVE_HANDLE, (long)in.w[2], 1,
+                                                            MK_RIGHT_SEND);
                         mk_reply(&out);
                         continue;
                 }

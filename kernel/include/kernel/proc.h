@@ -86,6 +86,13 @@ struct thread {
         // received message faulting) must not touch it: faults use these.
         struct kmsg_hdr fmsg;  // the fault message while it waits for a pager
         uint64_t fault_reason; // MK_REASON_* from the pager's FAIL
+        bool fault_retried;    // the pager answered RETRY (or dropped the fault)
+        // An external pager's RETRY keeps the deadline of the fault it
+        // answered: a later fault on the same page must be resolved by then.
+        uint64_t retry_va, retry_deadline;
+        // A received message that could not be stored in the receiver's
+        // buffer stays in msg; the thread's next receive returns it.
+        bool msg_pending;
 
         struct proc *wait_for; // T_WAIT
 };
@@ -131,6 +138,9 @@ struct proc {
         uint64_t nfaults;
         struct mk_physmem phys; // frames this process owns (the pager)
         struct ext_region ext[MK_MAX_EXT_REGIONS];
+        // Slots of the processes this process (not the system pager) mapped
+        // frames it owns into: when its frames go back, those mappings go.
+        uint8_t mapped_into[MAX_PROCS / 8];
         struct proc *next_free;
 };
 
@@ -200,11 +210,17 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
 // failed it (the process is being killed when from_user).
 long fault_resolve(struct fault_info *f, bool from_user);
 
+// The first process, the system pager: the frames it owns are the memory of
+// every process; the frames it gives away come back to it.
+#define PID_SYSTEM_PAGER 1
+
 // Physical frames owned by processes (the pager's memory), by process slot
 // (proc->asid); 0 = the kernel's.
 void frame_owner_set(paddr_t pa, uint32_t slot);
 uint32_t frame_owner_get(paddr_t pa);
 void handle_close(struct proc *p, int h);
+// Unmaps the frames p owns from every process p mapped them into.
+void frames_unmap_everywhere(struct proc *p);
 
 // External pagers (kernel/core/fault.c).
 // Seconds an external pager has to answer a fault before it counts as gone.

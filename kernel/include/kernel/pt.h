@@ -70,6 +70,11 @@ int pt_unmap(paddr_t root, vaddr_t va, paddr_t *pa_out, int *level_out);
 uint64_t pt_unmap_range(paddr_t root, vaddr_t lo, vaddr_t hi,
                         void (*cb)(void *ctx, vaddr_t va, paddr_t pa), void *ctx);
 
+// Unmaps every 4 KiB leaf in [lo, hi) whose frame `match` accepts; returns
+// the count (the caller flushes the TLB).
+uint64_t pt_unmap_matching(paddr_t root, vaddr_t lo, vaddr_t hi,
+                           bool (*match)(void *ctx, paddr_t pa), void *ctx);
+
 // Translates va. Returns 0 and the physical address (with the page offset),
 // the leaf's flags and level, or -ENOENT if va is not mapped.
 int pt_translate(paddr_t root, vaddr_t va, paddr_t *pa_out, unsigned *flags_out, int *level_out);

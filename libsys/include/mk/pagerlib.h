@@ -58,7 +58,9 @@
 // Requests a client sends to an external pager (tags above the system
 // pager's and the VFS's). Calls; the reply's w0 is >= 0 or -errno.
 #define MKP_REQ_ATTACH   (MK_TAG_USER + 0x80) // w0 va, w1 len, w2 proc handle (in the pager) of
-                                              // the client -> w0 region id or -errno
+                                              // the client -> w0 region id or -errno, w1 a
+                                              // send handle (in the client) to the pager
+                                              // carrying the region's badge (id + 1)
 #define MKP_REQ_DETACH   (MK_TAG_USER + 0x81) // w0 region id -> 0, w1 its length; its frames
                                               // go back to the pool
 #define MKP_REQ_SHUTDOWN (MK_TAG_USER + 0x82) // -> 0; the pager's loop ends after replying
