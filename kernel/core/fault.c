@@ -4,6 +4,7 @@
 // frames it owns (validated here), retries, or ends the process with a reason.
 #include <arch/memlayout.h>
 #include <arch/trap.h>
+#include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/klib.h>
 #include <kernel/kprintf.h>
@@ -48,9 +49,11 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                 fl |= (g[i].perms & MK_PERM_W) ? PT_W : 0;
                 fl |= (g[i].perms & MK_PERM_X) ? PT_X : 0;
                 // A grant replaces whatever is mapped there (e.g. copy-on-write).
+                acct_pt_begin(p); // new tables are charged to p's tree
                 int r = pt_map_replace(p->root, g[i].va, g[i].pa, fl);
+                acct_pt_end();
                 if (r < 0)
-                        return r; // out of table frames: earlier grants stay
+                        return r; // -ENOMEM, no table frame (p's limit): earlier grants stay
                 if (r)
                         arch_tlb_flush_user_page(p->asid, g[i].va);
         }

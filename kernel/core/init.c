@@ -4,6 +4,7 @@
 // read-only and hands it every free frame but a kernel reserve, mapped in its
 // address space at MK_PHYS_WINDOW + pa.
 #include <arch/memlayout.h>
+#include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/cpio.h>
 #include <kernel/elf.h>
@@ -113,7 +114,8 @@ void init_start(const struct boot_info *bi)
         if (elf_parse(&img, f.data, f.size, ELF_MACHINE, USER_BASE, USER_TOP, &err))
                 init_fail("pager", err);
 
-        struct proc *p = proc_create(NULL, 0, 0);
+        long kerr;
+        struct proc *p = proc_create(NULL, 0, 0, NULL, &kerr);
         if (!p)
                 panic("init: cannot create the first process");
         if (handle_install(p, OBJ_SYSTEM, MK_RIGHT_ALL, 0, NULL) != MK_HANDLE_SYSTEM)
@@ -126,7 +128,8 @@ void init_start(const struct boot_info *bi)
         paddr_t ie = ALIGN_UP(bi->bootimg_phys + bi->bootimg_size, PAGE_SIZE);
         map_or_fail(p, MK_BOOTIMG_VA, ib, ie - ib, PT_U | PT_R);
         give_memory(p);
-        if (!thread_create(p, img.entry, MK_PAGER_STACK_TOP, 0))
+        acct_boot_done();
+        if (!thread_create(p, img.entry, MK_PAGER_STACK_TOP, 0, &kerr))
                 panic("init: cannot create the pager's thread");
         uint64_t given = 0;
         for (uint32_t i = 0; i < p->phys.nranges; i++)

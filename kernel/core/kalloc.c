@@ -61,9 +61,8 @@ void kfree(void *p, size_t size)
 }
 
 // Kernel stacks live in the upper half of the scratch area.
-#define KSTACK_AREA  (KSCRATCH_BASE + KSCRATCH_SIZE / 2)
-#define KSTACK_SLOT  (KSTACK_SIZE + PAGE_SIZE)
-#define KSTACK_SLOTS 1024
+#define KSTACK_AREA (KSCRATCH_BASE + KSCRATCH_SIZE / 2)
+#define KSTACK_SLOT (KSTACK_SIZE + PAGE_SIZE)
 
 static uint8_t slot_used[KSTACK_SLOTS];
 

@@ -4,6 +4,7 @@
 //   kernel image text RX, rodata R, data+bss RW (its own addresses)
 //   devices      DIRECT_MAP_BASE + pa  for arch_mmio_ranges(), device memory
 #include <arch/memlayout.h>
+#include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/klib.h>
 #include <kernel/kprintf.h>
@@ -18,9 +19,13 @@ paddr_t kernel_root;
 
 paddr_t pt_table_alloc(void)
 {
-        paddr_t pa = frame_alloc(&kframes);
-        if (pa == FRAME_NONE)
+        if (!acct_pt_charge()) // over the kernel-memory limit of a grant's target
                 return 0;
+        paddr_t pa = frame_alloc(&kframes);
+        if (pa == FRAME_NONE) {
+                acct_pt_uncharge();
+                return 0;
+        }
         memset(phys_to_virt(pa), 0, PAGE_SIZE);
         return pa;
 }

@@ -2,6 +2,7 @@
 // Processes, threads, endpoints and handles; frame ownership.
 #include <arch/memlayout.h>
 #include <arch/trap.h>
+#include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
 #include <kernel/klib.h>
@@ -24,7 +25,10 @@ struct proc *proc_by_pid(uint32_t pid)
 
 struct endpoint *ep_create(void)
 {
-        return kalloc(sizeof(struct endpoint));
+        struct endpoint *ep = kalloc(sizeof(struct endpoint));
+        if (ep)
+                acct_ep_created();
+        return ep;
 }
 
 // Drops a handle's reference to ep; recv says the handle could receive.
@@ -43,6 +47,7 @@ static void ep_drop(struct endpoint *ep, bool recv)
                         kevent_done(ev);
                 }
                 kfree(ep, sizeof(*ep));
+                acct_ep_freed();
         }
 }
 
@@ -57,6 +62,7 @@ int handle_install(struct proc *p, uint8_t type, uint8_t rights, uint64_t badge,
                 if (p->handles[h].type != OBJ_NONE)
                         continue;
                 p->handles[h] = (struct handle){type, rights, badge, obj};
+                acct_handle_added();
                 if (type == OBJ_ENDPOINT) {
                         struct endpoint *ep = obj;
                         ep->refs++;
@@ -84,6 +90,7 @@ void handle_close(struct proc *p, int h)
 {
         struct handle hd = p->handles[h];
         p->handles[h].type = OBJ_NONE;
+        acct_handle_removed();
         if (hd.type == OBJ_ENDPOINT)
                 ep_drop(hd.obj, hd.rights & MK_RIGHT_RECV);
         else if (hd.type == OBJ_PROC)
@@ -92,25 +99,38 @@ void handle_close(struct proc *p, int h)
 
 void proc_put(struct proc *p)
 {
-        if (--p->refs)
+        if (--p->refs) {
+                if (p->refs == 1)
+                        proc_unnamed(p); // B4: alive, no thread, no handle: end it
                 return;
+        }
         procs[p->asid] = NULL;
+        acct_proc_freed(p);
         kfree(p, sizeof(*p));
 }
 
-struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags)
+struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags, struct proc *acct,
+                         long *err)
 {
         unsigned slot = 1;
         while (slot < MAX_PROCS && procs[slot])
                 slot++;
+        *err = -EAGAIN;
         if (slot == MAX_PROCS)
                 return NULL;
+        *err = -ENOMEM;
         struct proc *p = kalloc(sizeof(*p));
         if (!p)
                 return NULL;
+        if ((*err = acct_proc_new(p, acct))) {
+                kfree(p, sizeof(*p));
+                return NULL;
+        }
         p->root = pt_table_alloc();
         if (!p->root) {
+                acct_proc_freed(p);
                 kfree(p, sizeof(*p));
+                *err = -ENOMEM;
                 return NULL;
         }
         arch_user_root_init(p->root);
@@ -129,16 +149,24 @@ struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags)
         return p;
 }
 
-struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t arg)
+struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t arg, long *err)
 {
-        if (!p->alive || p->nthreads >= MAX_THREADS)
+        if (!p->alive) {
+                *err = -ESRCH;
+                return NULL;
+        }
+        if ((*err = acct_thread_new(p)))
                 return NULL;
         struct thread *t = kalloc(sizeof(*t));
-        if (!t)
-                return NULL;
-        t->kstack_top = kstack_alloc();
-        if (!t->kstack_top) {
+        *err = -ENOMEM;
+        if (t && !(t->kstack_top = kstack_alloc())) {
                 kfree(t, sizeof(*t));
+                t = NULL;
+                // Every stack slot in use, or no frames for one.
+                *err = kframes.nfree < KSTACK_SIZE / PAGE_SIZE ? -ENOMEM : -EAGAIN;
+        }
+        if (!t) {
+                acct_thread_undo(p);
                 return NULL;
         }
         t->tf = arch_thread_init(&t->ctx, t->kstack_top, ip, sp, arg);
@@ -300,12 +328,14 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         ext_regions_release(p);
         aspace_destroy(p);
         release_frames(p);
+        acct_proc_ended(p);
         if (p->pid == PID_SYSTEM_PAGER) {
                 // The system pager is gone: nothing can be paged any more.
                 kprintf("mk: the system pager ended (%s, status %lld)\n", mk_reason_name(reason),
                         (long long)status);
                 arch_exit(reason == MK_REASON_EXIT && status == 0 ? EXIT_OK : EXIT_PANIC);
         }
+        proc_reap_drain(); // processes this one was the last to name
         if (self) {
                 sched_zombie(current);
                 proc_put(p);

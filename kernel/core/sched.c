@@ -3,6 +3,7 @@
 // Threads block by setting their state and calling sched_block(); a woken
 // thread goes to the back of the run queue; the timer sets need_resched and
 // trap_user_return() yields.
+#include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
 #include <kernel/kprintf.h>
@@ -72,6 +73,7 @@ static void reap(void)
                 zombies = z->next;
                 kstack_free(z->kstack_top);
                 kfree(z, sizeof(*z));
+                acct_thread_freed();
         }
 }
 

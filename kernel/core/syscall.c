@@ -4,6 +4,7 @@
 // bad one returns an error, never more.
 #include <arch/memlayout.h>
 #include <arch/trap.h>
+#include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
 #include <kernel/klib.h>
@@ -98,8 +99,10 @@ static long sys_ep_create(void)
         if (!ep)
                 return -ENOMEM;
         int h = handle_install(current->proc, OBJ_ENDPOINT, MK_RIGHT_ALL, 0, ep);
-        if (h < 0)
+        if (h < 0) {
                 kfree(ep, sizeof(*ep));
+                acct_ep_freed();
+        }
         return h;
 }
 
@@ -150,7 +153,7 @@ static long sys_proc_create(long pager_h, uint64_t badge, uint64_t flags, long a
 {
         struct endpoint *ep = NULL;
         struct proc *acct = current->proc;
-        long e;
+        long e, err;
         if (flags & ~(uint64_t)MK_PROC_ALLOW_WX)
                 return -EINVAL;
         if (pager_h != -1) {
@@ -167,9 +170,9 @@ static long sys_proc_create(long pager_h, uint64_t badge, uint64_t flags, long a
                 return e;
         if (!acct->alive)
                 return -ESRCH;
-        struct proc *p = proc_create(ep, badge, (uint32_t)flags);
+        struct proc *p = proc_create(ep, badge, (uint32_t)flags, acct, &err);
         if (!p)
-                return -ENOMEM;
+                return err;
         int h = handle_install(current->proc, OBJ_PROC, MK_RIGHT_ALL, 0, p);
         if (h < 0)
                 proc_kill(p, MK_REASON_KILLED, 0, NULL);
@@ -186,8 +189,9 @@ static long sys_thread_start(long ph, uint64_t ip, uint64_t sp, uint64_t arg)
                 return -ESRCH;
         if (ip >= USER_TOP || sp > USER_TOP)
                 return -EINVAL;
-        struct thread *t = thread_create(p, ip, sp, arg);
-        return t ? (long)t->tid : -ENOMEM;
+        long err;
+        struct thread *t = thread_create(p, ip, sp, arg, &err);
+        return t ? (long)t->tid : err;
 }
 
 static long sys_map(long ph, uint64_t va, uint64_t pa, uint64_t perms)
@@ -258,9 +262,10 @@ static long sys_thread_fork(long ph)
                 return -ESRCH;
         if (!src || src->in_fault)
                 return -ESRCH;
-        struct thread *t = thread_create(p, 0, 0, 0);
+        long err;
+        struct thread *t = thread_create(p, 0, 0, 0, &err);
         if (!t)
-                return -ENOMEM;
+                return err;
         *t->tf = *src->tf;
         tf_set_ret(t->tf, MK_FORK_CHILD);
         return (long)t->tid;
@@ -380,6 +385,8 @@ static long sys_info(uint64_t what, uint64_t uout)
                 return KERNEL_FAULT_ARCH;
         case MK_INFO_PID:
                 return p->pid;
+        case MK_INFO_KSTATS:
+                return acct_kstats(uout);
         case MK_INFO_UPTIME_MS:
                 return (long)(timer_ticks() * 1000 / TIMER_HZ);
         case MK_INFO_PROC_PID: {
@@ -480,8 +487,15 @@ void syscall_entry(struct trap_frame *tf)
         case SYS_FRAME_GIVE:
                 r = sys_frame_give((long)a0, a1, a2);
                 break;
+        case SYS_PROC_LIMIT:
+                r = sys_proc_limit((long)a0, a1, a2); // kernel/core/acct.c
+                break;
+        case SYS_PROC_USAGE:
+                r = sys_proc_usage((long)a0, a1);
+                break;
         default:
                 r = -ENOSYS;
         }
         tf_set_ret(tf, (uint64_t)r);
+        proc_reap_drain(); // processes left unnamed by this call end now
 }

@@ -195,18 +195,36 @@ uint64_t pt_unmap_matching(paddr_t root, vaddr_t lo, vaddr_t hi,
         return hi > lo ? unmap_level(pt_table_virt(root), PT_TOP, 0, lo, hi, NULL, match, ctx) : 0;
 }
 
+// Whether table t has no valid entry.
+static bool table_empty(const pte_t *t)
+{
+        for (unsigned i = 0; i < PT_ENTRIES; i++)
+                if (pte_present(t[i]))
+                        return false;
+        return true;
+}
+
 // Frees the tables below entry range [lo, hi) of the table t at level l.
-// Entries wholly inside the range are cleared; tables are freed bottom-up.
+// Entries wholly inside the range are cleared (tables are freed bottom-up);
+// a table only partly inside the range is freed too once nothing is left in
+// it: with 4 levels the first root entry spans 512 GiB, more than the user
+// range, and its table must go with the address space.
 static void free_level(pte_t *t, int l, vaddr_t base, vaddr_t lo, vaddr_t hi)
 {
         uint64_t size = PT_LEVEL_SIZE(l);
         for (unsigned i = 0; i < PT_ENTRIES; i++) {
                 vaddr_t s = base + i * size, e = s + size - 1;
-                if (e < lo || s > hi - 1 || !pte_present(t[i]) || !pte_is_table(t[i], l))
+                if (e < lo || s > hi - 1 || !pte_present(t[i]))
                         continue;
+                bool inside = s >= lo && e <= hi - 1;
+                if (!pte_is_table(t[i], l)) {
+                        if (inside)
+                                t[i] = 0; // a leaf: its frame is not ours
+                        continue;
+                }
                 paddr_t child = pte_paddr(t[i]);
                 free_level(pt_table_virt(child), l - 1, s, lo, hi);
-                if (s >= lo && e <= hi - 1) {
+                if (inside || table_empty(pt_table_virt(child))) {
                         t[i] = 0;
                         pt_table_free(child);
                 }

@@ -4,6 +4,8 @@
 //          each, checked here against their expected ending and, for fault
 //          scenarios, against every field of the fault message received
 //   bench  the benchmark program; prints "bench ARCH METRIC INSTRUCTIONS"
+//   soak=N the soak program (tests/soak/soak.c): N short-lived processes,
+//          then the kernel's and the pager's counts must be back (tools/soak)
 //   other  a short demo
 // Then it shuts the machine down with 0 (all passed) or 1.
 #include "pager.h"
@@ -12,7 +14,7 @@
 
 static char cmdline[256];
 static int next_scenario, npass, nfail;
-static enum { MODE_DEMO, MODE_TEST, MODE_BENCH } mode;
+static enum { MODE_DEMO, MODE_TEST, MODE_BENCH, MODE_SOAK } mode;
 static unsigned icount_shift;
 
 static bool has_word(const char *w)
@@ -154,7 +156,16 @@ void tests_start(void)
                         mk_shutdown(1);
                 return;
         }
-        if (has_word("bench")) {
+        if (has_word("soak")) {
+                // soak=N: how many processes (the program's default without)
+                const char *sn = strstr(cmdline, "soak=");
+                int n = 0;
+                for (sn = sn ? sn + 5 : ""; *sn >= '0' && *sn <= '9' && n < 100000000; sn++)
+                        n = n * 10 + (*sn - '0');
+                mode = MODE_SOAK;
+                if (start("soak", n))
+                        mk_shutdown(1);
+        } else if (has_word("bench")) {
                 mode = MODE_BENCH;
                 start("utest", SCN_BENCH);
         } else if (has_word("test")) {
@@ -283,6 +294,8 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
                 spawn_next();
                 return;
         }
+        if (mode == MODE_SOAK && !strcmp(c->name, "soak"))
+                mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
         if (strcmp(c->name, "utest") != 0)
                 return;
         if (mode == MODE_DEMO) {

@@ -207,6 +207,32 @@ static void free_tables(void)
         EXPECT_EQ(pt_translate(root, KVA, NULL, NULL, NULL), 0); // kernel half untouched
 }
 
+// An address space's range [0, 256 GiB) is smaller than what one root entry
+// covers with 4 levels (512 GiB): freeing it must still free every table
+// under the root, including the one under the first root entry (it leaked).
+static void free_tables_all(void)
+{
+        fresh();
+        EXPECT_EQ(pt_map(root, KVA, 0x1000, 0, PT_R), 0);
+        int kernel_only = nused; // the root and the kernel half's tables
+        EXPECT_EQ(pt_map(root, UVA, 0x1000, 0, PT_R | PT_U), 0);
+        EXPECT_EQ(pt_map(root, (1ull << 38) - 0x1000, 0x2000, 0, PT_R | PT_U), 0);
+        EXPECT_EQ(pt_map(root, 0x40000000ull, 0x200000, 1, PT_R | PT_U), 0); // a 2 MiB leaf
+        EXPECT(nused > kernel_only);
+        pt_free_tables(root, 0, 1ull << 38);
+        EXPECT_EQ(nused, kernel_only);
+        EXPECT_EQ(pt_translate(root, KVA, NULL, NULL, NULL), 0);
+        // Something mapped beyond the range keeps its tables.
+        if (PT_LEVELS == 4) {
+                EXPECT_EQ(pt_map(root, UVA, 0x1000, 0, PT_R | PT_U), 0);
+                EXPECT_EQ(pt_map(root, 1ull << 38, 0x1000, 0, PT_R | PT_U), 0);
+                pt_free_tables(root, 0, 1ull << 38);
+                EXPECT_EQ(pt_translate(root, 1ull << 38, NULL, NULL, NULL), 0);
+                EXPECT_EQ(pt_translate(root, UVA, NULL, NULL, NULL), -ENOENT);
+                EXPECT_EQ(nused, kernel_only + 3);
+        }
+}
+
 static void random_vs_model(void)
 {
         enum { N = 512 };
@@ -251,6 +277,7 @@ int main(void)
         RUN(map_replace);
         RUN(unmap_range);
         RUN(free_tables);
+        RUN(free_tables_all);
         RUN(random_vs_model);
         return DONE();
 }

@@ -12,5 +12,7 @@ void kfree(void *p, size_t size);
 
 // A kernel stack of KSTACK_SIZE bytes with an unmapped guard page below it.
 // Returns its top (highest address), or NULL.
+// At most KSTACK_SLOTS stacks (threads) exist at once.
+#define KSTACK_SLOTS 1024
 void *kstack_alloc(void);
 void kstack_free(void *top);

@@ -142,6 +142,9 @@ struct proc {
         // frames it owns into: when its frames go back, those mappings go.
         uint8_t mapped_into[MAX_PROCS / 8];
         struct proc *next_free;
+        struct acct *acct;      // its accounting node (kernel/include/kernel/acct.h)
+        struct proc *reap_next; // queued to be ended: nobody names it, no thread
+        bool reap_queued;
 };
 
 extern struct thread *current;
@@ -159,8 +162,13 @@ void sched_drop_root(struct proc *p); // p is dying: stop using its root
 extern bool need_resched;
 
 // Processes (kernel/core/proc.c).
-struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags);
-struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t arg);
+// A process charged to acct's tree (NULL: a root, the first process); NULL
+// with *err: -EAGAIN (no process slot, or over a process limit), -ENOMEM.
+struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags, struct proc *acct,
+                         long *err);
+// A thread in p; NULL with *err: -EAGAIN (no stack slot, the per-process cap,
+// or over a thread limit), -ENOMEM, -ESRCH (p has ended).
+struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t arg, long *err);
 // Ends p with a reason; if p is current's process, does not return.
 void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fault_info *f);
 void proc_put(struct proc *p);
