@@ -63,7 +63,7 @@ static int start(const char *prog, int scenario)
         return r;
 }
 
-static bool conform_started;
+static bool conform_started, adv_started;
 // example=NAME (helper's test mode): runs only xtest_NAME, its end ends the run.
 static char example_only[40];
 static int next_example = -1; // index among the xtest_* programs, -1 before they start
@@ -116,10 +116,15 @@ static void spawn_next(void)
         }
         if (next_example < 0)
                 mk_printf("utest: %d passed, %d failed\n", npass, nfail);
-        // Then the example pagers' tests, then the conformance suite, when the boot image has it;
-        // its runner ends the run (PGR_SHUTDOWN).
-        if (!conform_started && example_next())
+        // Then the example pagers' tests, the adversarial suite, then the conformance suite,
+        // when the boot image has them; the conformance runner ends the run (PGR_SHUTDOWN).
+        if (!conform_started && !adv_started && example_next())
                 return;
+        if (!adv_started && !pager_env[0]) { // (not with pager=: its mmaps would be the pager's)
+                adv_started = true;
+                if (start("adv", -1) == 0)
+                        return;
+        }
         if (!conform_started && start("conform", -1) == 0) {
                 conform_started = true;
                 return;
@@ -296,6 +301,16 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
         }
         if (mode == MODE_SOAK && !strcmp(c->name, "soak"))
                 mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
+        if (strcmp(c->name, "adv") == 0) {
+                // The adversarial runner prints its own results; a crash counts too.
+                if (reason != MK_REASON_EXIT || status != 0) {
+                        mk_printf("adv not ok runner: ended with %s status %lld\n",
+                                  mk_reason_name(reason), (long long)status);
+                        nfail++;
+                }
+                spawn_next();
+                return;
+        }
         if (strcmp(c->name, "utest") != 0)
                 return;
         if (mode == MODE_DEMO) {

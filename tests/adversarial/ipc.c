@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+// Kernel IPC and object lifetime (B1-B4): docs/adversarial.md. Threads here
+// are threads of the test process; they record what they saw in adv_sh->w[]
+// and then park (a process ends with all its threads).
+#include "adv.h"
+
+#define W adv_sh->w
+static uint8_t stack_a[8192] __attribute__((aligned(16)));
+static uint8_t stack_b[8192] __attribute__((aligned(16)));
+static struct mk_msg msg_a, msg_b;
+
+// --- B1 -------------------------------------------------------------------------
+
+// S: receives A's call, then B's; replies (to B) when told.
+static void b1_server(uint64_t ep)
+{
+        W[4] = mk_recv((long)ep, &msg_a);
+        W[5] = 1;
+        W[6] = mk_recv((long)ep, &msg_b);
+        W[16] = (int64_t)msg_b.w[0];
+        W[7] = 1;
+        adv_wait_word(&W[8], 1, 8000);
+        memset(&msg_b, 0, sizeof(msg_b));
+        msg_b.tag = MK_TAG_USER;
+        msg_b.w[0] = 0xbeef;
+        W[9] = mk_reply(&msg_b);
+        W[10] = 1;
+        adv_park();
+}
+
+static void b1_caller_b(uint64_t ep)
+{
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = MK_TAG_USER + 2;
+        m.w[0] = 0xb;
+        W[11] = mk_call((long)ep, &m);
+        W[12] = (int64_t)m.w[0];
+        W[13] = 1;
+        adv_park();
+}
+
+int adv_server_second_call_aborts_first(void)
+{
+        long ep = mk_ep_create();
+        if (ep < 0)
+                ADV_FAIL("SYS_EP_CREATE: %s", adv_err(ep));
+        long ha;
+        long pid = adv_fork(&ha);
+        if (pid < 0)
+                ADV_FAIL("fork: %s", adv_err(pid));
+        if (pid == 0) {
+                // A: calls S, records the outcome, waits to be killed.
+                if (adv_wait_word(&W[0], 1, 5000))
+                        mk_exit(9);
+                struct mk_msg m;
+                memset(&m, 0, sizeof(m));
+                m.tag = MK_TAG_USER + 1;
+                m.w[0] = 0xa;
+                W[2] = mk_call((long)W[1], &m);
+                W[3] = 1;
+                adv_park();
+        }
+        long t = adv_thread(b1_server, stack_a, sizeof(stack_a), (uint64_t)ep);
+        long g = mk_handle_give(ep, ha, 0, MK_RIGHT_SEND);
+        if (t < 0 || g < 0) {
+                adv_reap(ha);
+                ADV_FAIL("set-up: thread %s, handle to A %s", adv_err(t), adv_err(g));
+        }
+        W[1] = g;
+        W[0] = 1;
+        if (adv_wait_word(&W[5], 1, 3000)) {
+                adv_reap(ha);
+                ADV_FAIL("S never received A's call");
+        }
+        t = adv_thread(b1_caller_b, stack_b, sizeof(stack_b), (uint64_t)ep);
+        if (t < 0 || adv_wait_word(&W[7], 1, 3000)) {
+                adv_reap(ha);
+                ADV_FAIL("S never received B's call (thread %s)", adv_err(t));
+        }
+        // A's call is no longer the one S answers: it must end now.
+        int a_ended = adv_wait_word(&W[3], 1, 1000) == 0;
+        long a_result = W[2];
+        adv_reap(ha); // kill A
+        W[8] = 1;     // S replies (to B)
+        int b_done = adv_wait_word(&W[13], 1, 2000) == 0;
+        if (!a_ended && !b_done)
+                ADV_FAIL("A's call was still waiting 1 s after S received B's call; after A was "
+                         "killed S's reply returned %s and B never got it (lost forever)",
+                         adv_err(W[9]));
+        if (!a_ended)
+                ADV_FAIL("A's call was still waiting 1 s after S received B's call");
+        if (a_result >= 0)
+                ADV_FAIL("A's call returned %s, expected an error (-ECONNABORTED)",
+                         adv_err(a_result));
+        if (!b_done)
+                ADV_FAIL("B never got S's reply (the reply returned %s)", adv_err(W[9]));
+        if (W[11] != 0 || W[12] != 0xbeef)
+                ADV_FAIL("B's call returned %s with word 0x%llx, expected 0 and 0xbeef",
+                         adv_err(W[11]), (unsigned long long)W[12]);
+        return 0;
+}
+
+// --- B2 -------------------------------------------------------------------------
+
+static void b2_caller(uint64_t arg)
+{
+        long ep = (long)(arg & 0xffff);
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = MK_TAG_USER + (arg >> 16);
+        m.w[0] = arg >> 16;
+        long r = mk_call(ep, &m);
+        int k = (arg >> 16) == 5 ? 0 : 4;
+        W[k + 1] = r;
+        W[k + 2] = (int64_t)m.w[0];
+        W[k + 0] = 1;
+        adv_park();
+}
+
+int adv_recv_bad_buffer_keeps_message(void)
+{
+        long ep = mk_ep_create();
+        if (ep < 0)
+                ADV_FAIL("SYS_EP_CREATE: %s", adv_err(ep));
+        // C calls first (it waits as a sender: nobody receives yet).
+        long t = adv_thread(b2_caller, stack_a, sizeof(stack_a), (uint64_t)ep | 5 << 16);
+        if (t < 0)
+                ADV_FAIL("thread: %s", adv_err(t));
+        for (int i = 0; i < 50; i++)
+                mk_yield();
+        long r = mk_recv(ep, (struct mk_msg *)PGR_TEST_UNMAPPED_VA);
+        if (r != -EFAULT)
+                ADV_FAIL("a receive into an unmapped buffer: %s, expected -EFAULT", adv_err(r));
+        // A second caller D, so that a lost message does not leave us waiting.
+        t = adv_thread(b2_caller, stack_b, sizeof(stack_b), (uint64_t)ep | 6 << 16);
+        if (t < 0)
+                ADV_FAIL("thread: %s", adv_err(t));
+        for (int i = 0; i < 50; i++)
+                mk_yield();
+        memset(&msg_a, 0, sizeof(msg_a));
+        r = mk_recv(ep, &msg_a);
+        if (r < 0)
+                ADV_FAIL("the next receive: %s", adv_err(r));
+        uint64_t got = msg_a.tag - MK_TAG_USER;
+        memset(&msg_b, 0, sizeof(msg_b));
+        msg_b.tag = MK_TAG_USER;
+        msg_b.w[0] = 0x1234;
+        long rr = mk_reply(&msg_b);
+        if (got != 5)
+                ADV_FAIL("the receive after -EFAULT got %s (tag +%llu), not C's message: the "
+                         "message was lost (and the reply went to %s)",
+                         got == 6 ? "the second caller's message" : "something else",
+                         (unsigned long long)got, adv_err(rr));
+        if (rr < 0)
+                ADV_FAIL("the reply to C: %s", adv_err(rr));
+        if (adv_wait_word(&W[0], 1, 1000))
+                ADV_FAIL("C never got the reply");
+        if (W[1] != 0 || W[2] != 0x1234)
+                ADV_FAIL("C's call returned %s, word 0x%llx", adv_err(W[1]),
+                         (unsigned long long)W[2]);
+        return 0;
+}
+
+// --- B3 -------------------------------------------------------------------------
+
+#define B3_ROUNDS 5
+static struct mk_exit_info b3_info[B3_ROUNDS];
+static uint8_t b3_stacks[B3_ROUNDS][4096] __attribute__((aligned(16)));
+
+// W[10 + 3k ..]: done, result, reason of round k.
+static void b3_waiter(uint64_t arg)
+{
+        long h = (long)(arg & 0xffff);
+        int k = (int)(arg >> 16);
+        W[11 + 3 * k] = mk_proc_wait(h, &b3_info[k], 0);
+        W[12 + 3 * k] = (int64_t)b3_info[k].reason;
+        W[10 + 3 * k] = 1;
+        adv_park();
+}
+
+int adv_wait_survives_handle_close(void)
+{
+        for (int k = 0; k < B3_ROUNDS; k++) {
+                long hc = mk_proc_create(-1, 0, 0); // C: no pager, no thread
+                if (hc < 0)
+                        ADV_FAIL("SYS_PROC_CREATE: %s", adv_err(hc));
+                long t = adv_thread(b3_waiter, b3_stacks[k], sizeof(b3_stacks[k]),
+                                    (uint64_t)hc | (uint64_t)k << 16);
+                if (t < 0)
+                        ADV_FAIL("thread: %s", adv_err(t));
+                for (int i = 0; i < 20; i++)
+                        mk_yield(); // T waits on C now
+                // A fresh time slice, then without yielding: C ends, its handle
+                // closes, another process D takes the memory C's object had (and
+                // ends differently).
+                mk_yield();
+                long rk = mk_proc_kill(hc, MK_REASON_KILLED);
+                mk_handle_close(hc);
+                long hd = mk_proc_create(-1, 0, 0);
+                if (hd >= 0)
+                        mk_proc_kill(hd, MK_REASON_ILLEGAL);
+                int done = adv_wait_word(&W[10 + 3 * k], 1, 2000) == 0;
+                if (hd >= 0)
+                        mk_handle_close(hd);
+                long res = W[11 + 3 * k];
+                uint64_t reason = (uint64_t)W[12 + 3 * k];
+                if (rk < 0)
+                        ADV_FAIL("SYS_PROC_KILL: %s", adv_err(rk));
+                if (!done)
+                        ADV_FAIL("round %d: the waiter never returned", k);
+                if (res == -EBADF)
+                        ADV_FAIL("round %d: set-up: the waiter was not waiting yet when the "
+                                 "handle closed",
+                                 k);
+                if (res != 0)
+                        ADV_FAIL("round %d: the wait returned %s", k, adv_err(res));
+                if (reason != MK_REASON_KILLED)
+                        ADV_FAIL("round %d: the waiter got reason '%s', not C's 'killed': it "
+                                 "read a freed (and reused) process object",
+                                 k, mk_reason_name(reason));
+        }
+        return 0;
+}
+
+// --- B4 -------------------------------------------------------------------------
+
+int adv_threadless_procs_freed(void)
+{
+        struct mk_kstats k0, k;
+        long r = mk_info(MK_INFO_KSTATS, &k0);
+        if (r < 0)
+                ADV_FAIL("MK_INFO_KSTATS: %s: no kernel counts to check thread-less processes "
+                         "against",
+                         adv_err(r));
+        for (int n = 0; n < 300; n += 10) {
+                for (int i = 0; i < 10; i++) {
+                        long h = mk_proc_create(-1, 0, 0);
+                        if (h < 0)
+                                ADV_FAIL("SYS_PROC_CREATE failed after %d thread-less processes: "
+                                         "%s",
+                                         n + i, adv_err(h));
+                        mk_handle_close(h);
+                }
+                for (int i = 0; i < 10; i++)
+                        mk_yield();
+                if ((r = mk_info(MK_INFO_KSTATS, &k)) < 0)
+                        ADV_FAIL("MK_INFO_KSTATS: %s", adv_err(r));
+                if (k.procs != k0.procs)
+                        ADV_FAIL("after %d thread-less processes whose handle closed, the kernel "
+                                 "has %llu processes, %llu before: they never end",
+                                 n + 10, (unsigned long long)k.procs, (unsigned long long)k0.procs);
+        }
+        return 0;
+}
