@@ -201,7 +201,9 @@ static bool draining;
 
 static bool unreachable(const struct proc *p, uint32_t extra_refs)
 {
-        return p->alive && !p->threads && p->refs == 1 + extra_refs;
+        // Threads waiting for p (SYS_PROC_WAIT) hold references but do not name
+        // it: they are woken when it ends.
+        return p->alive && !p->threads && p->refs == 1 + p->wait_refs + extra_refs;
 }
 
 void proc_unnamed(struct proc *p)

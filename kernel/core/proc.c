@@ -100,7 +100,7 @@ void handle_close(struct proc *p, int h)
 void proc_put(struct proc *p)
 {
         if (--p->refs) {
-                if (p->refs == 1)
+                if (p->refs == 1 + p->wait_refs)
                         proc_unnamed(p); // B4: alive, no thread, no handle: end it
                 return;
         }
@@ -202,6 +202,7 @@ static void wait_cancel(struct thread *t)
                 }
         }
         t->wait_for = NULL;
+        q->wait_refs--;
         proc_put(q);
 }
 

@@ -236,6 +236,7 @@ static long sys_proc_wait(long ph, uint64_t uinfo, uint64_t flags)
         // Our reference keeps p (and its exit record) while we wait and copy,
         // whoever closes the handle meanwhile.
         p->refs++;
+        p->wait_refs++;
         current->wait_for = p;
         if (p->alive) {
                 current->state = T_WAIT;
@@ -245,6 +246,7 @@ static long sys_proc_wait(long ph, uint64_t uinfo, uint64_t flags)
         }
         struct mk_exit_info info = p->exit;
         current->wait_for = NULL;
+        p->wait_refs--;
         proc_put(p);
         return uinfo ? copy_to_user(uinfo, &info, sizeof(info)) : 0;
 }

@@ -145,6 +145,7 @@ struct proc {
         struct acct *acct;      // its accounting node (kernel/include/kernel/acct.h)
         struct proc *reap_next; // queued to be ended: nobody names it, no thread
         bool reap_queued;
+        uint32_t wait_refs; // of refs: threads in SYS_PROC_WAIT for it
 };
 
 extern struct thread *current;
