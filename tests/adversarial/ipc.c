@@ -225,6 +225,31 @@ int adv_wait_survives_handle_close(void)
 
 // --- B4 -------------------------------------------------------------------------
 
+// A thread waits for a thread-less process whose last handle another thread
+// then closes: nothing can ever run in it, so it must end (killed) and the
+// wait must return instead of holding the waiter forever.
+int adv_wait_on_unnamed_threadless(void)
+{
+        long hc = mk_proc_create(-1, 0, 0);
+        if (hc < 0)
+                ADV_FAIL("SYS_PROC_CREATE: %s", adv_err(hc));
+        W[10] = W[11] = W[12] = 0;
+        long t = adv_thread(b3_waiter, b3_stacks[0], sizeof(b3_stacks[0]), (uint64_t)hc);
+        if (t < 0)
+                ADV_FAIL("thread: %s", adv_err(t));
+        for (int i = 0; i < 20; i++)
+                mk_yield(); // T waits on C now
+        mk_handle_close(hc);
+        if (adv_wait_word(&W[10], 1, 2000))
+                ADV_FAIL("the wait on a thread-less process nobody names never returned");
+        if (W[11] == -EBADF)
+                ADV_FAIL("set-up: the waiter was not waiting yet when the handle closed");
+        if (W[11] != 0 || (uint64_t)W[12] != MK_REASON_KILLED)
+                ADV_FAIL("the wait returned %s with reason '%s', expected 0 and 'killed'",
+                         adv_err(W[11]), mk_reason_name((uint64_t)W[12]));
+        return 0;
+}
+
 int adv_threadless_procs_freed(void)
 {
         struct mk_kstats k0, k;
