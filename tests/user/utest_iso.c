@@ -6,6 +6,7 @@
 // attacks the same classes from outside; these pin the pager's behaviour.
 #include <mk/file.h>
 #include <mk/pagerclient.h>
+#include <mk/pagerlib.h>
 #include <mk/sys.h>
 #include <mk/vfs.h>
 #include <tests/user/scenarios.h>
@@ -380,5 +381,30 @@ int ut_limits(void)
         xi = wait_for(h);
         UT_CHECK_EQ(xi.reason, MK_REASON_OOM);
         UT_CHECK_EQ(call(PGR_MUNMAP, mine, 512 * P, 0, &m), 0);
+
+        // C6: a pager started for a client (mkp_spawn_pager: tied) ends when
+        // the client ends, here a fork child that exits without stopping it.
+        shared[0] = 0;
+        uint64_t free_before = free_frames();
+        h = fork_child(NULL);
+        if (h == 0) {
+                long pep, pproc;
+                uint64_t va;
+                uint32_t id;
+                if (mkp_spawn_pager("pattern", &pep, &pproc) ||
+                    mkp_attach(pep, pproc, 4 * P, &va, &id))
+                        mk_exit(1);
+                (void)*(volatile uint64_t *)va; // the pager serves us, holds frames
+                shared[0] = (uint64_t)mk_info(MK_INFO_PROC_PID, (void *)pproc);
+                mk_exit(0);
+        }
+        xi = wait_for(h);
+        UT_CHECK_EQ(xi.status, 0);
+        UT_CHECK(shared[0] > 0);
+        long gone = -1;
+        for (int i = 0; i < 100000 && (gone = mk_stats(shared[0], &st)) == 0; i++)
+                mk_yield();
+        UT_CHECK_EQ(gone, -ESRCH); // the pager process is no more
+        UT_CHECK(free_frames() + 8 >= free_before);
         return ut_failures;
 }
