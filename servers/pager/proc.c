@@ -321,6 +321,10 @@ int vfs_start(void)
                 return -ENOMEM;
         p->is_vfs = true;
         vfs_idx = p->idx;
+        // Its own page budget bounds what it writes; page-cache frames that
+        // mappers caused come to its account when they end: no frame limit
+        // (a refused frame would end the VFS), and never a victim.
+        acct[p->idx].frame_limit = ACCT_NO_LIMIT;
         static const char *const envp[] = {NULL};
         int r = pproc_load(p, "vfs", argv, envp, NULL, true, &err);
         if (r) {
