@@ -59,6 +59,7 @@ static long msg_in(struct kmsg *m, uint64_t umsg)
         long r = copy_from_user(m, umsg, KMSG_HDR);
         if (r)
                 return r;
+        m->flags = 0; // only the kernel marks messages (MK_MSG_KERNEL)
         if (m->len > MK_MSG_BUF)
                 return -E2BIG;
         return m->len ? copy_from_user(m->buf, umsg + KMSG_HDR, m->len) : 0;
@@ -206,12 +207,14 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
         if (rcv) {
                 // The pager is waiting: build the message straight into it.
                 fault_msg_build((struct kmsg_hdr *)&rcv->msg, f);
+                rcv->msg.flags = MK_MSG_KERNEL;
                 rcv->msg.badge = badge;
                 rcv->ipc_ret = 0;
                 link_call(rcv, self);
                 sched_switch_to(rcv);
         } else {
                 fault_msg_build(&self->fmsg, f);
+                self->fmsg.flags = MK_MSG_KERNEL;
                 self->state = T_SEND;
                 self->ep = ep;
                 self->send_badge = badge;

@@ -86,7 +86,10 @@ int mkp_spawn_pager(const char *prog, long *ep, long *proc)
         memset(&m, 0, sizeof(m));
         m.tag = PGR_SPAWN;
         m.w[0] = 1; // argc
-        m.w[1] = PGR_SPAWN_SUSPENDED;
+        // Tied: the system pager ends it when we end, so a pager started for
+        // us never outlives us (also when it stopped answering and our fault
+        // timed out: we end PAGER_GONE, it ends KILLED).
+        m.w[1] = PGR_SPAWN_SUSPENDED | PGR_SPAWN_TIED;
         m.len = (uint32_t)n;
         memcpy(m.buf, prog, n);
         long r = mk_call(mk_pager_ep, &m);

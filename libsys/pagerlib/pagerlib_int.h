@@ -17,6 +17,8 @@ long mkp_sys_frames(struct mkp_pager *pg, uint32_t n);
 long mkp_sys_unmap(long proc, uint64_t va);
 // Whether the client proc is still running.
 bool mkp_sys_alive(long proc);
+// The pid of the client proc (0 if unknown).
+uint32_t mkp_sys_pid(long proc);
 void mkp_sys_close(long handle);
 // Gives client process proc a send handle to our endpoint carrying badge
 // (only we may mint it); returns its index in proc.
@@ -82,6 +84,7 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc);
 // client handles 0 .. MKP_HOST_PROCS-1 marked dead count as ended clients;
 // mkp_host_reset frees the fake frames and clears both.
 #define MKP_HOST_PROCS 128
+#define MKP_HOST_PID   1 // the pid of every fake client
 extern unsigned long mkp_host_unmaps;
 extern bool mkp_host_dead[MKP_HOST_PROCS];
 void mkp_host_reset(void);

@@ -246,8 +246,12 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc)
                 struct mkp_region *r = &pg->regions[k];
                 if (r->used)
                         continue;
-                *r = (struct mkp_region){
-                    .start = va, .len = len, .proc = proc, .id = k, .used = true};
+                *r = (struct mkp_region){.start = va,
+                                         .len = len,
+                                         .proc = proc,
+                                         .pid = mkp_sys_pid(proc),
+                                         .id = k,
+                                         .used = true};
                 return k;
         }
         return -ENOSPC;

@@ -17,7 +17,7 @@
 #define FAKE_VA_STRIDE 0x200000000ull // ...one every 8 GiB
 #define FAKE_PROC_BASE 100            // fake client process handles
 #define FAKE_TID       1
-#define FAKE_PID       1
+#define FAKE_PID       MKP_HOST_PID
 #define LINE_MAX_      512
 #define MAX_CHUNKS     (MKP_MAX_FRAMES / MKP_FRAMES_STEP + 1)
 
@@ -65,6 +65,11 @@ long mkp_sys_unmap(long proc, uint64_t va)
 {
         mkp_host_unmaps++;
         return 0;
+}
+
+uint32_t mkp_sys_pid(long proc)
+{
+        return MKP_HOST_PID;
 }
 
 bool mkp_sys_alive(long proc)
@@ -253,7 +258,7 @@ static void replay_detach(struct replay *rp, const struct mkp_rec *r)
 
 static void replay_fault(struct replay *rp, const struct mkp_rec *r)
 {
-        struct mk_msg in = {.tag = MK_TAG_FAULT}, out;
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .flags = MK_MSG_KERNEL}, out;
         struct mkp_rec got;
         bool known = r->region != MKP_NO_REGION;
         if (known && rp->ids[r->region] < 0) {

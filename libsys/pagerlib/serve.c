@@ -110,6 +110,14 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
         memset(&a, 0, sizeof(a));
         mkp_fault_decode(pg, in, &f);
         pg->faults++;
+        // Only the kernel's fault messages, and only from the client the
+        // region's badge names, are served (a process created with a copy of
+        // the client's handle carries its badge, not its pid).
+        if (f.region && (!(in->flags & MK_MSG_KERNEL) || f.pid != f.region->pid)) {
+                mk_printf("pagerlib: %s: fault of pid %u under the badge of pid %u: failing it\n",
+                          pg->name, f.pid, f.region->pid);
+                f.region = NULL;
+        }
         if (!f.region) {
                 mkp_answer_fail(&a, MK_REASON_NOMAP);
                 act = MKP_FAIL;
@@ -236,6 +244,12 @@ bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out
         rec->type = 0;
         if (in->tag == MK_TAG_EXIT)
                 return false; // an event, not a call: nothing to answer
+        if (in->tag == MK_TAG_FAULT && !(in->flags & MK_MSG_KERNEL)) {
+                // Not from the kernel: a process's call with a kernel tag.
+                memset(out, 0, offsetof(struct mk_msg, buf));
+                out->w[0] = (uint64_t)-EINVAL;
+                return true;
+        }
         if (in->tag == MK_TAG_FAULT) {
                 serve_fault(pg, in, out, rec);
         } else {

@@ -36,6 +36,12 @@ bool mkp_sys_alive(long proc)
         return r == -EAGAIN || r == -EINVAL; // -EINVAL: ourselves
 }
 
+uint32_t mkp_sys_pid(long proc)
+{
+        long pid = mk_info(MK_INFO_PROC_PID, (void *)proc);
+        return pid > 0 ? (uint32_t)pid : 0;
+}
+
 void mkp_sys_close(long handle)
 {
         mk_handle_close(handle);

@@ -79,30 +79,145 @@ int64_t vfs_file_generation(uint64_t ino, uint64_t *generation)
         return 0;
 }
 
-// The page-cache frame of file page `off` of inode ino: the frame behind the
-// VFS's own page at VFS_DATA_VA(ino) + off, given to the VFS now if it has
-// none (a hole reads as zero). Returns the frame or 0 (out of memory).
-static uint64_t vfs_cache_frame(uint64_t ino, uint64_t off)
+// The page-cache frame of file page `off` of inode ino (the frame behind the
+// VFS's own page at VFS_DATA_VA(ino) + off), or 0 when that page is a hole
+// (never written: it reads as zero and has no frame).
+static uint64_t vfs_page_frame(uint64_t ino, uint64_t off)
 {
+        uint64_t e = shadow_get(&procs[vfs_idx].sh, VFS_DATA_VA(ino) + off);
+        return (e & SH_PRESENT) && !(e & SH_ZERO) ? SH_PA(e) : 0;
+}
+
+// Inodes some process maps a hole of with the zero page (C4): only for them
+// must a hole that gets a frame be looked for in other processes.
+static bool zero_mapped[VFS_MAX_INODES];
+
+// The page-cache frame of file page `off` of inode ino, given to the VFS now
+// if it has none (for a write through a shared mapping), charged to p.
+// Returns the frame or 0 (out of memory).
+static uint64_t vfs_cache_frame(struct pproc *p, uint64_t ino, uint64_t off)
+{
+        uint64_t pa = vfs_page_frame(ino, off);
+        if (pa)
+                return pa;
         struct pproc *v = &procs[vfs_idx];
         uint64_t dva = VFS_DATA_VA(ino) + off;
-        uint64_t *e = shadow_slot(&v->sh, dva, true);
-        if (!e)
-                return 0;
-        if ((*e & SH_PRESENT) && !(*e & SH_ZERO))
-                return SH_PA(*e);
-        uint64_t pa = frame_get();
-        if (!pa)
+        if (!shadow_slot(&v->sh, dva, true) || !(pa = frame_alloc(p)))
                 return 0;
         page_zero(frame_ptr(pa));
-        if (frame_ref(pa) || mk_map(v->proc, dva, pa, MK_PERM_R | MK_PERM_W) < 0) {
+        uint64_t *e = shadow_slot(&v->sh, dva, true); // (frame_alloc may have ended others)
+        if (!e || frame_ref(pa) || mk_map(v->proc, dva, pa, MK_PERM_R | MK_PERM_W) < 0) {
                 frame_put(pa);
                 return 0;
         }
         if (!(*e & SH_PRESENT))
                 v->sh.pages++;
         *e = pa | SH_PRESENT | SH_MAPPED | SH_WRITE | SH_SHARED;
+        vfs_page_filled(ino, off);
         return pa;
+}
+
+struct fill_ctx {
+        uint64_t ino, off;
+};
+
+void vfs_page_filled(uint64_t ino, uint64_t off)
+{
+        if (ino >= VFS_MAX_INODES || !zero_mapped[ino])
+                return;
+        for (uint32_t i = 1; i < MAX_PROCS; i++) {
+                struct pproc *q = &procs[i];
+                if (!q->used || q->is_vfs || q->oom_killed)
+                        continue;
+                for (struct vma *v = vma_first(&q->tree); v; v = vma_next(v)) {
+                        const struct region_desc *d = &v->d;
+                        if (d->backing != BK_VFS || d->inode != ino || off < d->file_off ||
+                            off - d->file_off >= d->end - d->start)
+                                continue;
+                        uint64_t va = d->start + (off - d->file_off);
+                        uint64_t *e = shadow_slot(&q->sh, va, false);
+                        if (!e || !(*e & SH_ZERO))
+                                continue;
+                        long r = (*e & SH_MAPPED) && q->proc >= 0 ? mk_unmap(q->proc, va) : 0;
+                        if (r < 0 && r != -ENOENT && r != -ESRCH)
+                                continue; // still mapped: keep the entry that says so
+                        *e = 0;
+                        q->sh.pages--;
+                        q->loop_va = 0;
+                }
+        }
+}
+
+// Whether some process still maps inode ino of that generation.
+static bool vfs_mapped(uint64_t ino, uint64_t generation)
+{
+        for (uint32_t i = 1; i < MAX_PROCS; i++) {
+                struct pproc *q = &procs[i];
+                if (!q->used || q->is_vfs || q->oom_killed)
+                        continue;
+                for (struct vma *v = vma_first(&q->tree); v; v = vma_next(v))
+                        if (v->d.backing == BK_VFS && v->d.inode == ino &&
+                            v->d.generation == generation)
+                                return true;
+        }
+        return false;
+}
+
+// Inodes the VFS has let go while they were mapped (generation + 1; 0: none).
+static uint64_t release_pending[VFS_MAX_INODES];
+static uint32_t npending;
+
+// Ends inode ino in the VFS's inode table (used = 0: no new mapping, no new
+// fault finds it) and gives back its page-cache frames: the VFS sees zeros
+// there from now on. Nothing maps it, so no process reaches those frames.
+static void vfs_inode_drop(uint64_t ino)
+{
+        struct pproc *v = &procs[vfs_idx];
+        uint64_t iva = VFS_INODE_TABLE_VA + ino * sizeof(struct vfs_inode);
+        uint64_t e = shadow_get(&v->sh, iva & ~(MK_PAGE_SIZE - 1));
+        if ((e & SH_PRESENT) && !(e & SH_ZERO)) {
+                struct vfs_inode *in =
+                    (struct vfs_inode *)((char *)frame_ptr(SH_PA(e)) + (iva & (MK_PAGE_SIZE - 1)));
+                __atomic_store_n(&in->used, 0, __ATOMIC_RELEASE);
+        }
+        pproc_drop_pages(v, VFS_DATA_VA(ino), VFS_DATA_VA(ino + 1), true);
+        zero_mapped[ino] = false;
+}
+
+long vfs_release(uint64_t ino, uint64_t generation)
+{
+        uint64_t g;
+        if (!vfs_idx || ino == 0 || ino >= VFS_MAX_INODES)
+                return -EINVAL;
+        if (vfs_file_generation(ino, &g) < 0 || g != generation)
+                return -ENOENT;
+        if (vfs_mapped(ino, generation)) {
+                if (!release_pending[ino])
+                        npending++;
+                release_pending[ino] = generation + 1;
+                return -EBUSY;
+        }
+        if (release_pending[ino]) {
+                release_pending[ino] = 0;
+                npending--;
+        }
+        vfs_inode_drop(ino);
+        return 0;
+}
+
+void vfs_release_pending(void)
+{
+        if (!npending || !vfs_idx)
+                return;
+        for (uint64_t ino = 1; ino < VFS_MAX_INODES; ino++) {
+                uint64_t g;
+                if (!release_pending[ino] || vfs_mapped(ino, release_pending[ino] - 1))
+                        continue;
+                if (vfs_file_generation(ino, &g) == 0 && g == release_pending[ino] - 1)
+                        vfs_inode_drop(ino);
+                release_pending[ino] = 0;
+                npending--;
+        }
 }
 
 // Fills a new frame for va of an image-backed region: zero, then the file
@@ -175,20 +290,28 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         }
         reply->len = 0;
 
-        // The same page faulting again and again right after we answered it.
-        if (va == p->loop_va) {
+        // A fault loop: the same page and access faulting again and again
+        // although our last answer already allowed that access and nothing
+        // changed since (we reset loop_va whenever we change p's mappings:
+        // fork, mprotect, munmap, ...). Faults that make progress (the
+        // copy-on-write fault on the stack after each fork) do not count.
+        if (fault_no_progress(p->loop_va, p->loop_access, p->loop_perms, va, access)) {
                 if (++p->loop_count > LOOP_LIMIT) {
                         p->st.fault_loops++;
                         global_stats.fault_loops++;
+                        p->loop_va = 0;
                         mk_printf("pager: pid %u: fault loop at 0x%llx\n", p->pid,
                                   (unsigned long long)addr);
                         return fail(reply, MK_REASON_LOOP);
                 }
         } else {
-                p->loop_va = va;
                 p->loop_count = 0;
         }
+        p->loop_va = va;
+        p->loop_access = access;
+        p->loop_perms = 0; // until we answer MAP (or RETRY) below
         if (va == PGR_TEST_LOOP_VA) {
+                p->loop_perms = LOOP_RETRY;
                 reply->tag = MK_FAULT_RETRY;
                 return;
         }
@@ -248,8 +371,10 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         case FD_FILL_IMAGE:
         case FD_COPY_FILE:
         case FD_COW_COPY:
-                if (!(pa = frame_get()))
+                if (!(pa = frame_alloc(p)))
                         goto oom;
+                // (Ending an out-of-memory victim may have freed shadow tables,
+                // never p's own: slot still holds.)
                 if (d == FD_FILL_ZERO)
                         page_zero(frame_ptr(pa));
                 else if (d == FD_FILL_IMAGE)
@@ -257,12 +382,13 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 else if (d == FD_COW_COPY)
                         page_copy(frame_ptr(pa), frame_ptr(SH_PA(entry)));
                 else {
-                        uint64_t src = vfs_cache_frame(r->inode, r->file_off + (va - r->start));
-                        if (!src) {
-                                frame_put(pa);
-                                goto oom;
-                        }
-                        page_copy(frame_ptr(pa), frame_ptr(src));
+                        // A private copy of a file page; a hole copies zeros
+                        // without giving the VFS a frame.
+                        uint64_t src = vfs_page_frame(r->inode, r->file_off + (va - r->start));
+                        if (src)
+                                page_copy(frame_ptr(pa), frame_ptr(src));
+                        else
+                                page_zero(frame_ptr(pa));
                 }
                 if (frame_ref(pa)) {
                         frame_put(pa);
@@ -273,6 +399,12 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                         ((r->kind == RK_ANON_SHARED || r->kind == RK_FILE_SHARED) ? SH_SHARED : 0);
                 if ((old & SH_PRESENT) && !(old & SH_ZERO))
                         frame_unref(SH_PA(old)); // the copy-on-write source
+                if (p->is_vfs && d == FD_FILL_ZERO && va >= VFS_DATA_BASE &&
+                    va < VFS_DATA_VA(VFS_MAX_INODES))
+                        // A hole of a file gets a frame: mappers of it that
+                        // have the zero page there must see the data now.
+                        vfs_page_filled((va - VFS_DATA_BASE) / VFS_FILE_MAX,
+                                        (va - VFS_DATA_BASE) % VFS_FILE_MAX);
                 if (d == FD_COW_COPY) {
                         p->st.cow_copies++;
                         global_stats.cow_copies++;
@@ -281,7 +413,17 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 }
                 break;
         case FD_MAP_FILE:
-                pa = vfs_cache_frame(r->inode, r->file_off + (va - r->start));
+                if (access != FAULT_WRITE &&
+                    !vfs_page_frame(r->inode, r->file_off + (va - r->start))) {
+                        // Reading a hole: the zero page, read-only, no frame
+                        // (vfs_page_filled takes it away when the page gets data).
+                        entry = zero_page | SH_PRESENT | SH_ZERO;
+                        zero_mapped[r->inode] = true;
+                        p->st.zero_maps++;
+                        global_stats.zero_maps++;
+                        break;
+                }
+                pa = vfs_cache_frame(p, r->inode, r->file_off + (va - r->start));
                 if (!pa || frame_ref(pa))
                         goto oom;
                 entry = pa | SH_PRESENT | (r->kind == RK_FILE_SHARED ? SH_SHARED : SH_COW);
@@ -297,6 +439,7 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 break;
         }
         long perms = map_slot(p, slot, entry, r);
+        p->loop_perms = (uint32_t)perms;
         reply->tag = MK_FAULT_MAP;
         reply->w[0] = va;
         reply->w[1] = SH_PA(entry);

@@ -27,8 +27,25 @@ static void proc_exit(struct pproc *p, uint64_t status, uint64_t reason)
                 mk_printf("pager: the VFS server ended (%s)\n", mk_reason_name(reason));
                 vfs_idx = 0;
         }
+        // Children spawned tied to it (its own pagers) end with it, and so do
+        // children it spawned suspended and never started.
+        for (uint32_t i = 1; i < MAX_PROCS; i++) {
+                struct pproc *c = &procs[i];
+                if (c->used && c->parent == p->idx && (c->tied || c->suspended) && !c->oom_killed &&
+                    c->proc >= 0)
+                        mk_proc_kill(c->proc, MK_REASON_KILLED);
+        }
         tests_proc_exit(p, status, reason);
         pproc_release(p);
+}
+
+// Records the ends of the processes oom_kill ended while serving a message.
+static void oom_finish(void)
+{
+        oom_pending = 0;
+        for (uint32_t i = 1; i < MAX_PROCS; i++)
+                if (procs[i].used && procs[i].oom_killed)
+                        proc_exit(&procs[i], 0, MK_REASON_OOM);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -42,6 +59,8 @@ int main(int argc, char **argv, char **envp)
         if (mk_info(MK_INFO_BOOTIMG, &bootimg) < 0)
                 mk_shutdown(2);
         pager_ep = mk_ep_create();
+        // A top-level tree may hold 3/4 of the frames, so the rest can still run.
+        default_frame_limit = frames_free() / 4 * 3;
         zero_page = frame_get();
         page_zero(frame_ptr(zero_page));
         mk_printf("pager: pid %ld, %llu free frames, boot image %llu bytes\n",
@@ -66,17 +85,44 @@ int main(int argc, char **argv, char **envp)
                 }
                 have_reply = false;
                 uint64_t b = in.badge;
-                if (b == 0 || b >= MAX_PROCS || !procs[b].used)
-                        continue; // not from a process of ours
-                struct pproc *p = &procs[b];
-                if (in.tag == MK_TAG_FAULT) {
-                        handle_fault(p, &in, &out);
+                struct pproc *p =
+                    b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
+                // Fault and exit messages count only when the kernel sent them
+                // (MK_MSG_KERNEL) and name the process the badge stands for: a
+                // process created with a copy of another's pager handle carries
+                // that one's badge, but not its pid.
+                bool kernel = in.flags & MK_MSG_KERNEL;
+                if (in.tag == MK_TAG_FAULT && kernel) {
+                        uint32_t pid = (uint32_t)(in.w[MK_FW_IDS] >> 32);
+                        if (p && pid == p->pid) {
+                                serving = p;
+                                handle_fault(p, &in, &out);
+                        } else {
+                                mk_printf("pager: fault of pid %u under badge %llu: failing it\n",
+                                          pid, (unsigned long long)b);
+                                fail_reply(&out, MK_REASON_NOMAP);
+                        }
                         have_reply = true;
-                } else if (in.tag == MK_TAG_EXIT) {
-                        proc_exit(p, in.w[MK_XW_STATUS], in.w[MK_XW_REASON]);
+                } else if (in.tag == MK_TAG_EXIT && kernel) {
+                        if (p && in.w[MK_XW_PID] == p->pid)
+                                proc_exit(p, in.w[MK_XW_STATUS], in.w[MK_XW_REASON]);
+                } else if (!p) {
+                        continue; // not from a process of ours
+                } else if (in.tag < MK_TAG_USER) {
+                        // A kernel tag from a process: refuse it (no reply is
+                        // delivered if it was a send).
+                        out.tag = 0;
+                        out.len = 0;
+                        out.w[0] = (uint64_t)-EINVAL;
+                        have_reply = true;
                 } else {
+                        serving = p;
                         handle_request(p, &in, &out);
                         have_reply = true;
                 }
+                serving = NULL;
+                if (oom_pending)
+                        oom_finish();
+                vfs_release_pending();
         }
 }

@@ -6,6 +6,7 @@
 // stats). Each process it serves is a `struct pproc`, named by the badge of its
 // endpoint handle (its index in procs[]).
 #pragma once
+#include "account.h"
 #include "exec.h"
 #include "policy.h"
 #include "shadow.h"
@@ -16,14 +17,17 @@
 #include <mk/sys.h>
 
 #define MAX_PROCS  96
-#define LOOP_LIMIT 8                     // faults on one page right after mapping it: a fault loop
+#define LOOP_LIMIT 8 // faults on one page that a grant already allowed, in a row: a fault loop
 #define MMAP_LO    0x0000000010000000ull // mmap's search range
 #define MMAP_HI    (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
 
 struct pproc {
-        bool used;
+        bool used; // a running process (its slot may outlive it in acct[], see account.h)
         bool is_vfs;
-        uint32_t idx; // badge
+        bool can_shutdown; // may PGR_SHUTDOWN: started from the command line or given the right
+        bool tied;         // PGR_SPAWN_TIED: ended (KILLED) when its parent ends
+        bool oom_killed;   // killed for memory: its end is recorded after the current message
+        uint32_t idx;      // badge
         uint32_t pid;
         long proc;          // our handle to it
         uint32_t parent;    // index of the parent (fork/spawn), 0 = us
@@ -38,8 +42,10 @@ struct pproc {
         bool suspended;
         uint64_t *given; // frames given away to it (PGR_FRAMES), taken back at its end
         uint32_t ngiven;
-        uint64_t loop_va; // fault-loop detection
-        uint32_t loop_count;
+        uint64_t loop_va;     // fault-loop detection: the page of the last answer,
+        unsigned loop_access; // the access it answered,
+        uint32_t loop_perms;  // the rights it granted (LOOP_RETRY: it answered RETRY)
+        uint32_t loop_count;  // faults in a row that the last answer already allowed
         // Tests (tests.c)
         int scenario;
         bool expect_set;
@@ -49,7 +55,12 @@ struct pproc {
         int badgrant_result;
 };
 
+#define LOOP_RETRY FAULT_LOOP_RETRY // loop_perms after a RETRY
+
 extern struct pproc procs[MAX_PROCS];
+extern struct acct acct[MAX_PROCS];        // per-slot accounting (account.h)
+extern uint64_t default_frame_limit;       // a top-level tree's frames: 3/4 of the pager's
+#define DEFAULT_PROC_LIMIT (MAX_PROCS / 2) // a top-level tree's pager process slots
 extern struct pgr_stats global_stats;
 extern long pager_ep;
 extern long vfs_ep_handle; // our handle to the VFS endpoint (all rights), -1 if none
@@ -64,8 +75,14 @@ struct slab {
         void *free;
 };
 void frames_init(void);
-uint64_t frame_get(void); // a frame (not zeroed), 0 when none is left
-void frame_put(uint64_t pa);
+uint64_t frame_get(void); // a frame (not zeroed), 0 when none is left; charged to nobody
+// A frame (not zeroed) charged to p (NULL: nobody): 0 when p's tree is at
+// its limit or none is left even after ending an out-of-memory victim.
+uint64_t frame_alloc(struct pproc *p);
+void frame_put(uint64_t pa); // frees it and uncharges whoever it was charged to
+// Moves the charge of every frame charged to slot `from` to slot `to` (0: nobody).
+uint64_t frame_owner_move(uint32_t from, uint32_t to);
+uint32_t frame_owner(uint64_t pa);
 void *frame_ptr(uint64_t pa); // where the pager sees the frame
 void page_zero(void *p);
 void page_copy(void *dst, const void *src);
@@ -79,13 +96,31 @@ void *slab_alloc(struct slab *sl);
 void slab_free(struct slab *sl, void *p);
 extern uint64_t zero_page; // the shared zero frame
 
+void node_gc(uint32_t i); // frees ended accounting nodes with nothing left under them
+extern uint32_t oom_pending;
+long protect_checked(struct pproc *p, uint64_t start, uint64_t end, uint32_t perms);
+
 // Processes (proc.c).
-struct pproc *pproc_new(const char *name);
+// A new process record under parent (NULL: top level); NULL when no slot is
+// free or a process-slot limit of the parent's tree is reached.
+struct pproc *pproc_new(const char *name, struct pproc *parent);
 int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                const char *const envp[], long *handle_out, bool start, const char **err);
 long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply);
 long do_resume(struct pproc *p, uint64_t pid);
-void pproc_release(struct pproc *p); // after it ended: frames, tables, regions
+void pproc_reclaim(struct pproc *p); // after it ended: frames, tables, regions (idempotent)
+void pproc_release(struct pproc *p); // pproc_reclaim, then the slot (kept while it has descendants)
+// Ends victim for memory (SYS_PROC_KILL, MK_REASON_OOM) and takes its frames
+// back now; false if it cannot be.
+bool oom_kill(struct pproc *victim);
+extern struct pproc *serving; // the process whose message is being handled
+long do_limit(struct pproc *p, const struct mk_msg *m);
+// Zero-page maps of file holes (C4): the VFS's page (ino, off) got a frame;
+// every process mapping that page with the zero page loses that mapping.
+void vfs_page_filled(uint64_t ino, uint64_t off);
+// PGR_VFS_RELEASE (the VFS only) and what completes it when the last mapping goes.
+long vfs_release(uint64_t ino, uint64_t generation);
+void vfs_release_pending(void);
 void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap);
 int vfs_start(void);
 long do_fork(struct pproc *p, struct mk_msg *reply);

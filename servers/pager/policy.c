@@ -36,11 +36,13 @@ enum fault_decision fault_decide(const struct fault_in *in)
                 return FD_FAIL_BUS;
         bool write = in->access == FAULT_WRITE;
         if (in->entry & SH_PRESENT) {
-                bool cow = in->entry & (SH_COW | SH_ZERO);
-                if (!write || !cow || is_shared(r))
+                // A write where the zero page is: a shared file page (a hole
+                // read first) gets the page-cache frame, anything else a
+                // zeroed frame of its own.
+                if (write && (in->entry & SH_ZERO))
+                        return r->backing == BK_VFS && is_shared(r) ? FD_MAP_FILE : FD_FILL_ZERO;
+                if (!write || !(in->entry & SH_COW) || is_shared(r))
                         return FD_REMAP;
-                if (in->entry & SH_ZERO)
-                        return FD_FILL_ZERO;
                 return in->refs <= 1 ? FD_COW_REUSE : FD_COW_COPY;
         }
         if (is_anon(r)) {
@@ -54,6 +56,17 @@ enum fault_decision fault_decide(const struct fault_in *in)
         if (is_shared(r) || !write)
                 return FD_MAP_FILE;
         return FD_COPY_FILE;
+}
+
+bool fault_no_progress(uint64_t last_va, unsigned last_access, uint32_t last_perms, uint64_t va,
+                       unsigned access)
+{
+        if (!last_va || va != last_va || access != last_access)
+                return false;
+        uint32_t need = access == FAULT_WRITE  ? MK_PERM_W
+                        : access == FAULT_EXEC ? MK_PERM_X
+                                               : MK_PERM_R;
+        return last_perms == FAULT_LOOP_RETRY || (last_perms & need);
 }
 
 uint32_t fault_perms(const struct region_desc *r, uint64_t flags)

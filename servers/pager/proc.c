@@ -7,7 +7,11 @@
 #include <mk/vfs.h>
 
 struct pproc procs[MAX_PROCS];
+struct acct acct[MAX_PROCS];
+uint64_t default_frame_limit = ACCT_NO_LIMIT;
+struct pproc *serving;
 static uint32_t next_vfs_badge = 1;
+uint32_t oom_pending;
 static struct slab vma_slab = {sizeof(struct vma), NULL};
 
 static struct vma *node_alloc(void *ctx)
@@ -20,17 +24,25 @@ static void node_free(void *ctx, struct vma *v)
         slab_free(&vma_slab, v);
 }
 
-struct pproc *pproc_new(const char *name)
+struct pproc *pproc_new(const char *name, struct pproc *parent)
 {
         for (uint32_t i = 1; i < MAX_PROCS; i++) {
                 struct pproc *p = &procs[i];
-                if (p->used)
+                if (p->used || acct[i].used)
                         continue;
+                // A top-level tree gets the default limits; a child is bounded
+                // by its ancestors' until someone sets its own (PGR_LIMIT).
+                if (acct_add(acct, MAX_PROCS, i, parent ? parent->idx : 0,
+                             parent ? ACCT_NO_LIMIT : default_frame_limit,
+                             parent ? UINT32_MAX : DEFAULT_PROC_LIMIT))
+                        return NULL;
                 memset(p, 0, sizeof(*p));
                 p->used = true;
                 p->idx = i;
+                p->parent = parent ? parent->idx : 0;
                 p->vfs_badge = next_vfs_badge++; // never reused: no inherited old files
                 p->proc = -1;
+                p->sh.owner = i;
                 size_t n = strlen(name);
                 memcpy(p->name, name, n < sizeof(p->name) - 1 ? n : sizeof(p->name) - 1);
                 vma_tree_init(&p->tree, MK_USER_BASE, MK_USER_TOP, node_alloc, node_free, NULL);
@@ -39,11 +51,38 @@ struct pproc *pproc_new(const char *name)
         return NULL;
 }
 
+// Frees the accounting node of slot i and of its ended ancestors once nothing
+// is left under them; frames still charged to such a node (page-cache frames
+// it caused) go to the VFS server's account.
+void node_gc(uint32_t i)
+{
+        while (i && acct[i].used && !acct[i].live && acct[i].tree_procs == 1) {
+                uint32_t parent = acct[i].parent;
+                if (acct[i].frames)
+                        frame_owner_move(i, vfs_idx != i ? vfs_idx : 0);
+                if (!acct_collect(acct, MAX_PROCS, i))
+                        return;
+                i = parent;
+        }
+}
+
+// Removes the mapping of va from p's page tables; false if it may still be
+// there (then its frame must not be reused).
+static bool unmap_checked(struct pproc *p, uint64_t va)
+{
+        long r = p->proc >= 0 ? mk_unmap(p->proc, va) : -ESRCH;
+        if (r >= 0 || r == -ENOENT || r == -ESRCH)
+                return true; // unmapped, was not mapped, or the process is gone
+        mk_printf("pager: pid %u: unmap of 0x%llx failed (%s): frame kept\n", p->pid,
+                  (unsigned long long)va, err_name(r));
+        return false;
+}
+
 static void drop_one(void *ctx, uint64_t va, uint64_t *e)
 {
         struct pproc *p = ctx;
-        if ((*e & SH_MAPPED) && p->proc >= 0)
-                mk_unmap(p->proc, va);
+        if ((*e & SH_MAPPED) && !unmap_checked(p, va))
+                return; // leave the entry: the frame stays referenced
         if (!(*e & SH_ZERO))
                 frame_unref(SH_PA(*e));
         *e = 0;
@@ -62,9 +101,12 @@ static void drop_quiet(void *ctx, uint64_t va, uint64_t *e)
 void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap)
 {
         shadow_each(&p->sh, start, end, unmap ? drop_one : drop_quiet, p);
+        if (unmap)
+                shadow_prune(&p->sh, start, end); // give back tables left empty
+        p->loop_va = 0;
 }
 
-void pproc_release(struct pproc *p)
+void pproc_reclaim(struct pproc *p)
 {
         // Frames it was given came back to us when it ended (the kernel
         // returns an external pager's frames to the system pager).
@@ -78,10 +120,44 @@ void pproc_release(struct pproc *p)
         pproc_drop_pages(p, MK_USER_BASE, MK_USER_TOP, false);
         shadow_free(&p->sh);
         vma_tree_clear(&p->tree);
+        p->vcache = NULL;
         if (p->proc >= 0)
                 mk_handle_close(p->proc);
         p->proc = -1;
-        p->used = false; // (releasing again is harmless)
+        // (Its file mappings may have been the last of an inode the VFS let
+        // go: the main loop calls vfs_release_pending after this message.)
+}
+
+void pproc_release(struct pproc *p)
+{
+        pproc_reclaim(p);
+        if (!p->used)
+                return; // (releasing again is harmless)
+        p->used = false;
+        p->oom_killed = false;
+        acct[p->idx].exempt = false;
+        acct[p->idx].live = false;
+        node_gc(p->idx);
+}
+
+bool oom_kill(struct pproc *v)
+{
+        if (!v->used || v->is_vfs || v->oom_killed)
+                return false;
+        mk_printf("pager: out of memory: ending pid %u (%s, %llu frames)\n", v->pid, v->name,
+                  (unsigned long long)acct[v->idx].frames);
+        // The kernel ends it at once (its page tables go), so its frames can
+        // be reused right away; its end is recorded after the current message.
+        if (v->proc >= 0)
+                mk_proc_kill(v->proc, MK_REASON_OOM);
+        v->st.oom_kills++;
+        global_stats.oom_kills++;
+        acct[v->idx].exempt = true; // not chosen twice
+        uint64_t before = frames_free();
+        pproc_reclaim(v);
+        v->oom_killed = true;
+        oom_pending++;
+        return frames_free() > before;
 }
 
 // Creates the kernel process and gives it its endpoint handles: the pager's
@@ -89,10 +165,15 @@ void pproc_release(struct pproc *p)
 // forked child's copy of libsys finds them).
 static int make_kernel_proc(struct pproc *p)
 {
-        p->proc = mk_proc_create(pager_ep, p->idx, 0);
+        // A fork or spawn child is charged to its parent's tree in the kernel too.
+        struct pproc *parent = p->parent ? &procs[p->parent] : NULL;
+        p->proc = parent && parent->proc >= 0 ? mk_proc_create_in(pager_ep, p->idx, 0, parent->proc)
+                                              : mk_proc_create(pager_ep, p->idx, 0);
         if (p->proc < 0)
                 return (int)p->proc;
         p->pid = (uint32_t)mk_info(MK_INFO_PROC_PID, (void *)p->proc);
+        if (p->is_vfs)
+                acct[p->idx].exempt = true; // never an out-of-memory victim
         long h0 = mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
         long h1 = vfs_ep_handle >= 0
                       ? mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge, MK_RIGHT_SEND)
@@ -134,7 +215,7 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                 return r;
         }
         // The top stack page holds argv, envp and auxv already.
-        uint64_t top = EXEC_STACK_TOP - MK_PAGE_SIZE, pa = frame_get();
+        uint64_t top = EXEC_STACK_TOP - MK_PAGE_SIZE, pa = frame_alloc(p);
         struct vma *sv = vma_find(&p->tree, top);
         if (!pa || !sv || frame_ref(pa)) {
                 *err = "out of memory";
@@ -235,11 +316,15 @@ int vfs_start(void)
         if (ep < 0)
                 return (int)ep;
         vfs_ep_handle = ep;
-        struct pproc *p = pproc_new("vfs");
+        struct pproc *p = pproc_new("vfs", NULL);
         if (!p)
                 return -ENOMEM;
         p->is_vfs = true;
         vfs_idx = p->idx;
+        // Its own page budget bounds what it writes; page-cache frames that
+        // mappers caused come to its account when they end: no frame limit
+        // (a refused frame would end the VFS), and never a victim.
+        acct[p->idx].frame_limit = ACCT_NO_LIMIT;
         static const char *const envp[] = {NULL};
         int r = pproc_load(p, "vfs", argv, envp, NULL, true, &err);
         if (r) {
@@ -259,6 +344,10 @@ int vfs_start(void)
         return 0;
 }
 
+// What a parent may do with its fork and spawn children's handles: wait for
+// them, end them, limit their trees; not map into them (MK_RIGHT_CONTROL).
+#define CHILD_RIGHTS (MK_RIGHT_WAIT | MK_RIGHT_KILL | MK_RIGHT_LIMIT)
+
 // fork: the child gets a copy of the region map; private pages become
 // copy-on-write in both (the parent's writable ones are made read-only now),
 // shared pages stay shared. The child's pages are mapped when it touches
@@ -270,10 +359,31 @@ struct fork_ctx {
         int err;
 };
 
+// Largest range SYS_PROTECT takes at once.
+#define PROTECT_MAX (1ull << 30)
+
+long protect_checked(struct pproc *p, uint64_t start, uint64_t end, uint32_t perms)
+{
+        for (uint64_t a = start; a < end;) {
+                uint64_t n = end - a > PROTECT_MAX ? PROTECT_MAX : end - a;
+                long r = mk_protect(p->proc, a, n, perms);
+                if (r < 0) {
+                        mk_printf("pager: pid %u: protect of 0x%llx+0x%llx failed (%s)\n", p->pid,
+                                  (unsigned long long)a, (unsigned long long)n, err_name(r));
+                        return r;
+                }
+                a += n;
+        }
+        return 0;
+}
+
 static void flush_run(struct fork_ctx *c)
 {
-        if (c->run_end > c->run_start)
-                mk_protect(c->parent->proc, c->run_start, c->run_end - c->run_start, c->run_perms);
+        // The parent's pages must really be read-only now, or the child
+        // would see its later writes: a refusal fails the fork.
+        if (c->run_end > c->run_start &&
+            protect_checked(c->parent, c->run_start, c->run_end, c->run_perms) && !c->err)
+                c->err = -ENOMEM;
         c->run_start = c->run_end = 0;
 }
 
@@ -309,18 +419,23 @@ long do_fork(struct pproc *p, struct mk_msg *reply)
 {
         if (p->is_vfs)
                 return -EPERM;
-        struct pproc *c = pproc_new(p->name);
+        struct pproc *c = pproc_new(p->name, p);
         if (!c)
-                return -EAGAIN;
-        c->parent = p->idx;
+                return -EAGAIN;     // no slot, or its tree has all it may have
+        acct[c->idx].exempt = true; // not an out-of-memory victim while we build it
+        long r = -ENOMEM;
         c->vfs_badge = p->vfs_badge; // open files are shared with the parent
         for (struct vma *v = vma_first(&p->tree); v; v = vma_next(v))
                 if (vma_insert(&c->tree, &v->d, NULL))
                         goto fail;
         c->brk_start = p->brk_start;
         c->brk = p->brk;
-        if (make_kernel_proc(c))
+        if ((r = make_kernel_proc(c)) < 0) {
+                if (r != -EAGAIN) // the kernel's limits of the parent's tree: EAGAIN
+                        r = -ENOMEM;
                 goto fail;
+        }
+        r = -ENOMEM;
         // Shared anonymous memory must be one set of frames for both: give
         // the parent's untouched pages of such regions their zeroed frames now.
         for (struct vma *v = vma_first(&p->tree); v; v = vma_next(v)) {
@@ -330,7 +445,7 @@ long do_fork(struct pproc *p, struct mk_msg *reply)
                         uint64_t *e = shadow_slot(&p->sh, va, true), pa;
                         if (e && (*e & SH_PRESENT))
                                 continue;
-                        if (!e || !(pa = frame_get()))
+                        if (!e || !(pa = frame_alloc(p)))
                                 goto fail;
                         page_zero(frame_ptr(pa));
                         if (frame_ref(pa)) {
@@ -346,19 +461,21 @@ long do_fork(struct pproc *p, struct mk_msg *reply)
         flush_run(&fc);
         if (fc.err)
                 goto fail;
-        if (mk_thread_fork(c->proc) < 0)
+        if ((r = mk_thread_fork(c->proc)) < 0) {
+                r = r == -EAGAIN ? r : -ENOMEM;
                 goto fail;
-        long h = mk_handle_give(c->proc, p->proc, 0, 0);
-        reply->w[1] = (uint64_t)h;
+        }
+        acct[c->idx].exempt = false;
+        p->loop_va = 0; // its pages changed (read-only now): not a fault loop
+        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, CHILD_RIGHTS);
         return c->pid;
 fail:
+        // Its kernel process (if any) ends now; its exit event is then
+        // ignored (its record is gone).
         if (c->proc >= 0)
                 mk_proc_kill(c->proc, MK_REASON_KILLED);
-        // Its pages are released when its exit event arrives; if it never had
-        // a kernel process, release now.
-        if (c->proc < 0)
-                pproc_release(c);
-        return -ENOMEM;
+        pproc_release(c);
+        return r;
 }
 
 long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
@@ -367,8 +484,11 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
         uint64_t argc = m->w[0], envc = m->w[2];
         const char *err;
         if (argc == 0 || argc > 16 || envc > 16 || m->len == 0 || m->len > MK_MSG_BUF ||
-            m->buf[m->len - 1] != '\0' || (m->w[1] & ~(uint64_t)PGR_SPAWN_SUSPENDED))
+            m->buf[m->len - 1] != '\0' ||
+            (m->w[1] & ~(uint64_t)(PGR_SPAWN_SUSPENDED | PGR_SPAWN_SHUTDOWN | PGR_SPAWN_TIED)))
                 return -EINVAL;
+        if ((m->w[1] & PGR_SPAWN_SHUTDOWN) && !p->can_shutdown)
+                return -EPERM; // only a holder passes the right on
         const char *s = (const char *)m->buf, *end = s + m->len;
         for (uint64_t i = 0; i < argc + envc; i++) {
                 if (s >= end)
@@ -381,20 +501,20 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
         }
         argv[argc] = NULL;
         envp[envc] = NULL;
-        struct pproc *c = pproc_new(argv[0]);
+        struct pproc *c = pproc_new(argv[0], p);
         if (!c)
                 return -EAGAIN;
-        c->parent = p->idx;
+        c->can_shutdown = m->w[1] & PGR_SPAWN_SHUTDOWN;
+        c->tied = m->w[1] & PGR_SPAWN_TIED;
         long h;
         int r = pproc_load(c, argv[0], argv, envp, &h, !(m->w[1] & PGR_SPAWN_SUSPENDED), &err);
         if (r) {
                 if (c->proc >= 0)
                         mk_proc_kill(c->proc, MK_REASON_KILLED);
-                else
-                        pproc_release(c);
+                pproc_release(c);
                 return r;
         }
-        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, 0);
+        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, CHILD_RIGHTS);
         return c->pid;
 }
 
@@ -424,7 +544,7 @@ long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
         if (count == 0 || count > MK_MSG_BUF / 8)
                 return -EINVAL;
         if (!p->given) {
-                uint64_t f = frame_get();
+                uint64_t f = frame_alloc(p);
                 if (!f)
                         return -ENOMEM;
                 p->given = frame_ptr(f);
@@ -443,12 +563,10 @@ long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
                 return -ENOMEM;
         uint64_t *list = (uint64_t *)reply->buf;
         for (uint64_t i = 0; i < count; i++) {
-                uint64_t pa = frame_get(), at = va + i * MK_PAGE_SIZE;
+                uint64_t pa = frame_alloc(p), at = va + i * MK_PAGE_SIZE;
                 bool mapped = pa && mk_map(p->proc, at, pa, MK_PERM_R | MK_PERM_W) >= 0;
                 if (!mapped || mk_frame_give(p->proc, pa, 1) < 0) {
-                        if (mapped)
-                                mk_unmap(p->proc, at);
-                        if (pa)
+                        if (pa && (!mapped || unmap_checked(p, at)))
                                 frame_put(pa);
                         // What was given stays given; the rest of the range is unused.
                         reply->len = (uint32_t)(i * 8);

@@ -89,9 +89,49 @@ static long do_munmap(struct pproc *p, uint64_t addr, uint64_t len)
         return 0;
 }
 
+// Takes the installed pages of [start, end) out of p's page tables (runs of
+// mapped pages, each in pieces SYS_PROTECT accepts) and marks them unmapped.
+// An error leaves the pages not yet done marked as mapped (they may be).
+struct unmap_run {
+        struct pproc *p;
+        uint64_t start, end; // the current run of mapped pages
+        uint64_t *first;     // (entries are marked once their run is out)
+        long err;
+};
+
+static void run_flush(struct unmap_run *u)
+{
+        if (u->end > u->start && !u->err)
+                u->err = protect_checked(u->p, u->start, u->end, 0);
+        u->start = u->end = 0;
+}
+
+static void run_add(void *ctx, uint64_t va, uint64_t *e)
+{
+        struct unmap_run *u = ctx;
+        if (!(*e & SH_MAPPED) || u->err)
+                return;
+        if (u->end != va) {
+                run_flush(u);
+                u->start = va;
+        }
+        u->end = va + MK_PAGE_SIZE;
+}
+
 static void unmapped_mark(void *ctx, uint64_t va, uint64_t *e)
 {
         *e &= ~(uint64_t)(SH_MAPPED | SH_WRITE);
+}
+
+static long unmap_installed(struct pproc *p, uint64_t start, uint64_t end)
+{
+        struct unmap_run u = {.p = p};
+        shadow_each(&p->sh, start, end, run_add, &u);
+        run_flush(&u);
+        if (u.err)
+                return u.err;
+        shadow_each(&p->sh, start, end, unmapped_mark, NULL);
+        return 0;
 }
 
 static long do_mprotect(struct pproc *p, uint64_t addr, uint64_t len, uint64_t prot)
@@ -109,14 +149,15 @@ static long do_mprotect(struct pproc *p, uint64_t addr, uint64_t len, uint64_t p
                         return -EACCES;
                 a = v->d.end;
         }
-        int r = vma_protect_range(&p->tree, addr, addr + len, (uint32_t)prot, NULL, NULL);
+        // First the installed mappings go (they are made again, with the new
+        // rights, on the next access): if the kernel refuses, our view of
+        // the range is unchanged and the caller gets the error. Then the
+        // regions change (vma_protect_range fails only before changing anything).
+        long r = unmap_installed(p, addr, addr + len);
         if (r)
                 return r;
-        // Drop the installed mappings: they are made again, with the new
-        // rights, on the next access.
-        mk_protect(p->proc, addr, len, 0);
-        shadow_each(&p->sh, addr, addr + len, unmapped_mark, NULL);
-        return 0;
+        p->loop_va = 0;
+        return vma_protect_range(&p->tree, addr, addr + len, (uint32_t)prot, NULL, NULL);
 }
 
 static long do_msync(struct pproc *p, uint64_t addr, uint64_t len)
@@ -171,9 +212,46 @@ static struct pproc *by_pid(struct pproc *self, uint64_t pid)
         if (pid == 0)
                 return self;
         for (int i = 1; i < MAX_PROCS; i++)
-                if (procs[i].used && procs[i].pid == pid)
+                if (procs[i].used && !procs[i].oom_killed && procs[i].pid == pid)
                         return &procs[i];
         return NULL;
+}
+
+// PGR_LIMIT: w0 pid (0: the caller), the caller itself or one of its
+// descendants; w1 most user frames its tree may hold (0: unchanged), w2 most
+// pager process slots (0: unchanged). Limits only go down (-EPERM otherwise).
+long do_limit(struct pproc *p, const struct mk_msg *m)
+{
+        struct pproc *q = by_pid(p, m->w[0]);
+        uint64_t frames = m->w[1], nprocs = m->w[2];
+        if (!q)
+                return -ESRCH;
+        if (!acct_within(acct, p->idx, q->idx))
+                return -EPERM; // not the caller's tree
+        struct acct *a = &acct[q->idx];
+        if ((frames && frames > a->frame_limit) || (nprocs && nprocs > a->proc_limit))
+                return -EPERM; // only lower
+        if (frames)
+                a->frame_limit = frames;
+        if (nprocs)
+                a->proc_limit = (uint32_t)nprocs;
+        return 0;
+}
+
+// The counters of q, with its frame accounting.
+static void stats_of(struct pproc *q, struct pgr_stats *st)
+{
+        q->st.frames_used = q->sh.pages;
+        q->st.frames_charged = acct[q->idx].frames;
+        q->st.tree_frames = acct[q->idx].tree_frames;
+        q->st.frames_limit = acct_frame_limit(acct, q->idx);
+        uint32_t pl = UINT32_MAX;
+        for (uint32_t i = q->idx; i; i = acct[i].parent)
+                if (acct[i].proc_limit < pl)
+                        pl = acct[i].proc_limit;
+        q->st.procs_limit = pl;
+        q->st.tree_procs = acct[q->idx].tree_procs;
+        *st = q->st;
 }
 
 // The maps view of q, bytes [off, off + MK_MSG_BUF) of it, into reply.
@@ -203,6 +281,7 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         long r = 0;
         struct pproc *q;
         p->vcache = NULL; // requests may change the region tree
+        p->loop_va = 0;   // it ran to make a request: not a fault loop
         reply->tag = 0;
         reply->len = 0;
         switch (m->tag) {
@@ -236,10 +315,13 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 if (m->w[0] == (uint64_t)-1) {
                         global_stats.frames_free = frames_free();
                         global_stats.frames_used = frames_total() - frames_free();
+                        global_stats.frames_limit = default_frame_limit;
+                        global_stats.procs_limit = DEFAULT_PROC_LIMIT;
                         memcpy(reply->buf, &global_stats, sizeof(global_stats));
                 } else if (q) {
-                        q->st.frames_used = q->sh.pages;
-                        memcpy(reply->buf, &q->st, sizeof(q->st));
+                        struct pgr_stats st;
+                        stats_of(q, &st);
+                        memcpy(reply->buf, &st, sizeof(st));
                 } else {
                         r = -ESRCH;
                         break;
@@ -256,9 +338,21 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 trace_on = m->w[0] != 0;
                 break;
         case PGR_SHUTDOWN:
+                // Only processes holding the right: the programs we started
+                // from the command line, and those they passed it to.
+                if (!p->can_shutdown) {
+                        r = -EPERM;
+                        break;
+                }
                 mk_printf("pager: shutdown requested by pid %u, status %lld\n", p->pid,
                           (long long)m->w[0]);
                 mk_shutdown(tests_final_status((long)m->w[0]));
+        case PGR_LIMIT:
+                r = do_limit(p, m);
+                break;
+        case PGR_VFS_RELEASE:
+                r = p->is_vfs ? vfs_release(m->w[0], m->w[1]) : -EPERM;
+                break;
         case PGR_PING:
                 break;
         case PGR_EXPECT:

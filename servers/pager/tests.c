@@ -48,17 +48,17 @@ static int start(const char *prog, int scenario)
                 mk_snprintf(num, sizeof(num), "%d", scenario);
                 argv[1] = num;
         }
-        struct pproc *p = pproc_new(prog);
+        struct pproc *p = pproc_new(prog, NULL);
         if (!p)
                 return -EAGAIN;
         p->scenario = scenario;
+        p->can_shutdown = true; // started from the command line
         int r = pproc_load(p, prog, argv, start_env, NULL, true, &err);
         if (r) {
                 mk_printf("pager: cannot start %s: %s\n", prog, err);
                 if (p->proc >= 0)
                         mk_proc_kill(p->proc, MK_REASON_KILLED);
-                else
-                        pproc_release(p);
+                pproc_release(p);
         }
         return r;
 }
@@ -338,8 +338,7 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
         // exactly as many frames must be free as after the first.
         if (c->scenario == SCN_OOM_FIRST || c->scenario == SCN_OOM_AGAIN) {
                 static uint64_t free_after_first;
-                pproc_release(c); // what the main loop does after us; do it now to count
-                c->used = true;   // (the loop releases it again: make that a no-op)
+                pproc_reclaim(c); // what the main loop does after us; do it now to count
                 uint64_t now = frames_free();
                 if (c->scenario == SCN_OOM_FIRST)
                         free_after_first = now;

@@ -2,8 +2,9 @@
 // The VFS server: a RAM file system whose page cache is this process's own
 // memory (mk/vfs.h, docs/vfs.md). The system pager starts it with the boot
 // image, the inode table and the data area mapped; it loads every file of the
-// boot image, then answers requests on its endpoint forever. It never calls
-// anyone while serving, and the pager never calls it.
+// boot image, then answers requests on its endpoint forever. While serving it
+// calls only the pager (PGR_VFS_RELEASE, when an inode is done with), and the
+// pager never calls it, so no call cycle can form.
 #include "serve.h"
 #include <mk/pager.h>
 #include <mk/sys.h>
@@ -34,6 +35,20 @@ static uint64_t budget_pages(void)
                                                      : VFS_BUDGET_DEFAULT_PAGES;
 }
 
+// ramfs's release hook: asks the pager whether an inode we are done with is
+// still mapped (PGR_VFS_RELEASE, docs/vfs.md). The pager never calls us, so
+// calling it while serving a request cannot deadlock.
+static long pager_release(void *ctx, uint32_t ino, uint64_t generation)
+{
+        static struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_VFS_RELEASE;
+        m.w[0] = ino;
+        m.w[1] = generation;
+        long r = mk_pager_ep < 0 ? -ENOSYS : mk_call(mk_pager_ep, &m);
+        return r < 0 ? r : (long)m.w[0];
+}
+
 static void load_bootimg(void)
 {
         struct vfs_load_result res;
@@ -58,6 +73,7 @@ int main(int argc, char **argv, char **envp)
             .max_inodes = VFS_MAX_INODES,
             .file_max = VFS_FILE_MAX,
             .max_pages = budget_pages(),
+            .release = pager_release,
         };
         if (mk_vfs_serve < 0 || ramfs_init(&fs, &cfg) < 0) {
                 mk_printf("vfs: no endpoint to serve or bad layout: not started by the pager?\n");

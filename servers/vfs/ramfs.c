@@ -69,10 +69,13 @@ long ramfs_lookup(struct ramfs *fs, const char *name)
         return -ENOENT;
 }
 
+static void node_forget(struct ramfs *fs, uint32_t ino);
+
 long ramfs_create(struct ramfs *fs, const char *name, uint32_t mode)
 {
         if (ramfs_lookup(fs, name) >= 0)
                 return -EEXIST;
+        ramfs_reap(fs);
         // A free inode; prefer the one whose pages are already charged (its
         // frames exist), so unlink/create cycles do not use up the budget.
         long best = -ENOSPC;
@@ -82,6 +85,8 @@ long ramfs_create(struct ramfs *fs, const char *name, uint32_t mode)
                         best = i;
         if (best < 0)
                 return best;
+        if (fs->node[best].mapped_only) // let go by the pager since ramfs_reap looked
+                node_forget(fs, (uint32_t)best);
         struct vfs_inode *in = &fs->cfg.itab[best];
         memset(in->name, 0, sizeof(in->name));
         memcpy(in->name, name, strnlen(name, VFS_NAME_MAX));
@@ -93,13 +98,52 @@ long ramfs_create(struct ramfs *fs, const char *name, uint32_t mode)
         return best;
 }
 
-// The inode is gone for good: the pager sees used == 0 first.
+// The pager dropped the data pages of ino: they read zero, hold no frame.
+static void node_forget(struct ramfs *fs, uint32_t ino)
+{
+        struct ramfs_node *nd = &fs->node[ino];
+        fs->pages_charged -= nd->charged;
+        nd->charged = 0;
+        nd->dirty_end = 0;
+        memset(nd->written, 0, sizeof(nd->written));
+        if (nd->mapped_only) {
+                nd->mapped_only = false;
+                fs->nmapped_only--;
+        }
+}
+
+uint32_t ramfs_reap(struct ramfs *fs)
+{
+        uint32_t n = 0;
+        for (uint32_t i = RAMFS_FIRST_INODE; fs->nmapped_only && i < fs->cfg.max_inodes; i++)
+                if (fs->node[i].mapped_only &&
+                    !__atomic_load_n(&fs->cfg.itab[i].used, __ATOMIC_ACQUIRE)) {
+                        node_forget(fs, i);
+                        n++;
+                }
+        return n;
+}
+
+// The inode is done with (no name, no fd). Without a pager to ask, or when
+// the pager says nobody maps it, it is free at once (the pager sees used == 0
+// first); while mapped it stays in use for the mappers (POSIX: a mapping
+// keeps its file), and the pager frees it when the last mapping goes.
 static void inode_free(struct ramfs *fs, uint32_t ino)
 {
         struct vfs_inode *in = &fs->cfg.itab[ino];
+        struct ramfs_node *nd = &fs->node[ino];
+        long r = fs->cfg.release ? fs->cfg.release(fs->cfg.release_ctx, ino, in->generation) : 1;
+        nd->unlinked = false;
+        if (r == -EBUSY) {
+                memset(in->name, 0, sizeof(in->name));
+                nd->mapped_only = true;
+                fs->nmapped_only++;
+                return;
+        }
         __atomic_store_n(&in->used, 0, __ATOMIC_RELEASE);
         memset(in->name, 0, sizeof(in->name));
-        fs->node[ino].unlinked = false;
+        if (r == 0)
+                node_forget(fs, ino);
 }
 
 long ramfs_unlink(struct ramfs *fs, const char *name)

@@ -49,6 +49,16 @@ struct ramfs_config {
         uint32_t max_inodes;    // 2 .. VFS_MAX_INODES
         uint64_t file_max;      // bytes per file: a page multiple, at most VFS_FILE_MAX
         uint64_t max_pages;     // data pages this server may write (0: no limit)
+        // Called when an inode is done with (unlinked, last fd closed), while
+        // it is still marked used; the pager's answer (docs/vfs.md):
+        // 0: nobody maps it: the caller has marked it unused and dropped its
+        //    data pages (they read zero now);
+        // -EBUSY: it is mapped: it stays in use, data and all, until the last
+        //    mapping goes; then the caller marks it unused (itab used = 0) and
+        //    drops its pages, and ramfs_create finds it free again.
+        // NULL (host tests), or any other answer: freed here, pages kept.
+        long (*release)(void *ctx, uint32_t ino, uint64_t generation);
+        void *release_ctx;
 };
 
 // Private per-inode state (the shared part is struct vfs_inode).
@@ -57,6 +67,7 @@ struct ramfs_node {
         uint64_t charged;   // pages of this inode counted against max_pages
         uint32_t nopen;     // fds open on it
         bool unlinked;      // name removed while open: freed at the last close
+        bool mapped_only;   // no name, no fd, kept in use for its mappers (release: -EBUSY)
         uint64_t written[RAMFS_PAGES_MAX / 64]; // pages this server has written (charged)
 };
 
@@ -80,6 +91,7 @@ struct ramfs {
         uint64_t clock;
         uint64_t pages_charged; // sum of node[].charged
         uint64_t evictions;     // clients whose fds were dropped to make room
+        uint32_t nmapped_only;  // inodes with mapped_only set
         struct ramfs_node node[VFS_MAX_INODES];
         struct ramfs_client client[RAMFS_MAX_CLIENTS];
 };
@@ -147,3 +159,7 @@ long ramfs_unlink_path(struct ramfs *fs, const char *path, size_t buflen);
 
 // For fd.c: the last fd on ino closed (frees it if it was unlinked).
 void ramfs_released(struct ramfs *fs, uint32_t ino);
+// Inodes kept only for their mappers that the pager has since let go (itab
+// used == 0): their pages were dropped, so their charges and dirty extent
+// start again from nothing. Returns how many. ramfs_create calls it.
+uint32_t ramfs_reap(struct ramfs *fs);

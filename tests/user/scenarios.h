@@ -28,6 +28,9 @@ enum {
         SCN_FORK_COW,
         SCN_OOM_FIRST,
         SCN_OOM_AGAIN,
+        SCN_ISO_AUTHORITY,
+        SCN_ISO_MEMORY,
+        SCN_ISO_LIMITS,
         SCN_COUNT,
         SCN_DEMO = 100,
         SCN_BENCH = 101,
@@ -49,7 +52,15 @@ static const struct scenario scenarios[SCN_COUNT] = {
     [SCN_FORK_COW] = {"fork_copy_on_write", MK_REASON_EXIT, 0, false},
     [SCN_OOM_FIRST] = {"oom_kill", MK_REASON_OOM, 0, false},
     [SCN_OOM_AGAIN] = {"oom_kill_frames_accounted", MK_REASON_OOM, 0, false},
+    [SCN_ISO_AUTHORITY] = {"forged_events_and_shutdown_right", MK_REASON_EXIT, 0, false},
+    [SCN_ISO_MEMORY] = {"file_mapping_lifetime_holes_big_mprotect", MK_REASON_EXIT, 0, false},
+    [SCN_ISO_LIMITS] = {"fork_wait_loop_limits_oom_victim", MK_REASON_EXIT, 0, false},
 };
+
+// utest_iso.c (issue 8).
+int ut_authority(void);
+int ut_memory(void);
+int ut_limits(void);
 
 // Benchmark metrics (PGR_RESULT w[0]), in the order tools/bench prints them.
 enum {

@@ -370,6 +370,12 @@ int main(int argc, char **argv, char **envp)
                         *(volatile uint64_t *)(big + off) = off;
                 return 1; // not reached: the pager has more than 1 GiB? then fail
         }
+        case SCN_ISO_AUTHORITY:
+                return ut_authority();
+        case SCN_ISO_MEMORY:
+                return ut_memory();
+        case SCN_ISO_LIMITS:
+                return ut_limits();
         case SCN_DEMO: {
                 mk_printf(
                     "hello from user space: pid %ld on %s, touching 1000 lazily reserved pages\n",

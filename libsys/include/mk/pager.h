@@ -34,8 +34,10 @@
                                           // their physical addresses (uint64_t each); the
                                           // frames now belong to the caller (external pagers)
 #define PGR_RESUME     (MK_TAG_USER + 16) // w0 pid: start a process spawned suspended
-#define PGR_LIMIT      (MK_TAG_USER + 17) // w0 pid (the caller or a descendant), w1 most user
-                                          // frames its tree may hold -> 0
+#define PGR_LIMIT      (MK_TAG_USER + 17) // w0 pid (the caller or a descendant; 0 = caller),
+                                          // w1 most user frames its tree may hold, w2 most
+                                          // pager process slots (0: unchanged) -> 0;
+                                          // limits only go down (-EPERM)
 
 
 // PGR_MMAP flags.
@@ -75,6 +77,13 @@ struct pgr_stats {
         uint64_t fault_loops;
         uint64_t frames_used;   // frames this process maps (global: in use)
         uint64_t frames_free;   // global only
+        uint64_t frames_charged; // user frames charged to this process (its pages, copies,
+                                 // page records, page-cache frames it caused)
+        uint64_t tree_frames;    // charged to it and its descendants
+        uint64_t frames_limit;   // the lowest frame limit of its tree and the trees above
+                                 // (global: a top-level tree's default, 3/4 of the frames)
+        uint64_t procs_limit;    // the same for pager process slots (global: the default)
+        uint64_t tree_procs;     // pager process slots its tree holds
 };
 
 // Fixed test regions the system pager gives every test process.

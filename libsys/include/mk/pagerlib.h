@@ -90,6 +90,7 @@ struct mkp_fault {
 struct mkp_region {
         uint64_t start, len; // the client's range
         long proc;           // handle of the client process (for eviction)
+        uint32_t pid;        // its pid: faults under this region's badge must come from it
         uint32_t id;
         bool used;
         void *user;          // yours
@@ -257,7 +258,9 @@ int mkp_detach(long pager_ep, uint64_t va, uint32_t region_id);
 // spawned suspended, given the receive right of a new endpoint (its handle
 // MKP_SERVE_HANDLE), resumed. *ep gets our send handle to it (we keep no
 // receive right, so the pager's end is seen as "pager gone"), *proc the
-// handle of the pager process (for mkp_attach and mk_proc_wait). 0 or -errno.
+// handle of the pager process (for mkp_attach and mk_proc_wait). The pager is
+// spawned tied (PGR_SPAWN_TIED): the system pager ends it (KILLED) when the
+// caller ends, whatever the reason, so it never outlives its client. 0 or -errno.
 int mkp_spawn_pager(const char *prog, long *ep, long *proc);
 // Asks the pager to end its loop (MKP_REQ_SHUTDOWN). 0 or -errno.
 long mkp_shutdown(long pager_ep);

@@ -27,6 +27,14 @@
 #define VFS_UNLINK   (MK_TAG_USER + 0x47) // buf path -> 0
 #define VFS_LIST     (MK_TAG_USER + 0x48) // w0 index -> buf name, w0 inode, w1 size (-ENOENT at end)
 
+// The VFS server -> the system pager (refused from anyone else): the VFS is
+// done with inode w0 of generation w1 (unlinked and closed). -> 0: nothing
+// maps it: the pager has marked it unused in the inode table and dropped its
+// pages (they read as zero again); -EBUSY: mappings of it remain: the inode
+// stays in use (its data with it) until the last one goes, then the pager
+// does the same and the VFS finds the inode unused (itab used == 0).
+#define PGR_VFS_RELEASE (MK_TAG_USER + 0x30)
+
 #define VFS_O_RDONLY 0
 #define VFS_O_WRONLY 1
 #define VFS_O_RDWR   2

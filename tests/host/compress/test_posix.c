@@ -69,11 +69,11 @@ static long posix(uint64_t off, uint64_t len, uint64_t st)
 // Serves a fault at page `page` of the region; the reply (committed).
 static struct mk_msg fault(uint64_t page, unsigned access, unsigned kind)
 {
-        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL}, out;
         struct mkp_rec rec;
         in.w[MK_FW_ADDR] = VA + page * P + 8;
         in.w[MK_FW_INFO] = access | (uint64_t)kind << 8;
-        in.w[MK_FW_IDS] = 5 | 9ull << 32;
+        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
         if (mkp_serve(&pg, &in, &out, &rec))
                 mkp_commit(&pg);
         return out;

@@ -55,10 +55,10 @@ static void setup(uint32_t n)
 static void fault(uint64_t va, unsigned access, unsigned kind, struct mk_msg *out,
                   struct mkp_rec *rec)
 {
-        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1};
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL};
         in.w[MK_FW_ADDR] = va;
         in.w[MK_FW_INFO] = access | (uint64_t)kind << 8;
-        in.w[MK_FW_IDS] = 5 | 9ull << 32;
+        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
         if (mkp_serve(&pg, &in, out, rec))
                 mkp_commit(&pg);
 }
@@ -258,11 +258,12 @@ static void read_only_handler_not_upgraded(void)
 
 static void refused_reply(void)
 {
-        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL}, out;
         struct mkp_rec rec;
         setup(4);
         around_n = 1;
         in.w[MK_FW_ADDR] = VA;
+        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(mkp_frames_free(&pg), 2);
         mkp_discard(&pg, &out); // the kernel said no
@@ -292,7 +293,7 @@ static void fault_loop(void)
 
 static void no_region(void)
 {
-        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL}, out;
         struct mkp_rec rec;
         setup(0);
         in.w[MK_FW_ADDR] = VA + NPAGES * P; // just past the region
@@ -305,6 +306,31 @@ static void no_region(void)
         mkp_serve(&pg, &in, &out, &rec);
         EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
         EXPECT_EQ(handler_calls, 0);
+}
+
+// A fault message the kernel did not send, or one from another pid under the
+// client's badge, never reaches the handler and maps nothing.
+static void forged_fault(void)
+{
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
+        struct mkp_rec rec;
+        setup(4);
+        in.w[MK_FW_ADDR] = VA;
+        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        EXPECT(mkp_serve(&pg, &in, &out, &rec)); // a call: answered with an error
+        EXPECT_EQ(out.tag, 0);
+        EXPECT_EQ(out.w[0], (uint64_t)-EINVAL);
+        in.flags = MK_MSG_KERNEL;
+        in.w[MK_FW_IDS] = 5 | (uint64_t)(MKP_HOST_PID + 1) << 32; // not the client's pid
+        EXPECT(mkp_serve(&pg, &in, &out, &rec));
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
+        EXPECT_EQ(handler_calls, 0);
+        EXPECT_EQ(mkp_frames_free(&pg), 4);
+        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32; // the client itself
+        EXPECT(mkp_serve(&pg, &in, &out, &rec));
+        EXPECT_EQ(out.tag, MK_FAULT_MAP);
+        EXPECT_EQ(handler_calls, 1);
 }
 
 static void silent_handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a) {}
@@ -451,6 +477,7 @@ int main(int argc, char **argv, char **envp)
         RUN(refused_reply);
         RUN(fault_loop);
         RUN(no_region);
+        RUN(forged_fault);
         RUN(empty_answer);
         RUN(requests);
         RUN(layer_hooks);

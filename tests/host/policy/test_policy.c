@@ -97,6 +97,42 @@ static void perms(void)
                 EXPECT(strcmp(fault_decision_name(d), "?") != 0);
 }
 
+// A file hole read first maps the zero page (fault.c); a write there then
+// gets the page-cache frame for a shared mapping, a zeroed frame of its own
+// for a private one; a read just maps it again.
+static void hole_then_write(void)
+{
+        struct region_desc fs = reg(RK_FILE_SHARED, BK_VFS, R | W);
+        struct region_desc fp = reg(RK_FILE_PRIVATE, BK_VFS, R | W);
+        uint64_t zero = 0x5000 | SH_PRESENT | SH_ZERO;
+        EXPECT_EQ(decide(&fs, FAULT_WRITE, FAULT_PROTECTION, zero, 0, 0), FD_MAP_FILE);
+        EXPECT_EQ(decide(&fp, FAULT_WRITE, FAULT_PROTECTION, zero, 0, 0), FD_FILL_ZERO);
+        EXPECT_EQ(decide(&fs, FAULT_READ, FAULT_NOT_PRESENT, zero, 0, 0), FD_REMAP);
+        EXPECT_EQ(decide(&fs, FAULT_WRITE, FAULT_PROTECTION, zero, 0, 1), FD_FAIL_BUS);
+        EXPECT_EQ(fault_perms(&fs, SH_PRESENT | SH_ZERO), R);
+}
+
+// Fault-loop detection counts only faults a grant already allowed.
+static void loop_progress(void)
+{
+        const uint64_t va = 0x40000000;
+        // The copy-on-write fault after each fork: the pager reset the state.
+        EXPECT(!fault_no_progress(0, FAULT_WRITE, R | W, va, FAULT_WRITE));
+        // A read answered read-only, then a write: progress.
+        EXPECT(!fault_no_progress(va, FAULT_READ, R, va, FAULT_WRITE));
+        // A write answered read-only (a handler that never allows it): a loop.
+        EXPECT(!fault_no_progress(va, FAULT_WRITE, R, va, FAULT_WRITE));
+        EXPECT(fault_no_progress(va, FAULT_WRITE, R | W, va, FAULT_WRITE));
+        EXPECT(fault_no_progress(va, FAULT_READ, R, va, FAULT_READ));
+        EXPECT(fault_no_progress(va, FAULT_EXEC, R | X, va, FAULT_EXEC));
+        EXPECT(!fault_no_progress(va, FAULT_EXEC, R, va, FAULT_EXEC));
+        // RETRY changes nothing, whatever the access.
+        EXPECT(fault_no_progress(va, FAULT_READ, FAULT_LOOP_RETRY, va, FAULT_READ));
+        // Another page, or a failed answer: not a loop.
+        EXPECT(!fault_no_progress(va, FAULT_READ, R, va + 0x1000, FAULT_READ));
+        EXPECT(!fault_no_progress(va, FAULT_READ, 0, va, FAULT_READ));
+}
+
 int main(void)
 {
         h_suite = "policy";
@@ -104,5 +140,7 @@ int main(void)
         RUN(first_touch);
         RUN(present_pages);
         RUN(perms);
+        RUN(hole_then_write);
+        RUN(loop_progress);
         return DONE();
 }

@@ -424,6 +424,80 @@ static void real_geometry_limits(void)
         free(fs);
 }
 
+// The pager's side of PGR_VFS_RELEASE, faked: an inode is "mapped" while
+// fake_mapped[ino]; when not, it is dropped as the pager does it (used = 0,
+// data pages zero).
+static bool fake_mapped[FX_INODES];
+static int fake_calls;
+
+static void fake_drop(uint32_t ino)
+{
+        __atomic_store_n(&fx.itab[ino].used, 0, __ATOMIC_RELEASE);
+        memset(fx_file(ino), 0, fx.fs->cfg.file_max);
+}
+
+static long fake_release(void *ctx, uint32_t ino, uint64_t generation)
+{
+        fake_calls++;
+        if (generation != fx.itab[ino].generation)
+                return -ENOENT;
+        if (fake_mapped[ino])
+                return -EBUSY;
+        fake_drop(ino);
+        return 0;
+}
+
+static void mapped_file_outlives_unlink(void)
+{
+        fx_setup_geom(4, FX_FILE_MAX, 8);
+        fx.fs->cfg.release = fake_release;
+        memset(fake_mapped, 0, sizeof(fake_mapped));
+        fake_calls = 0;
+        long a = fx_open(1, "a", VFS_O_CREAT | VFS_O_RDWR);
+        EXPECT(a >= 0);
+        EXPECT_EQ(ramfs_write(fx.fs, 1, (uint64_t)a, "AAAA", 4, RAMFS_CUR), 4);
+        long ino = ramfs_lookup(fx.fs, "a");
+        uint64_t gen = fx.itab[ino].generation;
+        fake_mapped[ino] = true; // a process maps it
+        EXPECT_EQ(ramfs_close(fx.fs, 1, (uint64_t)a), 0);
+        EXPECT_EQ(ramfs_unlink_path(fx.fs, "a", 2), 0);
+        EXPECT_EQ(fake_calls, 1);
+        // Gone by name, but its inode and data stay for the mapper.
+        EXPECT_EQ(ramfs_lookup(fx.fs, "a"), -ENOENT);
+        EXPECT_EQ(fx.itab[ino].used, 1);
+        EXPECT_EQ(fx.itab[ino].generation, gen);
+        EXPECT(fx_all(ino, 0, 4, 'A'));
+        EXPECT_EQ(fx.fs->pages_charged, 1);
+        // A new file gets another inode: the mapper's data is not reused.
+        long b = fx_open(1, "b", VFS_O_CREAT | VFS_O_RDWR);
+        EXPECT(b >= 0);
+        EXPECT(ramfs_lookup(fx.fs, "b") != ino);
+        EXPECT_EQ(ramfs_write(fx.fs, 1, (uint64_t)b, "BBBB", 4, RAMFS_CUR), 4);
+        EXPECT(fx_all(ino, 0, 4, 'A'));
+        EXPECT_EQ(fx.fs->pages_charged, 2);
+        // Files fill the other inodes; the mapped one is not free.
+        EXPECT(ramfs_create(fx.fs, "c", RAMFS_MODE_DEFAULT) >= 0);
+        EXPECT_EQ(ramfs_create(fx.fs, "d", RAMFS_MODE_DEFAULT), -ENOSPC);
+        // The last mapping goes: the pager drops it; the next create reuses
+        // it, with its charges and dirty extent forgotten.
+        fake_mapped[ino] = false;
+        fake_drop((uint32_t)ino);
+        long d = ramfs_create(fx.fs, "d", RAMFS_MODE_DEFAULT);
+        EXPECT_EQ(d, ino);
+        EXPECT_EQ(fx.itab[ino].generation, gen + 1);
+        EXPECT_EQ(fx.fs->node[ino].charged, 0);
+        EXPECT_EQ(fx.fs->node[ino].dirty_end, 0);
+        EXPECT_EQ(fx.fs->pages_charged, 1);
+        EXPECT_EQ(fx.fs->nmapped_only, 0);
+        // Unmapped, unlinked with no fd: released at once, pages back.
+        EXPECT_EQ(ramfs_close(fx.fs, 1, (uint64_t)b), 0);
+        long bino = ramfs_lookup(fx.fs, "b");
+        EXPECT_EQ(ramfs_unlink_path(fx.fs, "b", 2), 0);
+        EXPECT_EQ(fx.itab[bino].used, 0);
+        EXPECT_EQ(fx.fs->pages_charged, 0);
+        EXPECT(fx_zero(bino, 0, FX_PAGE));
+}
+
 int main(void)
 {
         h_suite = "vfs";
@@ -443,5 +517,6 @@ int main(void)
         RUN(budget);
         RUN(list_order);
         RUN(real_geometry_limits);
+        RUN(mapped_file_outlives_unlink);
         return DONE();
 }
