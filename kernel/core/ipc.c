@@ -207,14 +207,12 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
         if (rcv) {
                 // The pager is waiting: build the message straight into it.
                 fault_msg_build((struct kmsg_hdr *)&rcv->msg, f);
-                rcv->msg.flags = MK_MSG_KERNEL;
                 rcv->msg.badge = badge;
                 rcv->ipc_ret = 0;
                 link_call(rcv, self);
                 sched_switch_to(rcv);
         } else {
                 fault_msg_build(&self->fmsg, f);
-                self->fmsg.flags = MK_MSG_KERNEL;
                 self->state = T_SEND;
                 self->ep = ep;
                 self->send_badge = badge;
