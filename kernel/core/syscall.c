@@ -115,13 +115,13 @@ static long sys_handle_close(long h)
 }
 
 // Copies handle h into the process named by handle ph (MK_SELF: the caller;
-// another process needs MK_RIGHT_CONTROL on it) with rights reduced to
+// another process needs MK_RIGHT_GIVE on it) with rights reduced to
 // `rights` (0: the same). An endpoint copy carries `badge` only when h may
 // mint (badge_for). h == MK_SELF: a handle to the caller itself.
 static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
 {
         struct proc *target;
-        long e = proc_get_self(ph, MK_RIGHT_CONTROL, &target);
+        long e = proc_get_self(ph, MK_RIGHT_GIVE, &target);
         if (e)
                 return e;
         if (rights > MK_RIGHT_ALL)

@@ -344,9 +344,12 @@ int vfs_start(void)
         return 0;
 }
 
-// What a parent may do with its fork and spawn children's handles: wait for
-// them, end them, limit their trees; not map into them (MK_RIGHT_CONTROL).
-#define CHILD_RIGHTS (MK_RIGHT_WAIT | MK_RIGHT_KILL | MK_RIGHT_LIMIT)
+// What a parent may do with its fork children's handles: give them handles,
+// wait for them, end them, limit their trees; not map into them or route
+// their faults (MK_RIGHT_CONTROL). A spawner also controls the program it started (as a
+// debugger would): it hands it handles while it is suspended (e.g. its pagers).
+#define CHILD_RIGHTS (MK_RIGHT_GIVE | MK_RIGHT_WAIT | MK_RIGHT_KILL | MK_RIGHT_LIMIT)
+#define SPAWN_RIGHTS (CHILD_RIGHTS | MK_RIGHT_CONTROL)
 
 // fork: the child gets a copy of the region map; private pages become
 // copy-on-write in both (the parent's writable ones are made read-only now),
@@ -514,7 +517,7 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
                 pproc_release(c);
                 return r;
         }
-        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, CHILD_RIGHTS);
+        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, SPAWN_RIGHTS);
         return c->pid;
 }
 

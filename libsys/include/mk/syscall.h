@@ -76,13 +76,15 @@
 #define MK_PERM_X 4
 
 // Handle rights. Endpoints: SEND, RECV, MINT (may give copies with a new
-// badge, and create processes whose faults carry any badge). Processes: WAIT
-// (SYS_PROC_WAIT, its pid), KILL, CONTROL (map, unmap, protect, start and fork
-// threads, route regions, give frames, charge processes to its tree), LIMIT
-// (SYS_PROC_LIMIT). A copy never has more rights than its source.
+// badge, and create processes whose faults carry any badge). Processes: GIVE
+// (give it handles), WAIT (SYS_PROC_WAIT, its pid), KILL, CONTROL (map, unmap,
+// protect, start and fork threads, route regions, give frames, charge
+// processes to its tree), LIMIT (SYS_PROC_LIMIT). A copy never has more
+// rights than its source.
 #define MK_RIGHT_SEND    0x01
 #define MK_RIGHT_RECV    0x02
 #define MK_RIGHT_MINT    0x04
+#define MK_RIGHT_GIVE    0x08
 #define MK_RIGHT_WAIT    0x10
 #define MK_RIGHT_KILL    0x20
 #define MK_RIGHT_CONTROL 0x40
