@@ -16,6 +16,14 @@ static long call3(long ep, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, 
         return r < 0 ? r : (long)m->w[0];
 }
 
+// The handles pagers minted us for our regions (badge = region id + 1):
+// requests about a region go through them.
+static struct {
+        long pager_ep, handle;
+        uint32_t id;
+        bool used;
+} region_handles[MK_MAX_EXT_REGIONS];
+
 // Unreserves [va, va+len) at the system pager.
 static void unreserve(uint64_t va, uint64_t len)
 {
@@ -47,13 +55,20 @@ int mkp_attach(long pager_ep, long pager_proc, uint64_t len, uint64_t *va, uint3
         }
         // The pager gave us a handle to it carrying this region's badge.
         long rh = (long)m.w[1];
-        r = mk_region_pager(MK_SELF, addr, len, rh, 0);
-        mk_handle_close(rh); // the region keeps the endpoint
+        int k = 0;
+        while (k < MK_MAX_EXT_REGIONS && region_handles[k].used)
+                k++;
+        r = k == MK_MAX_EXT_REGIONS ? -ENOSPC : mk_region_pager(MK_SELF, addr, len, rh, 0);
         if (r < 0) {
-                call3(pager_ep, MKP_REQ_DETACH, (uint64_t)id, 0, 0, &m);
+                call3(rh, MKP_REQ_DETACH, (uint64_t)id, 0, 0, &m);
+                mk_handle_close(rh);
                 unreserve(addr, len);
                 return (int)r;
         }
+        region_handles[k].pager_ep = pager_ep;
+        region_handles[k].handle = rh;
+        region_handles[k].id = (uint32_t)id;
+        region_handles[k].used = true;
         *va = addr;
         *region_id = (uint32_t)id;
         return 0;
@@ -67,7 +82,18 @@ int mkp_detach(long pager_ep, uint64_t va, uint32_t region_id)
         long r = mk_region_pager(MK_SELF, va, 0, -1, 0);
         if (r < 0)
                 return (int)r;
-        r = call3(pager_ep, MKP_REQ_DETACH, region_id, 0, 0, &m);
+        long rh = -1;
+        for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
+                if (region_handles[k].used && region_handles[k].pager_ep == pager_ep &&
+                    region_handles[k].id == region_id) {
+                        rh = region_handles[k].handle;
+                        region_handles[k].used = false;
+                }
+        }
+        if (rh < 0)
+                return -EINVAL;
+        r = call3(rh, MKP_REQ_DETACH, region_id, 0, 0, &m);
+        mk_handle_close(rh);
         uint64_t len = m.w[1];
         if (r == 0 && len)
                 unreserve(va, len);

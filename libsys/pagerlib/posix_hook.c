@@ -125,6 +125,8 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
         uint64_t id = in->w[0], off = in->w[1], len = in->w[2], st = in->w[3];
         if (id >= MKP_MAX_REGIONS || !pg->regions[id].used)
                 return -EINVAL;
+        if (in->badge != id + 1)
+                return -EPERM; // only through the handle we minted for the region
         struct mkp_region *r = &pg->regions[id];
         if ((off | len) & MKP_PAGE_MASK || !len || off >= r->len || len > r->len - off ||
             (st & ~(uint64_t)POSIX_KNOWN))
@@ -239,6 +241,7 @@ static struct {
                 bool used;
                 uint64_t start, len;
                 uint32_t id;
+                long ep; // our handle to the pager carrying the region's badge
         } reg[MK_MAX_EXT_REGIONS];
 } hk;
 
@@ -291,7 +294,7 @@ static int pager_get(void)
 
 static long posix_call(const struct hook_region *h, uint64_t off, uint64_t len, uint64_t st)
 {
-        return call5(hk.ep, MKP_REQ_POSIX, h->id, off, len, st, 0);
+        return call5(h->ep, MKP_REQ_POSIX, h->id, off, len, st, 0);
 }
 
 // Unreserves [va, va+len) at the system pager.
@@ -304,7 +307,8 @@ static void unreserve(uint64_t va, uint64_t len)
 static void region_detach(struct hook_region *h)
 {
         mk_region_pager(MK_SELF, h->start, 0, -1, 0);
-        call4(hk.ep, MKP_REQ_DETACH, h->id, 0, 0, 0);
+        call4(h->ep, MKP_REQ_DETACH, h->id, 0, 0, 0);
+        mk_handle_close(h->ep);
         h->used = false;
 }
 
@@ -326,22 +330,32 @@ static int region_attach(uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
         len = (len + MKP_PAGE_MASK) & ~MKP_PAGE_MASK;
         int r = pager_get();
         long hp = r ? r : mk_handle_give(MK_SELF, hk.proc, 0, 0);
-        long id = hp < 0 ? hp : call4(hk.ep, MKP_REQ_ATTACH, (uint64_t)start, len, hp, 0);
+        struct mk_msg am;
+        memset(&am, 0, offsetof(struct mk_msg, buf));
+        am.tag = MKP_REQ_ATTACH;
+        am.w[0] = (uint64_t)start;
+        am.w[1] = len;
+        am.w[2] = (uint64_t)hp;
+        long id = hp < 0 ? hp : mk_call(hk.ep, &am);
+        id = id < 0 ? id : (long)am.w[0];
         if (id < 0) {
                 unreserve((uint64_t)start, len);
                 return (int)id;
         }
-        *h = (struct hook_region){true, (uint64_t)start, len, (uint32_t)id};
-        long e = mk_region_pager(MK_SELF, (uint64_t)start, len, hk.ep, (uint64_t)id + 1);
+        // The pager minted us a handle carrying the region's badge: the
+        // region's faults and requests go through it.
+        *h = (struct hook_region){true, (uint64_t)start, len, (uint32_t)id, (long)am.w[1]};
+        long e = mk_region_pager(MK_SELF, (uint64_t)start, len, h->ep, 0);
         // The first region also gives the pager a send right to its own
         // endpoint, for its watchdog.
         long w = e < 0 || hk.watchdog ? -1 : mk_handle_give(hk.ep, hk.proc, 0, MK_RIGHT_SEND);
-        long s = e < 0 ? e : call5(hk.ep, MKP_REQ_POSIX, h->id, 0, len, prot, (uint64_t)(w + 1));
+        long s = e < 0 ? e : call5(h->ep, MKP_REQ_POSIX, h->id, 0, len, prot, (uint64_t)(w + 1));
         hk.watchdog = hk.watchdog || (s >= 0 && w >= 0);
         if (s < 0) {
                 if (e == 0)
                         mk_region_pager(MK_SELF, (uint64_t)start, 0, -1, 0);
-                call4(hk.ep, MKP_REQ_DETACH, (uint64_t)id, 0, 0, 0);
+                call4(h->ep, MKP_REQ_DETACH, (uint64_t)id, 0, 0, 0);
+                mk_handle_close(h->ep);
                 h->used = false;
                 unreserve((uint64_t)start, len);
                 return (int)s;

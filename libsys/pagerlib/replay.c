@@ -252,6 +252,7 @@ static void replay_detach(struct replay *rp, const struct mkp_rec *r)
                 return;
         }
         in.w[0] = (uint64_t)rp->ids[r->region];
+        in.badge = in.w[0] + 1; // sent through the region's handle
         deliver(rp, &in, &out, &got);
         rp->ids[r->region] = -1;
 }

@@ -216,6 +216,10 @@ static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct 
         case MKP_REQ_DETACH:
                 if (in->w[0] >= MKP_MAX_REGIONS || !pg->regions[in->w[0]].used)
                         return -EINVAL;
+                // Only the region's client, through the handle we minted for
+                // it, may end it: no other client can detach it.
+                if (in->badge != in->w[0] + 1)
+                        return -EPERM;
                 out->w[1] = pg->regions[in->w[0]].len;
                 mkp_region_drop(pg, &pg->regions[in->w[0]]);
                 *rec = (struct mkp_rec){.type = MKP_REC_DETACH, .region = (uint32_t)in->w[0]};

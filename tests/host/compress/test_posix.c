@@ -51,10 +51,11 @@ static void on_discard(struct mkp_pager *p, struct mkp_region *r, uint64_t off, 
         discarded_len = len;
 }
 
-// Sends a request through the library; the reply's w0.
+// Sends a request through the library, as the client of region w0 does
+// (through the handle minted for it: badge w0 + 1); the reply's w0.
 static long request(uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
-        struct mk_msg in = {.tag = tag, .w = {w0, w1, w2, w3}}, out;
+        struct mk_msg in = {.tag = tag, .badge = w0 + 1, .w = {w0, w1, w2, w3}}, out;
         struct mkp_rec rec;
         if (mkp_serve(&pg, &in, &out, &rec))
                 mkp_commit(&pg);
@@ -221,6 +222,10 @@ static void bad_requests(void)
         EXPECT_EQ(posix(0, (NPAGES + 1) * P, RW), -EINVAL);      // longer than the region
         EXPECT_EQ(posix(0, P, RW | 0x8000), -EINVAL);            // unknown bit
         EXPECT_EQ(request(MKP_REQ_POSIX, 3, 0, P, RW), -EINVAL); // no region 3
+        struct mk_msg other = {.tag = MKP_REQ_POSIX, .badge = 2, .w = {0, 0, P, RW}}, oout;
+        struct mkp_rec orec;
+        mkp_serve(&pg, &other, &oout, &orec); // region 0, but not through its handle
+        EXPECT_EQ((long)oout.w[0], -EPERM);
         EXPECT_EQ(request(MKP_REQ_ATTACH, VA + 0x10000000, 0x40000000, PROC, 0), 1);
         EXPECT_EQ(request(MKP_REQ_POSIX, 1, 0, P, RW), -E2BIG); // 1 GiB: the system pager's
         // A detached region's state does not stick to the next one with its id.

@@ -365,7 +365,10 @@ static void requests(void)
         mkp_serve(&pg, &in, &out, &rec);
         EXPECT_EQ(out.w[0], 1); // region 0 is setup's
         EXPECT_EQ(rec.type, MKP_REC_ATTACH);
-        in = (struct mk_msg){.tag = MKP_REQ_DETACH, .w = {1}};
+        in = (struct mk_msg){.tag = MKP_REQ_DETACH, .badge = 1, .w = {1}};
+        mkp_serve(&pg, &in, &out, &rec);
+        EXPECT_EQ(out.w[0], (uint64_t)-EPERM); // not through region 1's handle
+        in.badge = 2;
         mkp_serve(&pg, &in, &out, &rec);
         EXPECT_EQ(out.w[0], 0);
         EXPECT_EQ(out.w[1], P);
