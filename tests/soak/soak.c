@@ -8,9 +8,11 @@
 // The baseline is taken after a few warm-up processes, once the kernel's and
 // the pager's object caches have grown to what one process needs.
 // Prints `soak: ...` figures and `soak ok processes_N` or
-// `soak not ok processes_N: WHY`; exits 0 only if nothing leaked.
+// `soak not ok processes_N: WHY`; then checks the kernel quotas and the end
+// of thread-less processes (`soak ok kquota`); exits 0 only if all held.
 #include <mk/pagerclient.h>
 #include <mk/sys.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <posix_mk.h>
 #include <stdio.h>
@@ -83,6 +85,93 @@ static void show(const char *label, const struct snap *s)
                (unsigned long long)s->p.frames_free);
 }
 
+// Kernel quotas and thread-less processes (docs/abi.md, Quotas), checked with
+// thread-less processes only (nothing runs in them). Writes why it failed
+// into why, or leaves it empty. strict: the kernel's counts must be back
+// (the first round grows the kernel's object caches to what it needs).
+static void kquota(char *why, size_t len, bool strict)
+{
+        struct mk_kstats k0, k1;
+        struct mk_usage u;
+        long r;
+#define KQ_CHECK(cond, ...)                                                                        \
+        do {                                                                                       \
+                if (!(cond)) {                                                                     \
+                        snprintf(why, len, __VA_ARGS__);                                           \
+                        return;                                                                    \
+                }                                                                                  \
+        } while (0)
+        mk_info(MK_INFO_KSTATS, &k0);
+        // A process with no thread ends when its last handle closes.
+        for (int i = 0; i < 300; i++) {
+                long h = mk_proc_create(-1, 0, 0);
+                KQ_CHECK(h >= 0, "thread-less process %d: %ld", i, h);
+                mk_handle_close(h);
+        }
+        mk_info(MK_INFO_KSTATS, &k1);
+        KQ_CHECK(!strict || (k1.procs == k0.procs && k1.kframes_free == k0.kframes_free),
+                 "300 thread-less processes closed: procs %llu, kernel frames free %llu; "
+                 "before %llu and %llu",
+                 (unsigned long long)k1.procs, (unsigned long long)k1.kframes_free,
+                 (unsigned long long)k0.procs, (unsigned long long)k0.kframes_free);
+        // Our own tree is a top-level one: limited to half the process slots.
+        KQ_CHECK(
+            mk_proc_usage(MK_SELF, &u) == 0 && u.limit[MK_RES_PROCS] == 127 &&
+                u.used[MK_RES_PROCS] == 1 && u.used[MK_RES_THREADS] == 1 &&
+                u.limit[MK_RES_KMEM] == k0.kframes_total / 2,
+            "own usage: procs %llu/%llu threads %llu kmem limit %llu",
+            (unsigned long long)u.used[MK_RES_PROCS], (unsigned long long)u.limit[MK_RES_PROCS],
+            (unsigned long long)u.used[MK_RES_THREADS], (unsigned long long)u.limit[MK_RES_KMEM]);
+        // We cannot raise our own limit, only lower it.
+        KQ_CHECK((r = mk_proc_limit(MK_SELF, MK_RES_PROCS, 200)) == -EPERM,
+                 "raising our own limit: %ld", r);
+        // A child tree with a process limit of 3: itself and two more.
+        long c = mk_proc_create(-1, 0, 0), d[3];
+        KQ_CHECK(c >= 0 && mk_proc_limit(c, MK_RES_PROCS, 3) == 0, "limit on a child");
+        for (int i = 0; i < 2; i++)
+                KQ_CHECK((d[i] = mk_proc_create_in(-1, 0, 0, c)) >= 0, "in the child's tree: %ld",
+                         d[i]);
+        KQ_CHECK((r = mk_proc_create_in(-1, 0, 0, c)) == -EAGAIN, "past the limit: %ld", r);
+        KQ_CHECK((r = mk_proc_create(-1, 0, 0)) >= 0, "a bystander: %ld", r); // outside it
+        mk_handle_close(r);
+        KQ_CHECK(
+            mk_proc_usage(c, &u) == 0 && u.used[MK_RES_PROCS] == 3 && u.limit[MK_RES_PROCS] == 3 &&
+                u.used[MK_RES_KMEM] == 6,
+            "child's usage: procs %llu/%llu kmem %llu", (unsigned long long)u.used[MK_RES_PROCS],
+            (unsigned long long)u.limit[MK_RES_PROCS], (unsigned long long)u.used[MK_RES_KMEM]);
+        // The parent (an ancestor) may raise it; the grandchild's tree is bound by it.
+        KQ_CHECK(mk_proc_limit(c, MK_RES_PROCS, 4) == 0, "raising a child's limit");
+        KQ_CHECK((d[2] = mk_proc_create_in(-1, 0, 0, d[0])) >= 0, "in the grandchild's tree");
+        KQ_CHECK((r = mk_proc_create_in(-1, 0, 0, d[1])) == -EAGAIN, "past the limit above: %ld",
+                 r);
+        // Kernel memory and threads: -ENOMEM and -EAGAIN.
+        long e = mk_proc_create(-1, 0, 0);
+        KQ_CHECK(e >= 0 && mk_proc_limit(e, MK_RES_KMEM, 2) == 0 &&
+                     (r = mk_proc_create_in(-1, 0, 0, e)) == -ENOMEM,
+                 "past a kernel-memory limit: %ld", r);
+        KQ_CHECK(mk_proc_limit(e, MK_RES_THREADS, 0) == 0 &&
+                     (r = mk_thread_start(e, 0x400000, 0x500000, 0)) == -EAGAIN,
+                 "past a thread limit: %ld", r);
+        mk_handle_close(e);
+        // The child ends first (its handle closes); its tree stays accounted
+        // to it until the last grandchild goes.
+        mk_handle_close(c);
+        KQ_CHECK(mk_proc_usage(d[0], &u) == 0 && u.limit[MK_RES_PROCS] == 4,
+                 "the tree's limit after its top ended: %llu",
+                 (unsigned long long)u.limit[MK_RES_PROCS]);
+        for (int i = 0; i < 3; i++)
+                mk_handle_close(d[i]);
+        mk_info(MK_INFO_KSTATS, &k1);
+        KQ_CHECK(!strict || (k1.procs == k0.procs && k1.kframes_free == k0.kframes_free &&
+                             k1.handles == k0.handles),
+                 "after the trees: procs %llu, kernel frames free %llu, handles %llu; "
+                 "before %llu, %llu, %llu",
+                 (unsigned long long)k1.procs, (unsigned long long)k1.kframes_free,
+                 (unsigned long long)k1.handles, (unsigned long long)k0.procs,
+                 (unsigned long long)k0.kframes_free, (unsigned long long)k0.handles);
+#undef KQ_CHECK
+}
+
 int main(int argc, char **argv, char **envp)
 {
         if (argc == 2 && strcmp(argv[1], "child") == 0)
@@ -136,5 +225,13 @@ int main(int argc, char **argv, char **envp)
                 printf("soak not ok processes_%ld: %s\n", n, why);
         else
                 printf("soak ok processes_%ld\n", n);
-        return why[0] ? 1 : 0;
+        char kwhy[200] = "";
+        kquota(kwhy, sizeof(kwhy), false);
+        if (!kwhy[0])
+                kquota(kwhy, sizeof(kwhy), true);
+        if (kwhy[0])
+                printf("soak not ok kquota: %s\n", kwhy);
+        else
+                printf("soak ok kquota\n");
+        return why[0] || kwhy[0] ? 1 : 0;
 }
