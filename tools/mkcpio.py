@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Write a reproducible cpio "newc" archive: mkcpio.py -o OUT [NAME=]FILE...
+List the names in one (tools use it to check a program name): mkcpio.py -t ARCHIVE
 
 Each input is stored under its base name (or NAME when given as NAME=FILE),
 sorted by name, with mtime 0, uid/gid 0 and increasing inode numbers, then the
@@ -25,11 +26,33 @@ def entry(ino, name, data, mode):
     return out
 
 
+def names(path):
+    with open(path, "rb") as fh:
+        data = fh.read()
+    off, out = 0, []
+    while off + 110 <= len(data) and data[off:off + 6] == b"070701":
+        size = int(data[off + 54:off + 62], 16)
+        namesize = int(data[off + 94:off + 102], 16)
+        name = data[off + 110:off + 110 + namesize - 1].decode()
+        if name == "TRAILER!!!":
+            break
+        out.append(name)
+        off += 110 + namesize + pad4(110 + namesize)
+        off += size + pad4(size)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("-o", required=True)
+    ap.add_argument("-o")
+    ap.add_argument("-t", metavar="ARCHIVE")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
+    if a.t:
+        print("\n".join(names(a.t)))
+        return
+    if not a.o:
+        sys.exit("mkcpio: -o OUT or -t ARCHIVE")
     items = {}
     for f in a.files:
         name, path = (f.split("=", 1) if "=" in f else (os.path.basename(f), f))

@@ -40,7 +40,9 @@ struct pproc {
         struct pgr_stats st;
         uint64_t entry, sp; // a process spawned suspended starts here (PGR_RESUME)
         bool suspended;
-        uint64_t *given; // frames given away to it (PGR_FRAMES), taken back at its end
+        // Frames given away to it (PGR_FRAMES), taken back at its end: an
+        // index of pages of addresses, allocated as it grows.
+        uint64_t *given[PGR_FRAMES_MAX * 8 / MK_PAGE_SIZE];
         uint32_t ngiven;
         uint64_t loop_va;     // fault-loop detection: the page of the last answer,
         unsigned loop_access; // the access it answered,

@@ -6,6 +6,8 @@
 #include <kernel/cpio.h>
 #include <mk/vfs.h>
 
+#define GIVEN_PER_PAGE (MK_PAGE_SIZE / 8) // entries of one page of pproc.given
+
 struct pproc procs[MAX_PROCS];
 struct acct acct[MAX_PROCS];
 uint64_t default_frame_limit = ACCT_NO_LIMIT;
@@ -111,10 +113,11 @@ void pproc_reclaim(struct pproc *p)
         // Frames it was given came back to us when it ended (the kernel
         // returns an external pager's frames to the system pager).
         for (uint32_t i = 0; i < p->ngiven; i++)
-                frame_put(p->given[i]);
-        if (p->given)
-                frame_put((uint64_t)p->given - MK_PHYS_WINDOW);
-        p->given = NULL;
+                frame_put(p->given[i / GIVEN_PER_PAGE][i % GIVEN_PER_PAGE]);
+        for (uint32_t i = 0; i < sizeof(p->given) / sizeof(p->given[0]); i++)
+                if (p->given[i])
+                        frame_put((uint64_t)p->given[i] - MK_PHYS_WINDOW);
+        memset(p->given, 0, sizeof(p->given));
         p->ngiven = 0;
         // The kernel has removed its page tables already: no unmapping needed.
         pproc_drop_pages(p, MK_USER_BASE, MK_USER_TOP, false);
@@ -537,23 +540,25 @@ long do_resume(struct pproc *p, uint64_t pid)
         return -ESRCH;
 }
 
-#define GIVEN_MAX (MK_PAGE_SIZE / 8)
-
 // PGR_FRAMES: count frames for an external pager: mapped read-write at a
 // fresh range of its address space, then given to it; their physical
-// addresses go back in the reply. Up to GIVEN_MAX per process.
+// addresses go back in the reply. Up to PGR_FRAMES_MAX per process.
 long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
 {
         if (count == 0 || count > MK_MSG_BUF / 8)
                 return -EINVAL;
-        if (!p->given) {
+        if (p->ngiven + count > PGR_FRAMES_MAX)
+                return -ENOSPC;
+        // The index pages the new entries need.
+        for (uint32_t i = p->ngiven / GIVEN_PER_PAGE; i <= (p->ngiven + count - 1) / GIVEN_PER_PAGE;
+             i++) {
+                if (p->given[i])
+                        continue;
                 uint64_t f = frame_alloc(p);
                 if (!f)
                         return -ENOMEM;
-                p->given = frame_ptr(f);
+                p->given[i] = frame_ptr(f);
         }
-        if (p->ngiven + count > GIVEN_MAX)
-                return -ENOSPC;
         uint64_t va;
         if (vma_find_free(&p->tree, count * MK_PAGE_SIZE, MK_PAGE_SIZE, MMAP_LO, MMAP_HI, &va))
                 return -ENOMEM;
@@ -577,7 +582,8 @@ long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
                         return i ? (long)i : -ENOMEM;
                 }
                 page_zero(frame_ptr(pa));
-                p->given[p->ngiven++] = pa;
+                p->given[p->ngiven / GIVEN_PER_PAGE][p->ngiven % GIVEN_PER_PAGE] = pa;
+                p->ngiven++;
                 list[i] = pa;
         }
         reply->len = (uint32_t)(count * 8);

@@ -31,6 +31,7 @@ enum {
         SCN_ISO_AUTHORITY,
         SCN_ISO_MEMORY,
         SCN_ISO_LIMITS,
+        SCN_PAGERLIB_MAX_FRAMES,
         SCN_COUNT,
         SCN_DEMO = 100,
         SCN_BENCH = 101,
@@ -55,6 +56,7 @@ static const struct scenario scenarios[SCN_COUNT] = {
     [SCN_ISO_AUTHORITY] = {"forged_events_and_shutdown_right", MK_REASON_EXIT, 0, false},
     [SCN_ISO_MEMORY] = {"file_mapping_lifetime_holes_big_mprotect", MK_REASON_EXIT, 0, false},
     [SCN_ISO_LIMITS] = {"fork_wait_loop_limits_oom_victim", MK_REASON_EXIT, 0, false},
+    [SCN_PAGERLIB_MAX_FRAMES] = {"pagerlib_budget_max_frames", MK_REASON_EXIT, 0, false},
 };
 
 // utest_iso.c (issue 8).

@@ -5,6 +5,7 @@
 #include <mk/pager.h>
 #include <mk/file.h>
 #include <mk/pagerclient.h>
+#include <mk/pagerlib.h>
 #include <mk/sys.h>
 #include <mk/testhelp.h>
 #include <tests/user/scenarios.h>
@@ -313,6 +314,34 @@ static int bench(void)
         return sum == 0 ? 0 : 1;
 }
 
+// A pager library pool of the documented maximum (MKP_MAX_FRAMES) can be had
+// from the system pager (PGR_FRAMES); one frame more is refused with -ENOSPC.
+static struct mkp_pager max_pg;
+
+static void no_handler(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a) {}
+
+static int pagerlib_max_frames(void)
+{
+        int r = mkp_init(&max_pg, -1, MKP_MAX_FRAMES, no_handler, NULL);
+        if (r || max_pg.nframes != MKP_MAX_FRAMES) {
+                mk_printf("utest: mkp_init with MKP_MAX_FRAMES (%u) frames: %d, %u frames\n",
+                          MKP_MAX_FRAMES, r, max_pg.nframes);
+                return 1;
+        }
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_FRAMES;
+        m.w[0] = 1;
+        long c = mk_call(mk_pager_ep, &m);
+        if (c < 0 || (long)m.w[0] != -ENOSPC) {
+                mk_printf("utest: PGR_FRAMES beyond PGR_FRAMES_MAX: call %ld, w0 %ld, expected "
+                          "-ENOSPC\n",
+                          c, (long)m.w[0]);
+                return 2;
+        }
+        return 0;
+}
+
 int main(int argc, char **argv, char **envp)
 {
         ep = mk_pager_ep;
@@ -376,6 +405,8 @@ int main(int argc, char **argv, char **envp)
                 return ut_memory();
         case SCN_ISO_LIMITS:
                 return ut_limits();
+        case SCN_PAGERLIB_MAX_FRAMES:
+                return pagerlib_max_frames();
         case SCN_DEMO: {
                 mk_printf(
                     "hello from user space: pid %ld on %s, touching 1000 lazily reserved pages\n",

@@ -32,13 +32,17 @@
 #define PGR_FRAMES     (MK_TAG_USER + 15) // w0 count (<= 64) -> w0 count, w1 address where
                                           // they are mapped (read-write, contiguous), buf:
                                           // their physical addresses (uint64_t each); the
-                                          // frames now belong to the caller (external pagers)
+                                          // frames now belong to the caller (external pagers);
+                                          // -ENOSPC beyond PGR_FRAMES_MAX held at once
 #define PGR_RESUME     (MK_TAG_USER + 16) // w0 pid: start a process spawned suspended
 #define PGR_LIMIT      (MK_TAG_USER + 17) // w0 pid (the caller or a descendant; 0 = caller),
                                           // w1 most user frames its tree may hold, w2 most
                                           // pager process slots (0: unchanged) -> 0;
                                           // limits only go down (-EPERM)
 
+// Frames one process may hold from PGR_FRAMES at once (16 MiB), within its
+// tree's frame limit (PGR_LIMIT).
+#define PGR_FRAMES_MAX 4096
 
 // PGR_MMAP flags.
 #define PGR_MAP_PRIVATE 0x01

@@ -40,12 +40,14 @@
 #pragma once
 #include <mk/fault.h>
 #include <mk/msg.h>
+#include <mk/pager.h>
 #include <mk/sys.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #define MKP_MAX_REGIONS 16
 #define MKP_MAX_FRAMES  4096 // frames one pager may hold (16 MiB)
+_Static_assert(MKP_MAX_FRAMES <= PGR_FRAMES_MAX, "the system pager gives a process that many");
 #define MKP_FRAMES_STEP 64   // frames asked of the system pager at a time (PGR_FRAMES limit)
 #define MKP_NAME_MAX    24
 #define MKP_LOOP_LIMIT  8    // the same fault answered with MAP this often in a row: FAIL loop
@@ -188,8 +190,9 @@ struct mkp_pager {
 // Sets up a pager serving endpoint ep (MKP_SERVE_HANDLE when a client
 // started it with mkp_spawn_pager) with nframes frames from the system pager
 // (PGR_FRAMES, MKP_FRAMES_STEP at a time): a fixed budget. nframes 0: the pool
-// starts empty and grows by MKP_FRAMES_STEP whenever it runs dry (the system
-// pager gives one process at most 512). Reads the kernel command line for
+// starts empty and grows by MKP_FRAMES_STEP whenever it runs dry, up to
+// MKP_MAX_FRAMES (the system pager gives one process at most PGR_FRAMES_MAX,
+// within its tree's frame limit). Reads the kernel command line for
 // `record`. 0, or -errno when fewer frames could be had (the pool keeps those).
 int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user);
 // Serves faults and requests until mkp_stop() or MKP_REQ_SHUTDOWN. Returns 0.
