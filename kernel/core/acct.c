@@ -196,7 +196,7 @@ long sys_proc_usage(long ph, uint64_t uout)
 
 // Processes nobody names and no thread runs in, waiting to be ended. Each
 // holds a reference while queued.
-static struct proc *reap_list;
+struct proc *proc_reap_list;
 static bool draining;
 
 static bool unreachable(const struct proc *p, uint32_t extra_refs)
@@ -212,18 +212,18 @@ void proc_unnamed(struct proc *p)
                 return;
         p->reap_queued = true;
         p->refs++;
-        p->reap_next = reap_list;
-        reap_list = p;
+        p->reap_next = proc_reap_list;
+        proc_reap_list = p;
 }
 
-void proc_reap_drain(void)
+void proc_reap_drain_list(void)
 {
         if (draining)
                 return; // the outer drain goes on with what we queued
         draining = true;
-        while (reap_list) {
-                struct proc *p = reap_list;
-                reap_list = p->reap_next;
+        while (proc_reap_list) {
+                struct proc *p = proc_reap_list;
+                proc_reap_list = p->reap_next;
                 p->reap_queued = false;
                 if (unreachable(p, 1))
                         proc_kill(p, MK_REASON_KILLED, 0, NULL);

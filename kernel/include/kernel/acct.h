@@ -91,5 +91,11 @@ long sys_proc_usage(long ph, uint64_t uout);
 // (MK_REASON_KILLED), iteratively, at the end of a system call and of
 // proc_kill (which closes handles and so may leave others unnamed).
 void proc_unnamed(struct proc *p);
-void proc_reap_drain(void);
+void proc_reap_drain_list(void);
+extern struct proc *proc_reap_list; // queued by proc_unnamed
+static inline void proc_reap_drain(void)
+{
+        if (proc_reap_list) // almost never: one load on every system call
+                proc_reap_drain_list();
+}
 #endif
