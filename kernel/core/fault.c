@@ -107,7 +107,7 @@ long fault_resolve(struct fault_info *f, bool from_user)
                         current->retry_deadline = 0;
                         current->fault_range = NULL;
                         if (from_user)
-                                proc_kill(p, MK_REASON_PAGER_GONE, 0, f);
+                                proc_kill(p, MK_REASON_PAGER_TIMEOUT, 0, f);
                         return -EFAULT;
                 }
         }
@@ -123,8 +123,9 @@ long fault_resolve(struct fault_info *f, bool from_user)
         }
         if (r == 0)
                 return 0;
-        uint64_t reason =
-            (r == -EPIPE || r == -ETIMEDOUT) ? MK_REASON_PAGER_GONE : current->fault_reason;
+        uint64_t reason = r == -EPIPE       ? MK_REASON_PAGER_GONE
+                          : r == -ETIMEDOUT ? MK_REASON_PAGER_TIMEOUT
+                                            : current->fault_reason;
         if (reason > MK_REASON_MAX || reason == MK_REASON_EXIT)
                 reason = MK_REASON_NOMAP;
         if (from_user)

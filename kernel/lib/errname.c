@@ -68,9 +68,9 @@ const char *err_name(long err)
 
 const char *mk_reason_name(uint64_t r)
 {
-        static const char *const names[] = {"exit",       "no mapping",     "access violation",
-                                            "bus error",  "out of memory",  "guard page",
-                                            "fault loop", "pager gone",     "illegal instruction",
-                                            "killed",     "bad pager reply"};
+        static const char *const names[] = {"exit",       "no mapping",      "access violation",
+                                            "bus error",  "out of memory",   "guard page",
+                                            "fault loop", "pager gone",      "illegal instruction",
+                                            "killed",     "bad pager reply", "pager timeout"};
         return r <= MK_REASON_MAX ? names[r] : "unknown reason";
 }

@@ -34,9 +34,8 @@ static void unreserve(uint64_t va, uint64_t len)
 int mkp_attach(long pager_ep, long pager_proc, uint64_t len, uint64_t *va, uint32_t *region_id)
 {
         struct mk_msg m;
-        len = (len + MKP_PAGE_MASK) & ~MKP_PAGE_MASK;
-        if (!len)
-                return -EINVAL;
+        if (!len || (len & MKP_PAGE_MASK))
+                return -EINVAL; // a whole number of pages, never rounded behind the caller's back
         memset(&m, 0, sizeof(m));
         m.tag = PGR_MMAP;
         m.w[1] = len;
@@ -114,7 +113,7 @@ int mkp_spawn_pager(const char *prog, long *ep, long *proc)
         m.w[0] = 1; // argc
         // Tied: the system pager ends it when we end, so a pager started for
         // us never outlives us (also when it stopped answering and our fault
-        // timed out: we end PAGER_GONE, it ends KILLED).
+        // timed out: we end PAGER_TIMEOUT, it ends KILLED).
         m.w[1] = PGR_SPAWN_SUSPENDED | PGR_SPAWN_TIED;
         m.len = (uint32_t)n;
         memcpy(m.buf, prog, n);

@@ -246,7 +246,7 @@ int posix_reason_signal(uint64_t reason)
                 return SIGBUS;
         case MK_REASON_ILLEGAL:
                 return SIGILL;
-        default: // out of memory, killed, pager gone, bad pager reply
+        default: // out of memory, killed, pager gone, bad pager reply, pager timeout
                 return SIGKILL;
         }
 }

@@ -5,7 +5,7 @@
 // it and that a new process can start. Prints `example ok failures.CASE` or
 // `example not ok failures.CASE: WHY`; exits 0 when all passed.
 //   pager_exits    the pager exits while its client uses the region: "pager gone"
-//   pager_silent   the pager stops answering: "pager gone" after the kernel's bound
+//   pager_silent   the pager stops answering: "pager timeout" after the kernel's bound
 //   bad_replies    malformed replies, each refused with an error; the pager lives
 //                  on, serves one fault properly and fails the next: "access violation"
 //   bad_grant_lib  a library pager whose handler grants outside the region: the
@@ -19,7 +19,7 @@ static const struct {
         uint64_t reason;
 } cases[] = {
     {"pager_exits", MK_REASON_PAGER_GONE},
-    {"pager_silent", MK_REASON_PAGER_GONE},
+    {"pager_silent", MK_REASON_PAGER_TIMEOUT},
     {"bad_replies", MK_REASON_ACCESS},
     {"bad_grant_lib", MK_REASON_BAD_REPLY},
 };

@@ -47,11 +47,12 @@
 #define MK_REASON_OOM        4  // fault: out of memory
 #define MK_REASON_GUARD      5  // fault: guard page
 #define MK_REASON_LOOP       6  // fault: fault loop
-#define MK_REASON_PAGER_GONE 7  // its pager went away
+#define MK_REASON_PAGER_GONE 7  // its pager ended (exited or crashed) before answering
 #define MK_REASON_ILLEGAL    8  // illegal instruction or other CPU exception
 #define MK_REASON_KILLED     9  // SYS_PROC_KILL
 #define MK_REASON_BAD_REPLY  10 // its pager's fault reply was invalid too often
-#define MK_REASON_MAX        10
+#define MK_REASON_PAGER_TIMEOUT 11 // its pager did not answer in time (RETRY included)
+#define MK_REASON_MAX        11
 
 #define MK_MAX_GRANTS (1 + MK_MSG_BUF / 24)
 
