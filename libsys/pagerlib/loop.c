@@ -30,6 +30,7 @@ int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn han
         memcpy(pg->name, "pager", sizeof("pager"));
         pg->budget = nframes;
         pg->record = cmdline_has("record");
+        pg->debug = cmdline_has("pagerdebug");
         mkp_posix_enable(pg); // POSIX mmaps of clients using posix_hook.h
         if (nframes > MKP_MAX_FRAMES)
                 return -EINVAL;
@@ -51,6 +52,25 @@ static void rec_print(const struct mkp_rec *r)
 {
         char line[160];
         mk_printf("%s", mkp_rec_format(r, line, sizeof(line)));
+}
+
+// What the kernel's refusal of the answer in flight means, with its grants.
+static void refused_print(const struct mkp_pager *pg, long err)
+{
+        const struct mkp_pending *p = &pg->pending;
+        const char *why = err == -EACCES   ? "writable and executable together, which the client "
+                                             "does not allow"
+                          : err == -EPERM  ? "a frame this pager does not hold, or a page outside "
+                                             "the region"
+                          : err == -ENOMEM ? "the client's page tables are at its limit"
+                          : err == -ESRCH  ? "the client has ended"
+                                           : "a malformed reply";
+        mk_printf("pagerlib: %s: the kernel refused the reply (%s: %s): failing the fault\n",
+                  pg->name, err_name(err), why);
+        for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++)
+                mk_printf("pagerlib: %s:   grant %u: va 0x%llx pa 0x%llx perms %s\n", pg->name, k,
+                          (unsigned long long)p->grants[k].va, (unsigned long long)p->grants[k].pa,
+                          mkp_perms_name(p->grants[k].perms));
 }
 
 int mkp_run(struct mkp_pager *pg)
@@ -77,8 +97,7 @@ int mkp_run(struct mkp_pager *pg)
                 }
                 if (rr < 0) {
                         // The kernel refused our reply: the thread still waits.
-                        mk_printf("pagerlib: %s: reply refused (%s): failing the fault\n", pg->name,
-                                  err_name(rr));
+                        refused_print(pg, rr);
                         mkp_discard(pg, &out);
                         mk_reply(&out);
                         have_reply = false;

@@ -15,6 +15,8 @@
 long mkp_sys_frames(struct mkp_pager *pg, uint32_t n);
 // Removes the mapping at va from the client proc; the frame, or -errno.
 long mkp_sys_unmap(long proc, uint64_t va);
+// Changes the rights of our frame mapped at va in the client proc; 0 or -errno.
+long mkp_sys_protect(long proc, uint64_t va, uint32_t perms);
 // Whether the client proc is still running.
 bool mkp_sys_alive(long proc);
 // The pid of the client proc (0 if unknown).
@@ -85,6 +87,7 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc);
 // mkp_host_reset frees the fake frames and clears both.
 #define MKP_HOST_PROCS 128
 #define MKP_HOST_PID   1 // the pid of every fake client
-extern unsigned long mkp_host_unmaps;
+extern unsigned long mkp_host_unmaps, mkp_host_protects;
+extern uint32_t mkp_host_last_protect; // the rights of the last mkp_sys_protect
 extern bool mkp_host_dead[MKP_HOST_PROCS];
 void mkp_host_reset(void);

@@ -126,6 +126,7 @@ void mkp_pool_release(struct mkp_pager *pg, int i)
                 return;
         mkp_map_clear(pg, i);
         pg->state[i] = 0;
+        pg->granted[i] = 0;
         pg->dirty[i] = 0;
         pg->free_list[pg->nfree++] = (uint32_t)i;
 }
@@ -222,6 +223,44 @@ int mkp_evict(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, uint64_t 
         pg->dirty[i] = 0;
         pg->evictions++;
         return 0;
+}
+
+int mkp_clean(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, bool *was_dirty)
+{
+        va &= ~MKP_PAGE_MASK;
+        int i = mkp_map_lookup(pg, r->id, va);
+        if (i < 0)
+                return -ENOENT;
+        if (was_dirty)
+                *was_dirty = pg->dirty[i] || (pg->state[i] & MKP_FS_WRITABLE);
+        if (pg->state[i] & MKP_FS_WRITABLE) {
+                long e = mkp_sys_protect(r->proc, va, pg->granted[i] & (uint8_t)~MK_PERM_W);
+                if (e < 0 && e != -ESRCH)
+                        return (int)e;
+                pg->state[i] &= (uint8_t)~MKP_FS_WRITABLE;
+                if (pg->track_dirty)
+                        pg->state[i] |= MKP_FS_MAYWRITE;
+        }
+        pg->dirty[i] = 0;
+        return 0;
+}
+
+bool mkp_mapped_next(struct mkp_pager *pg, uint32_t *cursor, struct mkp_mapping *out)
+{
+        for (uint32_t i = *cursor; i < pg->nframes; i++) {
+                if (!(pg->state[i] & MKP_FS_MAPPED) || pg->mapped_region[i] >= MKP_MAX_REGIONS)
+                        continue;
+                *out =
+                    (struct mkp_mapping){.region = &pg->regions[pg->mapped_region[i]],
+                                         .va = pg->mapped_va[i],
+                                         .frame = pg->frames[i],
+                                         .writable = pg->state[i] & MKP_FS_WRITABLE,
+                                         .dirty = pg->dirty[i] || (pg->state[i] & MKP_FS_WRITABLE)};
+                *cursor = i + 1;
+                return true;
+        }
+        *cursor = pg->nframes;
+        return false;
 }
 
 void mkp_fill_zero(const struct mkp_frame *f)

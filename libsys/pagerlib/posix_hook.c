@@ -28,13 +28,6 @@ static struct posix_region {
         uint8_t page[POSIX_MAX_PAGES];
 } posix_regions[MKP_MAX_REGIONS];
 
-static mkp_posix_discard_fn discard_fn;
-
-void mkp_posix_on_discard(mkp_posix_discard_fn fn)
-{
-        discard_fn = fn;
-}
-
 // The POSIX state of r, or NULL if r has none (the ids of detached regions
 // are reused: the state counts only for the same range and client).
 static struct posix_region *state_of(const struct mkp_region *r)
@@ -79,13 +72,16 @@ bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp
                 return true;
         }
         // A page whose rights changed was unmapped from the client but its
-        // frame kept: give the same frame back, with the new rights (a write
-        // the library's dirty tracking upgrades is left to it).
+        // frame kept (held): give the same frame back, with the new rights,
+        // never more than the handler gave it. An access the handler never
+        // allowed goes to the handler: it decides every upgrade.
         int i = mkp_map_lookup(pg, f->region->id, f->page);
-        if (i < 0 || (f->access == FAULT_WRITE && (pg->state[i] & MKP_FS_MAYWRITE) &&
-                      !(pg->state[i] & MKP_FS_WRITABLE)))
+        if (i < 0 || !(pg->state[i] & MKP_FS_HELD))
                 return false;
-        mkp_answer_map(a, f->page, &pg->frames[i], s & PERMS_ALL);
+        uint32_t perms = s & PERMS_ALL & pg->granted[i];
+        if (!(perms & access_perm(f->access)))
+                return false;
+        mkp_answer_map(a, f->page, &pg->frames[i], perms);
         return true;
 }
 
@@ -156,11 +152,12 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
                         // no dirty-tracking upgrade past them.
                         mkp_sys_unmap(r->proc, va);
                         pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
+                        pg->state[i] |= MKP_FS_HELD;
                 }
                 p->page[o / MK_PAGE_SIZE] = s;
         }
-        if ((st & POSIX_FLAGS) && discard_fn)
-                discard_fn(pg, r, off, len);
+        if ((st & POSIX_FLAGS) && pg->discard)
+                pg->discard(pg, r, off, len);
         long left = 0;
         for (uint64_t k = 0; k < r->len / MK_PAGE_SIZE; k++)
                 left += !(p->page[k] & PS_UNMAPPED);

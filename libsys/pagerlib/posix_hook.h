@@ -76,8 +76,5 @@ bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp
 void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
 // The rights of page `offset` of r (MK_PERM_R | MK_PERM_W without POSIX state).
 uint32_t mkp_posix_perms(const struct mkp_pager *pg, const struct mkp_region *r, uint64_t offset);
-// A pager keeping its own copy of pages (compress) learns here that a range
-// of r was dropped (munmap, MAP_FIXED): forget it. NULL: nobody to tell.
-typedef void (*mkp_posix_discard_fn)(struct mkp_pager *pg, struct mkp_region *r, uint64_t off,
-                                     uint64_t len);
-void mkp_posix_on_discard(mkp_posix_discard_fn fn);
+// A pager keeping its own copy of pages (compress) learns through its
+// pg->discard hook (mk/pagerlib.h) that a range was dropped.

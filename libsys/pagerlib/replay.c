@@ -22,7 +22,8 @@
 #define MAX_CHUNKS     (MKP_MAX_FRAMES / MKP_FRAMES_STEP + 1)
 
 // The fake system (counters tests may read: see pagerlib_int.h).
-unsigned long mkp_host_unmaps;
+unsigned long mkp_host_unmaps, mkp_host_protects;
+uint32_t mkp_host_last_protect;
 bool mkp_host_dead[MKP_HOST_PROCS];
 static uint64_t next_pa = FAKE_PA_BASE;
 static void *chunks[MAX_CHUNKS];
@@ -67,6 +68,13 @@ long mkp_sys_unmap(long proc, uint64_t va)
         return 0;
 }
 
+long mkp_sys_protect(long proc, uint64_t va, uint32_t perms)
+{
+        mkp_host_protects++;
+        mkp_host_last_protect = perms;
+        return 0;
+}
+
 uint32_t mkp_sys_pid(long proc)
 {
         return MKP_HOST_PID;
@@ -90,7 +98,8 @@ void mkp_host_reset(void)
                 free(chunks[i]);
         nchunks = 0;
         next_pa = FAKE_PA_BASE;
-        mkp_host_unmaps = 0;
+        mkp_host_unmaps = mkp_host_protects = 0;
+        mkp_host_last_protect = 0;
         memset(mkp_host_dead, 0, sizeof(mkp_host_dead));
 }
 

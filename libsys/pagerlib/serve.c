@@ -57,6 +57,78 @@ static bool upgrade(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_
         return true;
 }
 
+const char *mkp_perms_name(uint64_t perms)
+{
+        static const char *const names[8] = {"---", "r--", "-w-", "rw-",
+                                             "--x", "r-x", "-wx", "rwx"};
+        return perms & ~(uint64_t)7 ? "bad" : names[perms];
+}
+
+const char *mkp_grant_problem(const struct mkp_pager *pg, const struct mkp_region *r,
+                              const struct mk_grant *g)
+{
+        if (g->va & MKP_PAGE_MASK)
+                return "the address is not page-aligned";
+        if (!r || g->va < r->start || g->va - r->start >= r->len)
+                return "the address is outside the faulting region";
+        if (!(g->perms & MK_PERM_R))
+                return "no MK_PERM_R (every mapping must be readable)";
+        if (g->perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X))
+                return "unknown permission bits";
+        if ((g->perms & MK_PERM_W) && (g->perms & MK_PERM_X))
+                return "writable and executable together";
+        if (mkp_pool_index(pg, g->pa) < 0)
+                return "the frame is not one of the pager's (mkp_frame_alloc gives them)";
+        return NULL;
+}
+
+// Debug mode (pg->debug): frames mapped where they probably should not be.
+static void debug_grant(struct mkp_pager *pg, const struct mkp_fault *f, const struct mkp_answer *a,
+                        unsigned k)
+{
+        const struct mk_grant *g = &a->grants[k];
+        int i = mkp_pool_index(pg, g->pa);
+        if (i < 0)
+                return;
+        const char *why = NULL;
+        if (!(pg->state[i] & MKP_FS_USED))
+                why = "a frame that was freed back to the pool";
+        else if ((pg->state[i] & MKP_FS_MAPPED) &&
+                 (pg->mapped_region[i] != f->region->id || pg->mapped_va[i] != g->va))
+                why = "a frame already mapped at another page";
+        for (unsigned j = 0; !why && j < k; j++)
+                if (a->grants[j].pa == g->pa)
+                        why = "a frame granted twice in one answer";
+        if (!why)
+                return;
+        pg->debug_warnings++;
+        mk_printf("pagerlib: %s: debug: grant %u (va 0x%llx, pa 0x%llx) maps %s\n", pg->name, k,
+                  (unsigned long long)g->va, (unsigned long long)g->pa, why);
+}
+
+// A grant the kernel would refuse fails the fault with "bad pager reply" and
+// a message naming the grant and the rule.
+static void grants_check(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        for (unsigned k = 0; a->action == MKP_MAP && k < a->ngrants; k++) {
+                const struct mk_grant *g = &a->grants[k];
+                const char *why = mkp_grant_problem(pg, f->region, g);
+                if (why) {
+                        mk_printf(
+                            "pagerlib: %s: grant %u of %u for the fault at 0x%llx (va 0x%llx, "
+                            "pa 0x%llx, perms %s) refused: %s\n",
+                            pg->name, k, a->ngrants, (unsigned long long)f->addr,
+                            (unsigned long long)g->va, (unsigned long long)g->pa,
+                            mkp_perms_name(g->perms), why);
+                        mkp_answer_fail(a, MK_REASON_BAD_REPLY);
+                        pg->bad_grants++;
+                        break;
+                }
+                if (pg->debug)
+                        debug_grant(pg, f, a, k);
+        }
+}
+
 // The handler's answer made safe to send: an empty one fails, and a MAP
 // answered again and again for the same thread, page and access is a loop.
 static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
@@ -81,19 +153,23 @@ static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
         }
 }
 
-// Dirty tracking: every grant of a pool frame goes in read-only unless it is
-// the page a write faulted on; pending remembers what the handler allowed.
-static void pending_set(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
+// Dirty tracking (pg->track_dirty): every grant of a pool frame goes in
+// read-only unless it is the page a write faulted on; pending remembers what
+// the handler allowed.
+static void pending_set(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a,
+                        bool by_handler)
 {
         struct mkp_pending *p = &pg->pending;
         p->action = a->action;
+        p->by_handler = by_handler;
         p->ngrants = a->action == MKP_MAP ? a->ngrants : 0;
         p->region = f->region ? f->region->id : MKP_NO_REGION;
         for (unsigned k = 0; k < p->ngrants; k++) {
                 struct mk_grant *g = &a->grants[k];
                 bool written = g->va == f->page && f->access == FAULT_WRITE;
                 p->maywrite[k] = 0;
-                if ((g->perms & MK_PERM_W) && !written && mkp_pool_index(pg, g->pa) >= 0) {
+                if (pg->track_dirty && (g->perms & MK_PERM_W) && !written &&
+                    mkp_pool_index(pg, g->pa) >= 0) {
                         g->perms &= ~(uint64_t)MK_PERM_W;
                         p->maywrite[k] = 1;
                 }
@@ -107,6 +183,7 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
         struct mkp_fault f;
         struct mkp_answer a;
         int act;
+        bool by_handler = false;
         memset(&a, 0, sizeof(a));
         mkp_fault_decode(pg, in, &f);
         pg->faults++;
@@ -123,24 +200,27 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
                 act = MKP_FAIL;
         } else if (pg->prefault && pg->prefault(pg, &f, &a)) {
                 answer_check(pg, &f, &a);
+                grants_check(pg, &f, &a);
                 act = a.action;
         } else if (upgrade(pg, &f, &a)) {
                 act = MKP_ACT_UPGRADE;
         } else {
                 pg->handler(pg, &f, &a);
+                by_handler = true;
                 answer_check(pg, &f, &a);
                 if (pg->postfault && a.action == MKP_MAP) {
                         pg->postfault(pg, &f, &a);
                         if (!a.ngrants)
                                 mkp_answer_fail(&a, MK_REASON_ACCESS);
                 }
+                grants_check(pg, &f, &a);
                 act = a.action;
         }
         if (a.action == MKP_MAP)
                 pg->maps++;
         else if (a.action == MKP_FAIL)
                 pg->fails++;
-        pending_set(pg, &f, &a);
+        pending_set(pg, &f, &a, by_handler);
         if (pg->observe)
                 pg->observe(pg, &f, &a);
         *rec = (struct mkp_rec){.type = MKP_REC_FAULT,
@@ -164,7 +244,12 @@ void mkp_commit(struct mkp_pager *pg)
                 if (i < 0 || p->region == MKP_NO_REGION)
                         continue;
                 mkp_map_set(pg, i, p->region, g->va);
-                pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
+                // The rights the handler gave this page; the library's own
+                // answers (upgrades, frames given back after mprotect) keep them.
+                if (p->by_handler)
+                        pg->granted[i] = (uint8_t)((g->perms | (p->maywrite[k] ? MK_PERM_W : 0)) &
+                                                   (MK_PERM_R | MK_PERM_W | MK_PERM_X));
+                pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE | MKP_FS_HELD);
                 if (g->perms & MK_PERM_W) {
                         pg->state[i] |= MKP_FS_WRITABLE;
                         pg->dirty[i] = 1;

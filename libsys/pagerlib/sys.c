@@ -29,6 +29,12 @@ long mkp_sys_unmap(long proc, uint64_t va)
         return mk_unmap(proc, va);
 }
 
+long mkp_sys_protect(long proc, uint64_t va, uint32_t perms)
+{
+        long r = mk_protect(proc, va, MK_PAGE_SIZE, perms);
+        return r < 0 ? r : 0;
+}
+
 bool mkp_sys_alive(long proc)
 {
         struct mk_exit_info info;

@@ -280,11 +280,12 @@ int main(int argc, char **argv, char **envp)
                 return 1;
         }
         memcpy(pg.name, "compress", sizeof("compress"));
+        pg.track_dirty = true; // eviction must know which pages were written
         pg.observe = on_answer;
         pg.request = on_request;
         pg.detach = on_detach;
         mkp_posix_enable(&pg); // serve POSIX mmaps too (tools/test --pager compress)
-        mkp_posix_on_discard(on_discard);
+        pg.discard = on_discard;
         store_init(&store, store_grow, NULL);
         mkp_run(&pg);
         summary();

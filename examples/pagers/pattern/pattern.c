@@ -2,8 +2,7 @@
 // pattern: a minimal external pager. Every page of a region it serves starts
 // filled with pattern_word() of each word's offset in the region; the faulting
 // page comes with up to AROUND following pages (fault-around). Clients may
-// write: the library maps pages read-only first and makes them writable on
-// the first write, so no frame is lost. Executing the pattern is refused.
+// write (pages are mapped read-write). Executing the pattern is refused.
 #include "pattern.h"
 #include <mk/pagerlib.h>
 

@@ -107,6 +107,7 @@ int main(int argc, char **argv, char **envp)
         memcpy(pg.name, "trace", sizeof("trace"));
         pg.observe = observe;
         pg.request = request;
+        pg.track_dirty = true; // its client sees the library's upgrades in the trace
         int r = mkp_run(&pg);
         summary_print();
         return r;

@@ -12,12 +12,15 @@
 //   touches va+off ... fault --kernel--> handler(pg, fault, answer)
 //                     <--- MAP frame / FAIL reason / RETRY
 //
-// Dirty tracking: the library installs every grant read-only unless the
-// fault being answered is a write to that very page; a later write fault on
-// such a page (when the handler had allowed writing) is answered by the
-// library itself, without calling the handler: it marks the frame dirty and
-// grants it again writable. So a frame is dirty exactly when it was mapped
-// writable, and mkp_evict() reports it.
+// Upgrades: the handler decides every right a page gets. A write to a page
+// it mapped without MK_PERM_W comes to the handler again (as a protection
+// fault), unless the pager asked for dirty tracking (pg->track_dirty): then
+// the library installs a writable grant read-only unless the fault being
+// answered is a write to that very page, and answers a later write fault on
+// such a page itself, without calling the handler: it marks the frame dirty
+// and grants it again writable. So a frame is dirty exactly when it was
+// mapped writable, and mkp_evict() reports it. Without tracking a frame
+// granted writable counts as dirty.
 //
 // Recording (tools/run ARCH --record FILE): when the kernel command line has
 // the word `record`, the pager prints one console line per event:
@@ -132,6 +135,11 @@ typedef long (*mkp_request_fn)(struct mkp_pager *pg, const struct mk_msg *in, st
 // detach: region r is about to be forgotten (its client detached); its
 // mapped frames go back to the pool after this returns.
 typedef void (*mkp_detach_fn)(struct mkp_pager *pg, struct mkp_region *r);
+// discard: the client dropped pages [off, off+len) of region r (munmap, or
+// MAP_FIXED over them, through the POSIX layer): their frames are back in
+// the pool; forget what you keep for them (a copy, a checksum).
+typedef void (*mkp_discard_fn)(struct mkp_pager *pg, struct mkp_region *r, uint64_t off,
+                               uint64_t len);
 // prefault: runs for every fault in a region before the library's own
 // answers and the handler; returning true means it answered (in a).
 // postfault: runs on the handler's answer before it is sent (to take rights
@@ -149,6 +157,12 @@ struct mkp_pager {
         bool stop;
         bool record;             // print "mkp-rec" lines (tools/run --record)
         uint64_t faults, maps, fails, evictions;
+        bool track_dirty;        // yours to set after mkp_init: dirty tracking (see above)
+        bool debug;              // debug mode (yours, or the kernel command line word
+                                 // `pagerdebug`): warns of grants of a frame that is free,
+                                 // mapped at another page, or granted twice in one answer
+        uint64_t bad_grants;     // answers failed because a grant broke a rule
+        uint64_t debug_warnings; // debug-mode warnings printed
         // Frame pool (library-private).
         struct mkp_frame frames[MKP_MAX_FRAMES];
         uint32_t nframes, nfree;
@@ -161,6 +175,7 @@ struct mkp_pager {
         mkp_observe_fn observe;   // yours (see above)
         mkp_request_fn request;   // yours
         mkp_detach_fn detach;     // yours
+        mkp_discard_fn discard;   // yours
         mkp_prefault_fn prefault;   // a layer's (see above)
         mkp_postfault_fn postfault; // a layer's
         mkp_request_fn layer_request; // a layer's requests, tried before pg->request (-ENOSYS:
@@ -170,6 +185,7 @@ struct mkp_pager {
         uint64_t loop_key;        // the last fault (thread, page, access) answered with MAP
         uint32_t loop_count;      // how many times in a row (MKP_LOOP_LIMIT: fault loop)
         uint8_t state[MKP_MAX_FRAMES];          // MKP_FS_* per frame
+        uint8_t granted[MKP_MAX_FRAMES];        // rights the handler gave the frame's page
         uint16_t pa_hash[2 * MKP_MAX_FRAMES];   // pa -> frame index + 1
         uint16_t map_hash[2 * MKP_MAX_FRAMES];  // (region, va) -> frame index + 1
         struct mkp_pending {                    // the answer in flight (mkp_serve)
@@ -177,6 +193,7 @@ struct mkp_pager {
                 unsigned ngrants;
                 uint32_t region;
                 uint8_t maywrite[MK_MAX_GRANTS]; // the handler allowed W; installed without
+                bool by_handler;                 // the handler's answer (not the library's)
                 struct mk_grant grants[MK_MAX_GRANTS];
         } pending;
 };
@@ -186,6 +203,7 @@ struct mkp_pager {
 #define MKP_FS_MAPPED   0x02 // mapped at (mapped_region, mapped_va)
 #define MKP_FS_WRITABLE 0x04 // mapped writable (so dirty)
 #define MKP_FS_MAYWRITE 0x08 // mapped read-only, the handler allowed writing: upgrade on write
+#define MKP_FS_HELD     0x10 // taken out of the client for new rights (POSIX layer), kept
 
 // Sets up a pager serving endpoint ep (MKP_SERVE_HANDLE when a client
 // started it with mkp_spawn_pager) with nframes frames from the system pager
@@ -238,6 +256,15 @@ unsigned mkp_answer_around(struct mkp_pager *pg, const struct mkp_fault *f, stru
                            int (*fill)(struct mkp_pager *, struct mkp_region *, uint64_t va,
                                        struct mkp_frame *));
 
+// Why the kernel would refuse grant g for a fault in region r (a string
+// naming the rule), or NULL when it is fine as far as the library can tell.
+// The library checks every grant of an answer with it: one that breaks a
+// rule fails the fault with MK_REASON_BAD_REPLY and the console names the
+// grant and the rule. "rwx"-style name of MK_PERM_* bits: mkp_perms_name.
+const char *mkp_grant_problem(const struct mkp_pager *pg, const struct mkp_region *r,
+                              const struct mk_grant *g);
+const char *mkp_perms_name(uint64_t perms);
+
 // Eviction: unmaps the page at va of region r and returns its frame and
 // whether it was written since it was mapped writable (the library maps
 // read faults read-only and upgrades on the first write, so it knows).
@@ -245,6 +272,24 @@ unsigned mkp_answer_around(struct mkp_pager *pg, const struct mkp_fault *f, stru
 // reuse it, or mkp_frame_free it). 0, or -ENOENT if the library has no
 // frame mapped there.
 int mkp_evict(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, uint64_t *pa, bool *dirty);
+// Marks the page at va of region r clean without evicting it: a page mapped
+// writable is write-protected again in the client (the frame stays mapped),
+// so the next write faults: with pg->track_dirty the library upgrades it
+// and it is dirty again, without, the write comes to the handler. For
+// pagers that write pages back (a swap or file pager after writing a copy).
+// *was_dirty (may be NULL) tells whether it was dirty. 0, -ENOENT (nothing
+// of ours mapped there) or the kernel's error (the client ended: -ESRCH).
+int mkp_clean(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, bool *was_dirty);
+// The pages the library has mapped, for reclaim: start with *cursor = 0 and
+// call until it returns false; each call fills *out with the next one.
+struct mkp_mapping {
+        struct mkp_region *region;
+        uint64_t va;            // the page in the client
+        struct mkp_frame frame; // its frame (readable at frame.va)
+        bool writable;          // mapped writable now
+        bool dirty;             // written since mapped writable, or cleaned
+};
+bool mkp_mapped_next(struct mkp_pager *pg, uint32_t *cursor, struct mkp_mapping *out);
 // What the library has mapped at va of region r: 0 and *out, or -ENOENT.
 int mkp_mapped_at(const struct mkp_pager *pg, const struct mkp_region *r, uint64_t va,
                   struct mkp_frame *out);
@@ -252,7 +297,13 @@ int mkp_mapped_at(const struct mkp_pager *pg, const struct mkp_region *r, uint64
 // Client side: reserves len bytes, routes their faults to the pager at
 // pager_ep (a send handle; the pager process handle pager_proc receives a
 // handle to us for eviction) and tells it. *va gets the address.
-// 0 or -errno (nothing is left reserved on failure).
+// 0 or -errno (nothing is left reserved on failure):
+//   -EINVAL  len is 0 or not a multiple of MK_PAGE_SIZE
+//   -ENOMEM  no free range of len bytes in our address space
+//   -ENOSPC  we already route MK_MAX_EXT_REGIONS (8) regions to pagers, or
+//            the pager serves MKP_MAX_REGIONS (16) regions
+//   -EBADF / -EPERM  pager_proc is not a process handle we may give handles to
+//   -EPIPE   the pager has ended
 int mkp_attach(long pager_ep, long pager_proc, uint64_t len, uint64_t *va, uint32_t *region_id);
 // Undoes mkp_attach: the range leaves the pager (its pages unmapped), the
 // pager frees its frames, the range is unreserved. 0 or -errno.

@@ -19,6 +19,7 @@
 
 static struct mkp_pager pg;
 static unsigned handler_calls, around;
+static uint32_t handler_perms; // what the handler grants (setup: R|W|X)
 static uint64_t discarded_off, discarded_len;
 static unsigned discards;
 
@@ -40,7 +41,7 @@ static void handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_a
                 mkp_answer_fail(a, MK_REASON_OOM);
                 return;
         }
-        mkp_answer_map(a, f->page, &fr, MK_PERM_R | MK_PERM_W | MK_PERM_X);
+        mkp_answer_map(a, f->page, &fr, handler_perms);
         mkp_answer_around(p, f, a, around, MK_PERM_R | MK_PERM_W, fill);
 }
 
@@ -86,19 +87,44 @@ static void setup(void)
         mkp_host_reset();
         EXPECT_EQ(mkp_init(&pg, -1, BUDGET, handler, NULL), 0);
         mkp_posix_enable(&pg);
-        mkp_posix_on_discard(on_discard);
+        pg.discard = on_discard;
+        pg.track_dirty = true; // as compress, the pager these tests stand for
         EXPECT_EQ(request(MKP_REQ_ATTACH, VA, NPAGES * P, PROC, 0), 0);
         handler_calls = around = discards = 0;
+        handler_perms = MK_PERM_R | MK_PERM_W | MK_PERM_X;
 }
 
 static void without_state_nothing_changes(void)
 {
         setup();
         EXPECT_EQ(mkp_posix_perms(&pg, &pg.regions[0], 0), RW);
+        // The handler's answer as it gave it (R|W|X): writable and executable
+        // together is refused by the library, the layer takes nothing away.
         struct mk_msg m = fault(0, FAULT_EXEC, FAULT_NOT_PRESENT);
-        EXPECT_EQ(m.tag, MK_FAULT_MAP);           // the handler's answer, as it gave it
-        EXPECT_EQ(m.w[2], MK_PERM_R | MK_PERM_X); // W held back by dirty tracking only
+        EXPECT_EQ(m.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(m.w[0], MK_REASON_BAD_REPLY);
+        EXPECT_EQ(pg.bad_grants, 1);
         EXPECT_EQ(handler_calls, 1);
+}
+
+// A page the handler mapped read-only on purpose is not made writable by the
+// layer (the page's POSIX rights allow writing): the write goes to the handler.
+static void read_only_answer_kept(void)
+{
+        setup();
+        EXPECT_EQ(posix(0, NPAGES * P, RW), NPAGES);
+        handler_perms = MK_PERM_R;
+        struct mk_msg m = fault(1, FAULT_READ, FAULT_NOT_PRESENT);
+        EXPECT_EQ(m.tag, MK_FAULT_MAP);
+        EXPECT_EQ(m.w[2], MK_PERM_R);
+        m = fault(1, FAULT_WRITE, FAULT_PROTECTION);
+        EXPECT_EQ(handler_calls, 2); // the handler decides the upgrade
+        EXPECT_EQ(m.w[2], MK_PERM_R);
+        // Also after mprotect took the page out and gave it back.
+        EXPECT_EQ(posix(P, P, MK_PERM_R), NPAGES);
+        EXPECT_EQ(posix(P, P, RW), NPAGES);
+        m = fault(1, FAULT_WRITE, FAULT_NOT_PRESENT);
+        EXPECT_EQ(handler_calls, 3);
 }
 
 static void rights_from_the_request(void)
@@ -239,6 +265,7 @@ int main(int argc, char **argv, char **envp)
 {
         h_suite = "posix_hook";
         RUN(without_state_nothing_changes);
+        RUN(read_only_answer_kept);
         RUN(rights_from_the_request);
         RUN(protect_keeps_the_frame);
         RUN(guard_and_unmapped);

@@ -211,6 +211,7 @@ static void dirty_tracking(void)
         uint64_t pa;
         bool dirty;
         setup(0);
+        pg.track_dirty = true;
         fault(VA + 3 * P + 8, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
         EXPECT_EQ(handler_calls, 1);
         EXPECT_EQ(out.w[2], MK_PERM_R); // read first: read-only, although W was allowed
@@ -254,6 +255,178 @@ static void read_only_handler_not_upgraded(void)
         fault(VA, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
         EXPECT_EQ(handler_calls, 2); // the handler decides
         EXPECT_EQ(out.w[2], MK_PERM_R);
+}
+
+// Without dirty tracking (the default) a grant goes in as the handler gave
+// it, and a frame granted writable counts as dirty.
+static void no_tracking_by_default(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        uint64_t pa;
+        bool dirty;
+        setup(0);
+        fault(VA + 2 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.w[2], MK_PERM_R | MK_PERM_W);
+        EXPECT_EQ(mkp_evict(&pg, &pg.regions[0], VA + 2 * P, &pa, &dirty), 0);
+        EXPECT(dirty);
+        EXPECT_EQ(pg.upgrades, 0);
+}
+
+// mkp_clean write-protects a dirty page in place; with dirty tracking the
+// next write is the library's upgrade, without it the handler's.
+static void clean_without_evicting(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        bool dirty;
+        setup(0);
+        pg.track_dirty = true;
+        fault(VA, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        uint64_t pa = out.w[1];
+        EXPECT_EQ(mkp_clean(&pg, &pg.regions[0], VA, &dirty), 0);
+        EXPECT(dirty);
+        EXPECT_EQ(mkp_host_protects, 1);
+        EXPECT_EQ(mkp_host_last_protect, MK_PERM_R);
+        EXPECT_EQ(mkp_host_unmaps, 0); // still mapped, read-only
+        EXPECT_EQ(mkp_clean(&pg, &pg.regions[0], VA, &dirty), 0);
+        EXPECT(!dirty);
+        EXPECT_EQ(mkp_host_protects, 1); // already read-only
+        fault(VA, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+        EXPECT_EQ(rec.action, MKP_ACT_UPGRADE);
+        EXPECT_EQ(out.w[1], pa);
+        EXPECT_EQ(handler_calls, 1);
+        pg.track_dirty = false;
+        EXPECT_EQ(mkp_clean(&pg, &pg.regions[0], VA, &dirty), 0);
+        EXPECT(dirty);
+        fault(VA, FAULT_WRITE, FAULT_PROTECTION, &out, &rec);
+        EXPECT_EQ(handler_calls, 2); // the handler decides
+        EXPECT_EQ(out.w[1], pa);
+        EXPECT_EQ(mkp_clean(&pg, &pg.regions[0], VA + P, &dirty), -ENOENT);
+}
+
+// mkp_mapped_next walks every page the library has mapped.
+static void mapped_iterator(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        struct mkp_mapping m;
+        uint64_t pa;
+        bool dirty;
+        setup(0);
+        pg.track_dirty = true;
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        fault(VA + 2 * P, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        fault(VA + 5 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        uint32_t cur = 0;
+        unsigned n = 0, ndirty = 0;
+        uint64_t pages = 0;
+        while (mkp_mapped_next(&pg, &cur, &m)) {
+                n++;
+                ndirty += m.dirty;
+                pages |= 1ull << ((m.va - VA) / P);
+                EXPECT(m.region == &pg.regions[0]);
+                EXPECT(m.frame.va != NULL);
+                EXPECT_EQ(m.writable, m.va == VA + 2 * P);
+        }
+        EXPECT_EQ(n, 3);
+        EXPECT_EQ(ndirty, 1);
+        EXPECT_EQ(pages, 1 | 4 | 32);
+        EXPECT_EQ(mkp_evict(&pg, &pg.regions[0], VA + 5 * P, &pa, &dirty), 0);
+        for (cur = 0, n = 0; mkp_mapped_next(&pg, &cur, &m);)
+                n++;
+        EXPECT_EQ(n, 2);
+}
+
+// A handler answering exactly bad_grant.
+static struct mk_grant bad_grant;
+static struct mk_grant bad_grant2; // a second grant when its va is not 0
+
+static void grant_handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        struct mkp_frame fr = {bad_grant.pa, NULL}, fr2 = {bad_grant2.pa, NULL};
+        handler_calls++;
+        mkp_answer_map(a, bad_grant.va, &fr, (uint32_t)bad_grant.perms);
+        if (bad_grant2.va)
+                mkp_answer_map(a, bad_grant2.va, &fr2, (uint32_t)bad_grant2.perms);
+}
+
+// Every grant the kernel would refuse fails the fault with "bad pager reply"
+// before it is sent, and mkp_grant_problem names the rule.
+static void grant_rules(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        struct mkp_frame fr;
+        setup(4);
+        pg.handler = grant_handler;
+        EXPECT_EQ(mkp_frame_alloc(&pg, &fr), 0);
+        const uint64_t R = MK_PERM_R, W = MK_PERM_W, X = MK_PERM_X;
+        const struct {
+                struct mk_grant g;
+                const char *rule;
+        } cases[] = {
+            {{VA + 8, fr.pa, R}, "not page-aligned"},
+            {{VA + NPAGES * P, fr.pa, R}, "outside the faulting region"},
+            {{VA - P, fr.pa, R}, "outside the faulting region"},
+            {{VA, fr.pa, W}, "no MK_PERM_R"},
+            {{VA, fr.pa, R | 0x10}, "unknown permission bits"},
+            {{VA, fr.pa, R | W | X}, "writable and executable together"},
+            {{VA, 0x123000, R}, "not one of the pager's"},
+        };
+        for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const char *why = mkp_grant_problem(&pg, &pg.regions[0], &cases[i].g);
+                EXPECT(why && strstr(why, cases[i].rule));
+                bad_grant = cases[i].g;
+                fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+                EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+                EXPECT_EQ(out.w[0], MK_REASON_BAD_REPLY);
+                EXPECT_EQ(pg.bad_grants, i + 1);
+        }
+        EXPECT_EQ(handler_calls, sizeof(cases) / sizeof(cases[0]));
+        // A good grant goes through, read-execute included.
+        bad_grant = (struct mk_grant){VA, fr.pa, R | X};
+        EXPECT(!mkp_grant_problem(&pg, &pg.regions[0], &bad_grant));
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_MAP);
+        EXPECT_EQ(out.w[2], R | X);
+        EXPECT(!strcmp(mkp_perms_name(R | X), "r-x"));
+        EXPECT(!strcmp(mkp_perms_name(0x10), "bad"));
+}
+
+// Debug mode names grants of a frame mapped at another page, granted twice
+// in one answer, or freed back to the pool; without it they pass silently.
+static void debug_mode_warnings(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        struct mkp_frame fr, fr2;
+        setup(4);
+        pg.handler = grant_handler;
+        EXPECT_EQ(mkp_frame_alloc(&pg, &fr), 0);
+        EXPECT_EQ(mkp_frame_alloc(&pg, &fr2), 0);
+        bad_grant = (struct mk_grant){VA, fr.pa, MK_PERM_R};
+        bad_grant2 = (struct mk_grant){0, 0, 0};
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        bad_grant.va = VA + P; // the same frame at a second page, debug off
+        fault(VA + P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_MAP);
+        EXPECT_EQ(pg.debug_warnings, 0);
+        pg.debug = true;
+        bad_grant.va = VA + 2 * P; // mapped at VA + P
+        fault(VA + 2 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_MAP); // accepted (a shared read-only page may be meant)
+        EXPECT_EQ(pg.debug_warnings, 1);
+        bad_grant = (struct mk_grant){VA + 3 * P, fr2.pa, MK_PERM_R};
+        bad_grant2 = (struct mk_grant){VA + 4 * P, fr2.pa, MK_PERM_R};
+        fault(VA + 3 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(pg.debug_warnings, 2); // twice in one answer
+        mkp_frame_free(&pg, fr2.pa);
+        bad_grant = (struct mk_grant){VA + 5 * P, fr2.pa, MK_PERM_R};
+        bad_grant2 = (struct mk_grant){0, 0, 0};
+        fault(VA + 5 * P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(pg.debug_warnings, 3); // freed back to the pool
+        bad_grant2 = (struct mk_grant){0, 0, 0};
 }
 
 static void refused_reply(void)
@@ -477,6 +650,11 @@ int main(int argc, char **argv, char **envp)
         RUN(around_stops_when_fill_fails);
         RUN(dirty_tracking);
         RUN(read_only_handler_not_upgraded);
+        RUN(no_tracking_by_default);
+        RUN(grant_rules);
+        RUN(clean_without_evicting);
+        RUN(mapped_iterator);
+        RUN(debug_mode_warnings);
         RUN(refused_reply);
         RUN(fault_loop);
         RUN(no_region);

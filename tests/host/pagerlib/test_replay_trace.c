@@ -14,6 +14,7 @@ static void trace_setup(struct mkp_pager *p)
         memset(&sum, 0, sizeof(sum));
         p->observe = observe;
         p->request = request;
+        p->track_dirty = true; // as its main() does
 }
 
 static void recorded_stream(void)
