@@ -28,6 +28,7 @@ deps() {
 	[ -e "$OVMF" ] || need+=(ovmf)
 	[ -e "$OPENSBI" ] || need+=(opensbi)
 	[ -e /usr/include/efi/efi.h ] || need+=(gnu-efi)
+	command -v gdb-multiarch >/dev/null || need+=(gdb-multiarch) # tools/gdb, its test
 	# clang's sanitizer and fuzzer runtimes (host tests, the ELF fuzz target)
 	dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 	[ ${#need[@]} -eq 0 ] && return 0
@@ -52,6 +53,11 @@ build() {
 	fi
 	ninja -C "$dir" >"$dir.build.log" 2>&1 ||
 		{ cat "$dir.build.log" >&2; die "build $arch failed"; }
+}
+
+# free_port: prints a TCP port nobody listens on (for QEMU's gdb stub).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # qemu_cmd ARCH CMDLINE [EXTRA...]: prints the QEMU command line (one word per

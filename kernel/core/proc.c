@@ -12,7 +12,8 @@
 #include <kernel/pt.h>
 #include <mk/errno.h>
 
-static struct proc *procs[MAX_PROCS]; // by slot; slot = asid
+static struct proc *procs[MAX_PROCS]; // by slot; slot = asid (tools/gdb/mk.py reads it)
+_Static_assert(sizeof(struct proc) <= PAGE_SIZE, "kalloc gives at most a page");
 static uint32_t next_pid = 1, next_tid = 1;
 
 struct proc *proc_by_pid(uint32_t pid)
@@ -292,9 +293,9 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         p->exit.fault_va = f ? f->addr : 0;
         p->exit.fault_ip = f ? f->ip : 0;
         if (reason != MK_REASON_EXIT)
-                kprintf("mk: process %u ended: %s (addr 0x%llx ip 0x%llx)\n", p->pid,
-                        mk_reason_name(reason), (unsigned long long)p->exit.fault_va,
-                        (unsigned long long)p->exit.fault_ip);
+                kprintf("mk: process %u (%s) ended: %s (addr 0x%llx ip 0x%llx)\n", p->pid,
+                        p->name[0] ? p->name : "unnamed", mk_reason_name(reason),
+                        (unsigned long long)p->exit.fault_va, (unsigned long long)p->exit.fault_ip);
 
         bool self = current->proc == p;
         for (struct thread *t = p->threads, *n; t; t = n) {

@@ -311,6 +311,27 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
         return n;
 }
 
+// Names proc (console messages, debuggers): printable ASCII only, the rest
+// becomes '?'; at most MK_PROC_NAME_MAX - 1 bytes are kept.
+static long sys_proc_name(long ph, uint64_t uname, uint64_t len)
+{
+        struct proc *p;
+        char name[MK_PROC_NAME_MAX];
+        long e = proc_get_self(ph, MK_RIGHT_CONTROL, &p);
+        if (e)
+                return e;
+        if (len >= MK_PROC_NAME_MAX)
+                len = MK_PROC_NAME_MAX - 1;
+        if (copy_from_user(name, uname, len))
+                return -EFAULT;
+        for (size_t i = 0; i < len; i++)
+                if (name[i] < 0x20 || name[i] > 0x7e)
+                        name[i] = '?';
+        memset(p->name, 0, sizeof(p->name));
+        memcpy(p->name, name, len);
+        return 0;
+}
+
 // Routes faults of a range of proc (MK_SELF: the caller) to endpoint ep.
 static long sys_region_pager(long ph, uint64_t start, uint64_t len, long eph, uint64_t badge)
 {
@@ -494,6 +515,9 @@ void syscall_entry(struct trap_frame *tf)
                 break;
         case SYS_PROC_USAGE:
                 r = sys_proc_usage((long)a0, a1);
+                break;
+        case SYS_PROC_NAME:
+                r = sys_proc_name((long)a0, a1, a2);
                 break;
         default:
                 r = -ENOSYS;

@@ -63,6 +63,14 @@ long mk_proc_limit(long proc, uint64_t resource, uint64_t value)
 {
         return SC(SYS_PROC_LIMIT, proc, resource, value, 0);
 }
+long mk_proc_name(long proc, const char *name)
+{
+        size_t n = 0;
+        while (name[n] && n < MK_PROC_NAME_MAX - 1)
+                n++;
+        return SC(SYS_PROC_NAME, proc, (uint64_t)name, n, 0);
+}
+
 long mk_proc_usage(long proc, struct mk_usage *out)
 {
         return SC(SYS_PROC_USAGE, proc, out, 0, 0);

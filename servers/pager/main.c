@@ -55,6 +55,7 @@ int main(int argc, char **argv, char **envp)
         pager_machine = (uint16_t)(arch == FAULT_ARCH_X86_64    ? ELF_EM_X86_64
                                    : arch == FAULT_ARCH_AARCH64 ? ELF_EM_AARCH64
                                                                 : ELF_EM_RISCV);
+        mk_proc_name(MK_SELF, "pager");
         frames_init();
         if (mk_info(MK_INFO_BOOTIMG, &bootimg) < 0)
                 mk_shutdown(2);

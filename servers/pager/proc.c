@@ -175,6 +175,7 @@ static int make_kernel_proc(struct pproc *p)
         if (p->proc < 0)
                 return (int)p->proc;
         p->pid = (uint32_t)mk_info(MK_INFO_PROC_PID, (void *)p->proc);
+        mk_proc_name(p->proc, p->name); // for console messages and tools/gdb
         if (p->is_vfs)
                 acct[p->idx].exempt = true; // never an out-of-memory victim
         long h0 = mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);

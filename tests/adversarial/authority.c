@@ -381,6 +381,7 @@ int adv_child_handle_has_no_control(void)
         }
         long ep = mk_ep_create();
         long r = mk_region_pager(hc, PGR_TEST_UNMAPPED_VA, ADV_PAGE, ep, 0);
+        long rn = mk_proc_name(hc, "renamed"); // naming another process needs CONTROL too
         adv_sh->w[0] = 1;
         struct mk_exit_info info;
         adv_wait_proc(hc, &info, 3000);
@@ -388,6 +389,8 @@ int adv_child_handle_has_no_control(void)
         if (r >= 0)
                 ADV_FAIL("SYS_REGION_PAGER on the handle fork gave us for our child succeeded: "
                          "a parent may route its child's faults (the handle carries CONTROL)");
+        if (rn != -EPERM)
+                ADV_FAIL("SYS_PROC_NAME on that handle: %s, expected -EPERM", adv_err(rn));
         return 0;
 }
 

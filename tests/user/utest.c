@@ -111,6 +111,17 @@ static int syscall_args(void)
         CHECK_EQ(mk_info(999, &m), -EINVAL);
         CHECK_EQ(mk_info(MK_INFO_CMDLINE, (void *)kva), -EFAULT);
         CHECK_EQ(mk_reply(&m), -ESRCH); // nobody called us
+        // SYS_PROC_NAME: bad buffers, handles that are no process, and a
+        // name that is cut at MK_PROC_NAME_MAX - 1 bytes.
+        CHECK_EQ(mk_syscall(SYS_PROC_NAME, MK_SELF, (long)kva, 4, 0, 0, 0), -EFAULT);
+        CHECK_EQ(mk_syscall(SYS_PROC_NAME, MK_SELF, (long)PGR_TEST_UNMAPPED_VA, 4, 0, 0, 0),
+                 -EFAULT);
+        CHECK_EQ(mk_syscall(SYS_PROC_NAME, 999, (long)"x", 1, 0, 0, 0), -EBADF);
+        CHECK_EQ(mk_syscall(SYS_PROC_NAME, ep, (long)"x", 1, 0, 0, 0), -EBADF); // an endpoint
+        CHECK_EQ(
+            mk_syscall(SYS_PROC_NAME, MK_SELF, (long)"utest-with-a-long-name", 1ll << 40, 0, 0, 0),
+            0);
+        CHECK_EQ(mk_proc_name(MK_SELF, "utest"), 0);
         // A buffer in a reserved page nobody touched yet: the kernel's copy
         // faults it in through the pager and the call succeeds.
         uint64_t fresh = pager_mmap(2 * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);

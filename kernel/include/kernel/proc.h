@@ -146,6 +146,7 @@ struct proc {
         struct proc *reap_next; // queued to be ended: nobody names it, no thread
         bool reap_queued;
         uint32_t wait_refs; // of refs: threads in SYS_PROC_WAIT for it
+        char name[MK_PROC_NAME_MAX]; // SYS_PROC_NAME (console messages, tools/gdb)
 };
 
 extern struct thread *current;

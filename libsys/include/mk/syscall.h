@@ -49,7 +49,12 @@
 #define SYS_PROC_LIMIT   23 // (proc, resource, value): limit MK_RES_* of proc's tree (proc and
                             // the processes charged to it); needs MK_RIGHT_LIMIT
 #define SYS_PROC_USAGE   24 // (proc, usage*): struct mk_usage of proc's tree (MK_SELF: caller)
-#define SYS_NR           25
+#define SYS_PROC_NAME    25 // (proc, name*, len): names proc (MK_SELF: the caller; another
+                            // process needs MK_RIGHT_CONTROL) in console messages and for
+                            // debuggers (tools/gdb); the first MK_PROC_NAME_MAX - 1 bytes
+#define SYS_NR           26
+
+#define MK_PROC_NAME_MAX 16
 
 #define MK_MAX_EXT_REGIONS 8
 
