@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Write a reproducible cpio "newc" archive: mkcpio.py -o OUT [NAME=]FILE...
 List the names in one (tools use it to check a program name): mkcpio.py -t ARCHIVE
+Start from an archive's files (--base ARCHIVE; inputs of the same name replace
+them): how tools/run --add puts programs built elsewhere into a boot image.
 
 Each input is stored under its base name (or NAME when given as NAME=FILE),
 sorted by name, with mtime 0, uid/gid 0 and increasing inode numbers, then the
@@ -26,7 +28,8 @@ def entry(ino, name, data, mode):
     return out
 
 
-def names(path):
+def entries(path):
+    """[(name, data)] of a newc archive."""
     with open(path, "rb") as fh:
         data = fh.read()
     off, out = 0, []
@@ -36,16 +39,21 @@ def names(path):
         name = data[off + 110:off + 110 + namesize - 1].decode()
         if name == "TRAILER!!!":
             break
-        out.append(name)
         off += 110 + namesize + pad4(110 + namesize)
+        out.append((name, data[off:off + size]))
         off += size + pad4(size)
     return out
+
+
+def names(path):
+    return [n for n, _ in entries(path)]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-o")
     ap.add_argument("-t", metavar="ARCHIVE")
+    ap.add_argument("--base", metavar="ARCHIVE")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     if a.t:
@@ -53,11 +61,13 @@ def main():
         return
     if not a.o:
         sys.exit("mkcpio: -o OUT or -t ARCHIVE")
-    items = {}
+    items = dict(entries(a.base)) if a.base else {}
+    added = set()
     for f in a.files:
         name, path = (f.split("=", 1) if "=" in f else (os.path.basename(f), f))
-        if name in items:
+        if name in added or (name in items and not a.base):
             sys.exit("mkcpio: duplicate name %s" % name)
+        added.add(name)
         with open(path, "rb") as fh:
             items[name] = fh.read()
     out = b""

@@ -46,35 +46,5 @@ int mk_posix_munmap_hook(uint64_t addr, uint64_t len);
 // pages of our regions in the range get prot. 0 or -errno.
 int mk_posix_mprotect_hook(uint64_t addr, uint64_t len, uint32_t prot);
 
-// The request (client -> pager): w0 region id, w1 offset, w2 len (page
-// multiples, inside the region), w3 MK_PERM_* | MKP_POSIX_* flags, w4 (the
-// first request only, else 0) 1 + the pager's handle of a send right to its
-// own endpoint, for its watchdog -> w0 the number of pages of the region not
-// unmapped, or -errno.
-#define MKP_REQ_POSIX      (MK_TAG_USER + 0x84)
-#define MKP_POSIX_UNMAPPED 0x100 // munmap: faults fail with "no mapping"
-#define MKP_POSIX_DISCARD  0x200 // drop the contents (munmap, MAP_FIXED over it)
-#define MKP_POSIX_GUARD                                                                            \
-        0x400 // with no rights: a guard region (mmap PROT_NONE): faults fail
-              // with "guard page" (without: "access violation", as after
-              // mprotect PROT_NONE)
-
-// Installs the three functions below as pg's protection layer (call it after
-// mkp_init; mkp_init may do it for every pager).
-void mkp_posix_enable(struct mkp_pager *pg);
-// Serves MKP_REQ_POSIX (-ENOSYS for other tags). The first one (with w4) also
-// starts a watchdog thread that shuts the pager down (MKP_REQ_SHUTDOWN) when
-// the client process ends, so per-process pagers do not outlive their client.
-long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out);
-// Before the handler: true when it answered the fault itself (FAIL for a page
-// the POSIX state forbids, or MAP of the frame the library still holds for
-// that page, with the page's rights). Regions without POSIX state: false.
-bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
-// After the handler: removes from a MAP answer the rights the pages do not
-// have, and the grants of pages that allow nothing (none left: the library
-// fails the fault with "access violation").
-void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
-// The rights of page `offset` of r (MK_PERM_R | MK_PERM_W without POSIX state).
-uint32_t mkp_posix_perms(const struct mkp_pager *pg, const struct mkp_region *r, uint64_t offset);
-// A pager keeping its own copy of pages (compress) learns through its
-// pg->discard hook (mk/pagerlib.h) that a range was dropped.
+// The pager side (MKP_REQ_POSIX, mkp_posix_enable, mkp_posix_perms, ...) is
+// public, in mk/pagerlib.h.

@@ -16,7 +16,6 @@
 // That is second-chance clock, an approximation of LRU.
 #include "compress.h"
 #include "pagecodec.h"
-#include "posix_hook.h"
 #include "store.h"
 #include <mk/pager.h>
 
