@@ -216,12 +216,33 @@ void proc_unnamed(struct proc *p)
         reap_list = p;
 }
 
+// A thread-less process lost a handle but is still named: perhaps only by
+// processes no thread can reach (proc_garbage) any more.
+static bool gc_due;
+
+void proc_gc_due(void)
+{
+        gc_due = true;
+}
+
 void proc_reap_drain(void)
 {
+        static struct proc *garbage[MAX_PROCS];
         if (draining)
                 return; // the outer drain goes on with what we queued
         draining = true;
-        while (reap_list) {
+        while (reap_list || gc_due) {
+                if (!reap_list) {
+                        // Ending these closes their handles, which may set gc_due
+                        // again: the next pass finds nothing more, or what they named.
+                        gc_due = false;
+                        unsigned n = proc_garbage(garbage);
+                        for (unsigned i = 0; i < n; i++) {
+                                proc_kill(garbage[i], MK_REASON_KILLED, 0, NULL);
+                                proc_put(garbage[i]);
+                        }
+                        continue;
+                }
                 struct proc *p = reap_list;
                 reap_list = p->reap_next;
                 p->reap_queued = false;

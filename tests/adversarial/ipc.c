@@ -278,3 +278,46 @@ int adv_threadless_procs_freed(void)
         }
         return 0;
 }
+
+// Thread-less processes that only name themselves or each other: a process
+// holding a handle to itself, two holding handles to each other, a chain
+// hanging off such a pair. No thread can reach them once our handles close,
+// so they must end and be freed like any unnamed thread-less process.
+int adv_threadless_cycles_freed(void)
+{
+        struct mk_kstats k0, k;
+        long r = mk_info(MK_INFO_KSTATS, &k0);
+        if (r < 0)
+                ADV_FAIL("MK_INFO_KSTATS: %s", adv_err(r));
+        for (int round = 0; round < 20; round++) {
+                long x = mk_proc_create(-1, 0, 0), y = mk_proc_create(-1, 0, 0);
+                long z = mk_proc_create(-1, 0, 0);
+                if (x < 0 || y < 0 || z < 0)
+                        ADV_FAIL("SYS_PROC_CREATE: %s %s %s", adv_err(x), adv_err(y), adv_err(z));
+                // x names itself; y and z name each other; x names y too.
+                long g1 = mk_handle_give(x, x, 0, 0), g2 = mk_handle_give(y, z, 0, 0);
+                long g3 = mk_handle_give(z, y, 0, 0), g4 = mk_handle_give(y, x, 0, 0);
+                if (g1 < 0 || g2 < 0 || g3 < 0 || g4 < 0)
+                        ADV_FAIL("SYS_HANDLE_GIVE: %s %s %s %s", adv_err(g1), adv_err(g2),
+                                 adv_err(g3), adv_err(g4));
+                mk_handle_close(round & 1 ? y : x);
+                mk_handle_close(z);
+                mk_handle_close(round & 1 ? x : y);
+                uint64_t end = adv_now() + 2000;
+                for (;;) {
+                        if ((r = mk_info(MK_INFO_KSTATS, &k)) < 0)
+                                ADV_FAIL("MK_INFO_KSTATS: %s", adv_err(r));
+                        if (k.procs == k0.procs && k.handles == k0.handles)
+                                break;
+                        if (adv_now() >= end)
+                                ADV_FAIL("thread-less processes naming only themselves and each "
+                                         "other: %llu processes and %llu handles 2 s after our "
+                                         "handles closed, %llu and %llu before: they never end",
+                                         (unsigned long long)k.procs, (unsigned long long)k.handles,
+                                         (unsigned long long)k0.procs,
+                                         (unsigned long long)k0.handles);
+                        mk_yield();
+                }
+        }
+        return 0;
+}

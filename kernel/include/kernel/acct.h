@@ -92,4 +92,11 @@ long sys_proc_usage(long ph, uint64_t uout);
 // proc_kill (which closes handles and so may leave others unnamed).
 void proc_unnamed(struct proc *p);
 void proc_reap_drain(void);
+// Thread-less processes that only other such processes name (one naming
+// itself, two naming each other) can never run either: proc_put notes that a
+// thread-less process lost a name (proc_gc_due), and proc_reap_drain then
+// ends every alive process without threads that no chain of process handles
+// from a process with threads reaches (proc_garbage, proc.c).
+void proc_gc_due(void);
+unsigned proc_garbage(struct proc **out);
 #endif
