@@ -321,3 +321,38 @@ int adv_threadless_cycles_freed(void)
         }
         return 0;
 }
+
+// A process made with the VFS's endpoint as its pager (any process may name
+// it so): its fault reaches the VFS as a kernel message, which must answer it
+// (MK_FAULT_FAIL) rather than leave the thread waiting for good, its process
+// never ending and never freed.
+int adv_vfs_as_pager_fault_ends(void)
+{
+        if (mk_vfs_ep < 0)
+                ADV_FAIL("no VFS endpoint");
+        long c = mk_proc_create(mk_vfs_ep, 0, 0);
+        if (c < 0)
+                ADV_FAIL("SYS_PROC_CREATE with the VFS endpoint as pager: %s", adv_err(c));
+        long t = mk_thread_start(c, MK_USER_BASE, 0, 0); // faults at once: nothing is mapped
+        if (t < 0) {
+                adv_reap(c);
+                ADV_FAIL("SYS_THREAD_START: %s", adv_err(t));
+        }
+        struct mk_exit_info info;
+        long r = adv_wait_proc(c, &info, 3000);
+        if (r == -ETIMEDOUT) {
+                adv_reap(c);
+                ADV_FAIL("its thread faulted to the VFS and was still waiting 3 s later");
+        }
+        mk_handle_close(c);
+        if (r < 0)
+                ADV_FAIL("SYS_PROC_WAIT: %s", adv_err(r));
+        if (info.reason != MK_REASON_NOMAP)
+                ADV_FAIL("it ended with %s, expected 'no mapping'", adv_ending(&info));
+        // The VFS still serves.
+        int fd = open("motd", O_RDONLY);
+        if (fd < 0)
+                ADV_FAIL("open after the fault: %s", adv_err(-errno));
+        close(fd);
+        return 0;
+}
