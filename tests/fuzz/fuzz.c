@@ -49,6 +49,7 @@
 #define ZONE_VA       0x2100000000ull // mmap/munmap/mprotect/region-pager games
 #define ZONE_PAGES    64
 #define FILL_VA       0x2200000000ull // the pager filler's regions
+#define SHARED_VA     0x2400000000ull // the page shared by the fuzzer and its workers
 #define STACK_FLOOR   0x3fe0000000ull // below every stack the pager gives (exec.h)
 #define STACK_TOP     0x3ff0000000ull
 
@@ -57,12 +58,13 @@
 #define W_PROCS      16
 #define W_THREADS    48
 #define W_KMEM       1024
-#define W_FRAMES     4096
+#define W_FRAMES     2048
 #define W_PSLOTS     16
 #define FILL_PROCS   40
 #define FILL_THREADS 64
 #define FILL_EP_KIDS 20
 #define FILL_VMAS    800
+#define FILL_FRAMES  6144 // pager frames in use at once (the pager's per-frame tables)
 
 // The worker's reserved handles (made in this order at its start; its fuzzed
 // calls never close them).
@@ -75,7 +77,8 @@ struct shared {
         volatile uint64_t state; // ST_*
         volatile uint64_t nviol; // invariant violations seen (all rounds)
         volatile uint64_t viol_round, viol_call;
-        char why[256]; // the first violation
+        char why[256];             // the first violation
+        volatile uint64_t last[8]; // the call in progress: number, arguments, message tag
         volatile uint64_t count[SYS_NR + 1]
                                [2]; // per call number (SYS_NR: out of range): calls, >= 0
 };
@@ -123,7 +126,8 @@ static uint64_t rng_next(struct rng *r)
 // --- settings ------------------------------------------------------------------
 
 static uint64_t opt_calls = 1000000, opt_seed = 1, opt_round = (uint64_t)-1;
-static bool opt_log;
+static bool opt_log, opt_verbose;
+static uint64_t opt_repeat = 1; // fuzzrepeat=N: run the round of fuzzround N times
 static long parent_pid;
 
 static uint64_t now_ms(void)
@@ -261,10 +265,13 @@ static bool sensitive(uint64_t a, uint64_t len)
                (a < shp + MK_PAGE_SIZE && e > shp);
 }
 
-// A pointer the kernel may read or write: never into the worker's control state.
+// A pointer the kernel may read or write: never into the worker's control
+// state, nor so close before it that an object written there reaches it (the
+// largest is MK_INFO_PHYS_WINDOW's, 1,040 bytes).
+#define PTR_SPAN 2048
 static uint64_t ptr_safe(uint64_t p)
 {
-        return sensitive(p, 1) ? PGR_TEST_UNMAPPED_VA + (p & 0xfff) : p;
+        return sensitive(p, PTR_SPAN) ? PGR_TEST_UNMAPPED_VA + (p & 0xfff) : p;
 }
 
 static const uint64_t bad_ptrs[] = {
@@ -299,7 +306,7 @@ static const uint64_t bad_ptrs[] = {
 #define NBAD (sizeof(bad_ptrs) / sizeof(bad_ptrs[0]))
 
 // A pointer argument: mostly valid buffers, then every kind of bad one.
-static uint64_t ptr(void)
+static uint64_t ptr_any(void)
 {
         unsigned c = (unsigned)rn(100);
         if (c < 35)
@@ -317,7 +324,7 @@ static uint64_t ptr(void)
         if (c < 61)
                 return PGR_TEST_LOOP_VA + rn(64);
         if (c < 64)
-                return (uint64_t)&rn + rn(64); // the worker's code: read-only
+                return 0; // (the worker's code: ptr)
         if (c < 72)
                 return ZONE_VA + rn(ZONE_PAGES) * MK_PAGE_SIZE + (pm(700) ? 0 : rn(MK_PAGE_SIZE));
         if (c < 75 && ws.frames_n)
@@ -325,25 +332,33 @@ static uint64_t ptr(void)
         if (c < 93)
                 return bad_ptrs[rn(NBAD)];
         if (c < 96)
-                return ptr_safe(MK_USER_BASE + rn(MK_USER_TOP - MK_USER_BASE));
-        return ptr_safe(r64());
+                return MK_USER_BASE + rn(MK_USER_TOP - MK_USER_BASE);
+        return r64();
+}
+
+static uint64_t ptr(void)
+{
+        uint64_t p = ptr_any();
+        // The worker's code is read-only: the kernel cannot write there.
+        return p ? ptr_safe(p) : (uint64_t)&rn + rn(64);
 }
 
 // A pointer that is certainly not readable.
+// (Outside the user range: what a fuzzed mmap made there cannot matter.)
 static uint64_t ptr_bad(void)
 {
         static const uint64_t b[] = {0,
                                      1,
+                                     0xfff,
                                      MK_USER_BASE - 1,
+                                     MK_USER_BASE - 0x800,
                                      MK_USER_TOP,
-                                     MK_USER_TOP - 1,
+                                     MK_USER_TOP + 0x123,
                                      0xffff800000000000ull,
                                      0xffffffff80000000ull,
                                      0xffffffffffffffffull,
                                      0x8000000000000000ull,
-                                     PGR_TEST_UNMAPPED_VA,
-                                     SCRATCH_END,
-                                     SCRATCH_END + 0x123};
+                                     0x0000800000000000ull};
         return b[rn(sizeof(b) / sizeof(b[0]))];
 }
 
@@ -1093,7 +1108,7 @@ static void gen_call(struct call *c)
                         a[1] = pm(500) ? (1u << 20) + 1 + rn(100) : val() | (1ull << 21);
                         break;
                 default:
-                        a[0] = SCRATCH_END - rn(200); // the first chunk straddles the end
+                        a[0] = MK_USER_TOP - 1 - rn(200); // the first chunk crosses the top
                         a[1] = 256;
                 }
                 break;
@@ -1137,7 +1152,7 @@ static void gen_call(struct call *c)
         case SYS_CALL: {
                 unsigned t = (unsigned)rn(100);
                 h = t < 35 ? H_PAGER : t < 60 ? H_VFS : t < 85 ? H_SRV : handle_any();
-                if (blocks_sender(h) && !pm(30))
+                if (blocks_sender(h) && !pm(5))
                         h = H_SRV;
                 c->target = h;
                 a[0] = (uint64_t)h;
@@ -1164,7 +1179,7 @@ static void gen_call(struct call *c)
         }
         case SYS_RECV:
                 h = pm(900) ? H_CLI : handle_any();
-                if (blocks_receiver(h) && !pm(15))
+                if (blocks_receiver(h) && !pm(5))
                         h = H_CLI;
                 a[0] = (uint64_t)h;
                 a[1] = pm(700) ? (uint64_t)&msgs[1] : ptr();
@@ -1176,7 +1191,7 @@ static void gen_call(struct call *c)
                 break;
         case SYS_REPLY_RECV:
                 h = pm(900) ? H_CLI : handle_any();
-                if (blocks_receiver(h) && !pm(15))
+                if (blocks_receiver(h) && !pm(5))
                         h = H_CLI;
                 gen_any(&msgs[0]);
                 a[0] = (uint64_t)h;
@@ -1206,6 +1221,11 @@ static void gen_call(struct call *c)
                         // A parked thread of its own (a wild one would end it).
                         a[1] = (uint64_t)park;
                         a[2] = stack_top(park_stacks[rn(8)], sizeof(park_stacks[0]));
+                } else if (is_self(h)) {
+                        // A wild one, never into our own code (it could run the
+                        // fuzzer's bookkeeping with junk registers): it faults.
+                        a[1] = ptr_bad();
+                        a[2] = val();
                 } else {
                         unsigned t = (unsigned)rn(4);
                         a[1] = t == 0 ? 0x400000 + rn(0x4000) : t == 1 ? ptr() : val();
@@ -1238,7 +1258,7 @@ static void gen_call(struct call *c)
                 a[2] = pm(950) ? MK_WAIT_NOHANG : pm(500) ? 0 : val();
                 // A blocking wait for a process that never ends on its own: rarely.
                 if (!(a[2] & MK_WAIT_NOHANG) && h >= 0 && h < 64 &&
-                    (ws.kind[h] == K_KPROC || ws.kind[h] == K_SPROC) && !pm(100))
+                    (ws.kind[h] == K_KPROC || ws.kind[h] == K_SPROC) && !pm(30))
                         a[2] = MK_WAIT_NOHANG;
                 break;
         case SYS_PROC_KILL:
@@ -1274,7 +1294,12 @@ static void gen_call(struct call *c)
                 a[0] = (uint64_t)h;
                 a[1] = range_arg(&len, false);
                 a[2] = len;
-                a[3] = (uint64_t)(pm(600) ? H_SRV : pm(100) ? H_CLI : handle_any());
+                // Its own ranges go to S, which answers (a kernel copy into a range
+                // routed to an endpoint nobody serves would wait 5 s): rarely else.
+                a[3] = (uint64_t)(is_self(h) && !pm(5) ? H_SRV
+                                  : pm(600)            ? H_SRV
+                                  : pm(100)            ? H_CLI
+                                                       : handle_any());
                 a[4] = pm(500) ? 0 : val();
                 // Routing its own code, data or stack ends it: rarely.
                 if (is_self(h) && sensitive(a[1], a[2] ? a[2] : 1) && !pm(10))
@@ -1373,7 +1398,6 @@ static void after_call(const struct call *c, long r)
         const uint64_t *a = c->a;
         long h = (long)a[0];
         unsigned slot = c->nr < SYS_NR ? (unsigned)c->nr : SYS_NR;
-        sh->count[slot][0]++;
         if (r >= 0)
                 sh->count[slot][1]++;
         if (r < -4095)
@@ -1495,7 +1519,7 @@ static long pcall(struct mk_msg *m)
 
 static long vcall(struct mk_msg *m)
 {
-        long r = mk_call(H_VFS, m);
+        long r = mk_call(mk_vfs_ep, m);
         return r < 0 ? r : (long)m->w[0];
 }
 
@@ -1543,7 +1567,6 @@ __attribute__((noreturn)) static void worker(uint64_t round, uint64_t stream, ui
         m.w[2] = W_PSLOTS;
         if (pcall(&m))
                 mk_exit(102);
-        vfs_clean();
         memset(&m, 0, 80);
         m.tag = PGR_MMAP;
         m.w[0] = SCRATCH_VA;
@@ -1574,8 +1597,13 @@ __attribute__((noreturn)) static void worker(uint64_t round, uint64_t stream, ui
         for (uint64_t i = 0; i < budget; i++) {
                 gen_call(&c);
                 sh->sysno = c.nr;
+                sh->last[0] = c.nr;
+                for (int k = 0; k < 6; k++)
+                        sh->last[1 + k] = c.a[k];
+                sh->last[7] = c.msg == 0 ? msgs[0].tag : (uint64_t)-1;
                 if (opt_log)
                         log_call(i, &c);
+                sh->count[c.nr < SYS_NR ? c.nr : SYS_NR][0]++;
                 long r = mk_syscall((long)c.nr, (long)c.a[0], (long)c.a[1], (long)c.a[2],
                                     (long)c.a[3], (long)c.a[4], (long)c.a[5]);
                 if (r == MK_FORK_CHILD && mk_info(MK_INFO_PID, 0) != ws.pid)
@@ -1707,6 +1735,7 @@ static int round_run(uint64_t round, uint64_t stream, uint64_t budget, struct to
 {
         struct snap before, after;
         struct mk_exit_info info;
+        vfs_clean(); // (the VFS as the round before began; a round starts the same way)
         if (take(&before)) {
                 mk_snprintf(why, wl, "before round %llu: no kernel or pager statistics",
                             (unsigned long long)round);
@@ -1773,6 +1802,16 @@ static int round_run(uint64_t round, uint64_t stream, uint64_t budget, struct to
                                 return -1;
                         }
                         killed = k == 0;
+                        if (killed && t->blocked++ < 40)
+                                mk_printf("fuzz: round %llu blocked in call %llu: %s(0x%llx, "
+                                          "0x%llx, 0x%llx, 0x%llx, 0x%llx) tag 0x%llx\n",
+                                          (unsigned long long)round, (unsigned long long)c,
+                                          sys_name(nr), (unsigned long long)sh->last[1],
+                                          (unsigned long long)sh->last[2],
+                                          (unsigned long long)sh->last[3],
+                                          (unsigned long long)sh->last[4],
+                                          (unsigned long long)sh->last[5],
+                                          (unsigned long long)sh->last[7]);
                         if (killed)
                                 t->blocked_in[nr < SYS_NR ? nr : SYS_NR]++;
                         break;
@@ -1789,7 +1828,7 @@ static int round_run(uint64_t round, uint64_t stream, uint64_t budget, struct to
                 return -1;
         }
         if (killed)
-                t->blocked++;
+                ;
         else if (sh->state == ST_DONE && info.reason == MK_REASON_EXIT && info.status == 0)
                 t->done++;
         else {
@@ -1807,6 +1846,19 @@ static int round_run(uint64_t round, uint64_t stream, uint64_t budget, struct to
                 diff(why, wl, w, &before, &after);
                 return -1;
         }
+        // Frames may go to caches (the kernel's object caches, the pager's
+        // region records): only the end of the run compares them. Shown when
+        // asked (fuzzverbose), to find a round that loses some.
+        vfs_clean();
+        take(&after);
+        if (opt_verbose && (after.k.kframes_free != before.k.kframes_free ||
+                            after.p.frames_free != before.p.frames_free))
+                mk_printf("fuzz: round %llu: kernel frames free %llu, %llu before; pager frames "
+                          "free %llu, %llu before\n",
+                          (unsigned long long)round, (unsigned long long)after.k.kframes_free,
+                          (unsigned long long)before.k.kframes_free,
+                          (unsigned long long)after.p.frames_free,
+                          (unsigned long long)before.p.frames_free);
         return 0;
 }
 
@@ -1845,6 +1897,16 @@ __attribute__((noreturn)) static void filler(void)
                 m.w[3] = PGR_MAP_PRIVATE | PGR_MAP_ANON | PGR_MAP_FIXED;
                 mk_call(mk_pager_ep, &m);
         }
+        // Many frames at once: the pager's per-frame tables (owners, reference
+        // counts) get their leaves for every frame a run may use.
+        memset(&m, 0, 80);
+        m.tag = PGR_MMAP;
+        m.w[1] = FILL_FRAMES * MK_PAGE_SIZE;
+        m.w[2] = MK_PERM_R | MK_PERM_W;
+        m.w[3] = PGR_MAP_PRIVATE | PGR_MAP_ANON;
+        if (mk_call(mk_pager_ep, &m) == 0 && (long)m.w[0] > 0)
+                for (uint64_t i = 0; i < FILL_FRAMES; i++)
+                        ((volatile uint8_t *)m.w[0])[i * MK_PAGE_SIZE] = 1;
         sh->state = ST_DONE;
         long park_ep = mk_ep_create();
         for (;;)
@@ -1873,11 +1935,16 @@ static void vfs_warm(void)
         }
 }
 
+static int serve_check(char *why, size_t wl);
+
 static int warm_up(struct totals *t, char *why, size_t wl)
 {
         struct mk_exit_info info;
         long h;
         vfs_warm();
+        // What the checks after the run do, once (their first-time costs too).
+        if (serve_check(why, wl))
+                return -1;
         for (int i = 0; i < WARM_ROUNDS; i++)
                 if (round_run(i, (1ull << 40) + (uint64_t)i, WARM_CALLS, t, why, wl))
                         return -1;
@@ -2034,14 +2101,17 @@ int main(int argc, char **argv, char **envp)
         opt_seed = word_number(cmdline, "fuzzseed", 1);
         opt_round = word_number(cmdline, "fuzzround", (uint64_t)-1);
         opt_log = word_value(cmdline, "fuzzlog") != NULL;
+        opt_verbose = word_value(cmdline, "fuzzverbose") != NULL;
+        opt_repeat = word_number(cmdline, "fuzzrepeat", 1);
         parent_pid = mk_info(MK_INFO_PID, 0);
         static struct mk_msg m;
         memset(&m, 0, 80);
         m.tag = PGR_MMAP;
+        m.w[0] = SHARED_VA;
         m.w[1] = MK_PAGE_SIZE;
         m.w[2] = MK_PERM_R | MK_PERM_W;
-        m.w[3] = PGR_MAP_SHARED | PGR_MAP_ANON;
-        if (mk_call(mk_pager_ep, &m) < 0 || (long)m.w[0] < 0) {
+        m.w[3] = PGR_MAP_SHARED | PGR_MAP_ANON | PGR_MAP_FIXED;
+        if (mk_call(mk_pager_ep, &m) < 0 || m.w[0] != SHARED_VA) {
                 mk_printf("fuzz not ok calls_%llu: cannot map the shared page\n",
                           (unsigned long long)opt_calls);
                 return 1;
@@ -2092,8 +2162,12 @@ int main(int argc, char **argv, char **envp)
                         mk_snprintf(why, sizeof(why), "round %llu call %llu: %s",
                                     (unsigned long long)sh->viol_round,
                                     (unsigned long long)sh->viol_call, sh->why);
-                if (opt_round != (uint64_t)-1)
-                        break;
+                if (opt_round != (uint64_t)-1) {
+                        if (--opt_repeat == 0)
+                                break;
+                        round--; // the same round again
+                        continue;
+                }
                 uint64_t n = now_ms();
                 if (n - tp >= PROGRESS_MS) {
                         tp = n;
