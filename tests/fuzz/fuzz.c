@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The guest system-call fuzzer (tools/fuzz, docs/fuzzing.md). The system
 // pager starts it for the kernel command line word `fuzz=CALLS` (optional
-// `fuzzseed=SEED`, `fuzzround=R`, `fuzzlog`). It
+// `fuzzseed=SEED`, `fuzzround=R`, `fuzzrepeat=K`, `fuzzlog`, `fuzzverbose`:
+// docs/fuzzing.md). It
 //   1. warms the kernel's and the pager's object caches up to what a worker
 //      can ever hold at once, and takes a baseline of the kernel's counts
 //      (MK_INFO_KSTATS) and the pager's free frames (PGR_STATS);
@@ -18,7 +19,7 @@
 //      that legitimately blocks) is killed and the next round starts. Its own
 //      fuzzed calls may end it (exit, a self-kill, unmapping its own code):
 //      the next round starts. After each round the kernel's object counts
-//      must come back to the baseline;
+//      must come back to what they were before it;
 //   3. checks that the kernel, the pager and the VFS still serve and that
 //      every count (kernel frames free, processes, threads, endpoints,
 //      handles, pager frames free) is back at the baseline.
@@ -66,8 +67,9 @@
 #define FILL_VMAS    800
 #define FILL_FRAMES  6144 // pager frames in use at once (the pager's per-frame tables)
 
-// The worker's reserved handles (made in this order at its start; its fuzzed
-// calls never close them).
+// The worker's reserved handles (0 and 1 from the pager, the others made in
+// this order at its start; its fuzzed calls never close 2-5, and 0 and 1 only
+// rarely).
 enum { H_PAGER = 0, H_VFS = 1, H_SRV = 2, H_CLI = 3, H_PARK = 4, H_SELF = 5, H_RESERVED = 6 };
 
 // The page shared by us and every worker (MAP_SHARED: fork keeps it shared).
@@ -670,8 +672,10 @@ static void gen_vfs(struct mk_msg *m)
         } else if (c < 91) {
                 m->tag = VFS_UNLINK;
                 msg_path(m, &create, &readonly);
-                if (!create) // only ours, or names that are not files
-                        memcpy(m->buf, readonly ? "nosuch" : (char *)m->buf, readonly ? 7 : 0);
+                if (readonly) { // only ours, or names that are no file of the VFS's
+                        memcpy(m->buf, "nosuch", 7);
+                        m->len = 7;
+                }
         } else if (c < 95) {
                 m->tag = VFS_LIST;
                 m->w[0] = pm(800) ? rn(300) : val();
