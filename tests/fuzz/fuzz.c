@@ -79,8 +79,9 @@ struct shared {
         volatile uint64_t state; // ST_*
         volatile uint64_t nviol; // invariant violations seen (all rounds)
         volatile uint64_t viol_round, viol_call;
-        char why[256];             // the first violation
-        volatile uint64_t last[8]; // the call in progress: number, arguments, message tag
+        char why[256];              // the first violation
+        volatile uint64_t last[8];  // the call in progress: number, arguments, message tag
+        volatile uint64_t last_obj; // what the worker believes its first argument is (a handle)
         volatile uint64_t count[SYS_NR + 1]
                                [2]; // per call number (SYS_NR: out of range): calls, >= 0
 };
@@ -1597,6 +1598,7 @@ __attribute__((noreturn)) static void worker(uint64_t round, uint64_t stream, ui
                 0)
                 mk_exit(105);
         sh->state = ST_FUZZ;
+        bool log = opt_log && stream < (1ull << 40); // (not the warm-up rounds)
         struct call c;
         for (uint64_t i = 0; i < budget; i++) {
                 gen_call(&c);
@@ -1605,7 +1607,8 @@ __attribute__((noreturn)) static void worker(uint64_t round, uint64_t stream, ui
                 for (int k = 0; k < 6; k++)
                         sh->last[1 + k] = c.a[k];
                 sh->last[7] = c.msg == 0 ? msgs[0].tag : (uint64_t)-1;
-                if (opt_log)
+                sh->last_obj = c.a[0] < 64 ? (uint64_t)ws.kind[c.a[0]] << 8 | ws.obj[c.a[0]] : 0;
+                if (log)
                         log_call(i, &c);
                 sh->count[c.nr < SYS_NR ? c.nr : SYS_NR][0]++;
                 long r = mk_syscall((long)c.nr, (long)c.a[0], (long)c.a[1], (long)c.a[2],
@@ -1613,7 +1616,7 @@ __attribute__((noreturn)) static void worker(uint64_t round, uint64_t stream, ui
                 if (r == MK_FORK_CHILD && mk_info(MK_INFO_PID, 0) != ws.pid)
                         mk_exit(0); // the child of a fuzzed fork: it ends at once
                 after_call(&c, r);
-                if (opt_log)
+                if (log)
                         mk_printf("fuzz: -> %ld\n", r);
                 sh->calls = i + 1;
         }
@@ -1723,6 +1726,25 @@ static long wait_end(long h, struct mk_exit_info *info, uint64_t ms)
         }
 }
 
+// What the worker believed the handle in its call's first argument was
+// (shared->last_obj): for the lines about blocked calls.
+static const char *handle_what(uint64_t o)
+{
+        static const char *const kinds[] = {"no handle",  "endpoint",      "process it made",
+                                            "fork child", "spawned child", "itself"};
+        static const char *const objs[] = {
+            "its own, no server", "the pager",           "the VFS",
+            "served by S",        "called by C1 and C2", "for parked threads"};
+        static char buf[64];
+        unsigned k = (unsigned)(o >> 8), ob = (unsigned)(o & 0xff);
+        if (k >= 6 || ob >= 6)
+                return "?";
+        if (k != K_EP)
+                return kinds[k];
+        mk_snprintf(buf, sizeof(buf), "endpoint %s", objs[ob]);
+        return buf;
+}
+
 struct totals {
         uint64_t calls, rounds, done, blocked, deaths;
         uint64_t reasons[MK_REASON_MAX + 1];
@@ -1807,15 +1829,17 @@ static int round_run(uint64_t round, uint64_t stream, uint64_t budget, struct to
                         }
                         killed = k == 0;
                         if (killed && t->blocked++ < 40)
-                                mk_printf("fuzz: round %llu blocked in call %llu: %s(0x%llx, "
-                                          "0x%llx, 0x%llx, 0x%llx, 0x%llx) tag 0x%llx\n",
-                                          (unsigned long long)round, (unsigned long long)c,
-                                          sys_name(nr), (unsigned long long)sh->last[1],
+                                mk_printf("fuzz: %sround %llu blocked in call %llu: %s(0x%llx, "
+                                          "0x%llx, 0x%llx, 0x%llx, 0x%llx) tag 0x%llx (%s)\n",
+                                          stream >> 40 ? "warm-up " : "", (unsigned long long)round,
+                                          (unsigned long long)c, sys_name(nr),
+                                          (unsigned long long)sh->last[1],
                                           (unsigned long long)sh->last[2],
                                           (unsigned long long)sh->last[3],
                                           (unsigned long long)sh->last[4],
                                           (unsigned long long)sh->last[5],
-                                          (unsigned long long)sh->last[7]);
+                                          (unsigned long long)sh->last[7],
+                                          handle_what(sh->last_obj));
                         if (killed)
                                 t->blocked_in[nr < SYS_NR ? nr : SYS_NR]++;
                         break;
@@ -2137,22 +2161,18 @@ int main(int argc, char **argv, char **envp)
                   (unsigned long long)opt_seed, (unsigned long long)opt_calls, ROUND_CALLS,
                   WATCHDOG_MS, opt_log ? ", logging every call" : "");
         uint64_t t0 = now_ms();
-        if (opt_round == (uint64_t)-1) {
-                if (warm_up(&warm, why, sizeof(why)) == 0 &&
-                    settle(&s0, &base, false, SETTLE_MS) == 0) {
-                        take(&base);
-                        have_base = true;
-                        show("baseline (after warm-up)", &base);
-                } else if (!why[0]) {
-                        diff(why, sizeof(why), "after the warm-up", &s0, &base);
-                }
-                memset((void *)sh->count, 0, sizeof(sh->count));
-        } else {
-                // One round of a run (reproducing it): its calls are the same.
+        // (Also before a single round: its calls do not depend on the warm-up,
+        // and the frame counts are comparable only after it.)
+        if (warm_up(&warm, why, sizeof(why)) == 0 && settle(&s0, &base, false, SETTLE_MS) == 0) {
                 take(&base);
                 have_base = true;
-                mk_printf("fuzz: only round %llu\n", (unsigned long long)opt_round);
+                show("baseline (after warm-up)", &base);
+        } else if (!why[0]) {
+                diff(why, sizeof(why), "after the warm-up", &s0, &base);
         }
+        memset((void *)sh->count, 0, sizeof(sh->count));
+        if (opt_round != (uint64_t)-1) // one round of a run (reproducing it): the same calls
+                mk_printf("fuzz: only round %llu\n", (unsigned long long)opt_round);
         uint64_t ts = now_ms(), tp = ts;
         mk_printf("fuzz: warm-up took %llu ms\n", (unsigned long long)(ts - t0));
         for (uint64_t round = opt_round == (uint64_t)-1 ? 0 : opt_round;
