@@ -216,12 +216,34 @@ void proc_unnamed(struct proc *p)
         proc_reap_list = p;
 }
 
+// A thread-less process lost a handle but is still named: perhaps only by
+// processes no thread can reach (proc_garbage) any more.
+bool proc_gc_pending;
+
+void proc_gc_due(void)
+{
+        proc_gc_pending = true;
+}
+
 void proc_reap_drain_list(void)
 {
+        static struct proc *garbage[MAX_PROCS];
         if (draining)
                 return; // the outer drain goes on with what we queued
         draining = true;
-        while (proc_reap_list) {
+        while (proc_reap_list || proc_gc_pending) {
+                if (!proc_reap_list) {
+                        // Ending these closes their handles, which may set the
+                        // flag again: the next pass finds nothing more, or what
+                        // they named.
+                        proc_gc_pending = false;
+                        unsigned n = proc_garbage(garbage);
+                        for (unsigned i = 0; i < n; i++) {
+                                proc_kill(garbage[i], MK_REASON_KILLED, 0, NULL);
+                                proc_put(garbage[i]);
+                        }
+                        continue;
+                }
                 struct proc *p = proc_reap_list;
                 proc_reap_list = p->reap_next;
                 p->reap_queued = false;

@@ -103,11 +103,50 @@ void proc_put(struct proc *p)
         if (--p->refs) {
                 if (p->refs == 1 + p->wait_refs)
                         proc_unnamed(p); // B4: alive, no thread, no handle: end it
+                else if (p->alive && !p->threads)
+                        proc_gc_due(); // named still, but maybe only by garbage
                 return;
         }
         procs[p->asid] = NULL;
         acct_proc_freed(p);
         kfree(p, sizeof(*p));
+}
+
+// Alive processes without threads that no thread can reach: no chain of
+// process handles leads to them from a process with threads (or from the
+// system pager). Nothing can ever run in them, map into them or wait for
+// them; only they name each other (a process holding a handle to itself, two
+// holding handles to each other). Puts them in out[] with a reference each
+// and returns how many.
+unsigned proc_garbage(struct proc **out)
+{
+        static bool mark[MAX_PROCS];
+        static struct proc *stack[MAX_PROCS];
+        unsigned n = 0, k = 0;
+        for (unsigned i = 1; i < MAX_PROCS; i++) {
+                struct proc *p = procs[i];
+                mark[i] = p && p->alive && (p->threads || p->pid == PID_SYSTEM_PAGER);
+                if (mark[i])
+                        stack[n++] = p;
+        }
+        while (n) {
+                struct proc *p = stack[--n];
+                for (int h = 0; h < MAX_HANDLES; h++) {
+                        struct proc *q = p->handles[h].obj;
+                        if (p->handles[h].type != OBJ_PROC || mark[q->asid])
+                                continue;
+                        mark[q->asid] = true;
+                        stack[n++] = q; // each process at most once: n < MAX_PROCS
+                }
+        }
+        for (unsigned i = 1; i < MAX_PROCS; i++) {
+                struct proc *p = procs[i];
+                if (p && p->alive && !mark[i]) {
+                        p->refs++;
+                        out[k++] = p;
+                }
+        }
+        return k;
 }
 
 struct proc *proc_create(struct endpoint *pager, uint64_t badge, uint32_t flags, struct proc *acct,

@@ -6,6 +6,9 @@
 //   bench  the benchmark program; prints "bench ARCH METRIC INSTRUCTIONS"
 //   soak=N the soak program (tests/soak/soak.c): N short-lived processes,
 //          then the kernel's and the pager's counts must be back (tools/soak)
+//   fuzz=N the system-call fuzzer (tests/fuzz/fuzz.c): N fuzzed calls, then
+//          the system must still serve with its counts back (tools/fuzz); it
+//          reads its other words (fuzzseed=, fuzzround=, fuzzlog) itself
 //   other  a short demo
 // Then it shuts the machine down with 0 (all passed) or 1.
 #include "pager.h"
@@ -14,7 +17,7 @@
 
 static char cmdline[256];
 static int next_scenario, npass, nfail;
-static enum { MODE_DEMO, MODE_TEST, MODE_BENCH, MODE_SOAK } mode;
+static enum { MODE_DEMO, MODE_TEST, MODE_BENCH, MODE_SOAK, MODE_FUZZ } mode;
 static unsigned icount_shift;
 
 static bool has_word(const char *w)
@@ -161,7 +164,16 @@ void tests_start(void)
                         mk_shutdown(1);
                 return;
         }
-        if (has_word("soak")) {
+        if (has_word("fuzz")) {
+                // fuzz=N: how many calls (the program's default without)
+                const char *fn = strstr(cmdline, "fuzz=");
+                int n = 0;
+                for (fn = fn ? fn + 5 : ""; *fn >= '0' && *fn <= '9' && n < 100000000; fn++)
+                        n = n * 10 + (*fn - '0');
+                mode = MODE_FUZZ;
+                if (start("fuzz", n))
+                        mk_shutdown(1);
+        } else if (has_word("soak")) {
                 // soak=N: how many processes (the program's default without)
                 const char *sn = strstr(cmdline, "soak=");
                 int n = 0;
@@ -300,6 +312,8 @@ void tests_proc_exit(struct pproc *c, uint64_t status, uint64_t reason)
                 return;
         }
         if (mode == MODE_SOAK && !strcmp(c->name, "soak"))
+                mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
+        if (mode == MODE_FUZZ && !strcmp(c->name, "fuzz"))
                 mk_shutdown(reason == MK_REASON_EXIT && status == 0 ? 0 : 1);
         if (strcmp(c->name, "adv") == 0) {
                 // The adversarial runner prints its own results; a crash counts too.

@@ -20,6 +20,20 @@ void vfs_serve(struct ramfs *fs, const struct mk_msg *in, struct mk_msg *out)
         memset(out->w, 0, sizeof(out->w));
         out->len = 0;
         out->flags = 0;
+        // The kernel's own messages are no requests. They reach us only when
+        // a process was made with our endpoint as its pager: a fault must be
+        // answered MK_FAULT_FAIL (any other reply is refused and leaves the
+        // faulting thread waiting for good, its process never ending); an
+        // exit event is no call (the reply goes nowhere).
+        if (in->flags & MK_MSG_KERNEL) {
+                if (in->tag == MK_TAG_FAULT) {
+                        out->tag = MK_FAULT_FAIL;
+                        out->w[0] = MK_REASON_NOMAP;
+                } else {
+                        out->w[0] = (uint64_t)-ENOSYS;
+                }
+                return;
+        }
         switch (in->tag) {
         case VFS_OPEN:
                 r = ramfs_open(fs, badge, path, blen, in->w[0], &st);

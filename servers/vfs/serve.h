@@ -7,7 +7,9 @@
 
 // Answers one request (mk/vfs.h) from the client in->badge: fills *out (tag
 // 0, w[0] the result or -errno, the rest as the request says). Any message,
-// however malformed, gets a reply; an unknown tag gets -ENOSYS.
+// however malformed, gets a reply; an unknown tag gets -ENOSYS. A kernel
+// message (MK_MSG_KERNEL: a fault of a process made with the VFS endpoint as
+// its pager) gets MK_FAULT_FAIL for a fault, else -ENOSYS, and changes nothing.
 void vfs_serve(struct ramfs *fs, const struct mk_msg *in, struct mk_msg *out);
 
 struct vfs_load_result {

@@ -278,3 +278,81 @@ int adv_threadless_procs_freed(void)
         }
         return 0;
 }
+
+// Thread-less processes that only name themselves or each other: a process
+// holding a handle to itself, two holding handles to each other, a chain
+// hanging off such a pair. No thread can reach them once our handles close,
+// so they must end and be freed like any unnamed thread-less process.
+int adv_threadless_cycles_freed(void)
+{
+        struct mk_kstats k0, k;
+        long r = mk_info(MK_INFO_KSTATS, &k0);
+        if (r < 0)
+                ADV_FAIL("MK_INFO_KSTATS: %s", adv_err(r));
+        for (int round = 0; round < 20; round++) {
+                long x = mk_proc_create(-1, 0, 0), y = mk_proc_create(-1, 0, 0);
+                long z = mk_proc_create(-1, 0, 0);
+                if (x < 0 || y < 0 || z < 0)
+                        ADV_FAIL("SYS_PROC_CREATE: %s %s %s", adv_err(x), adv_err(y), adv_err(z));
+                // x names itself; y and z name each other; x names y too.
+                long g1 = mk_handle_give(x, x, 0, 0), g2 = mk_handle_give(y, z, 0, 0);
+                long g3 = mk_handle_give(z, y, 0, 0), g4 = mk_handle_give(y, x, 0, 0);
+                if (g1 < 0 || g2 < 0 || g3 < 0 || g4 < 0)
+                        ADV_FAIL("SYS_HANDLE_GIVE: %s %s %s %s", adv_err(g1), adv_err(g2),
+                                 adv_err(g3), adv_err(g4));
+                mk_handle_close(round & 1 ? y : x);
+                mk_handle_close(z);
+                mk_handle_close(round & 1 ? x : y);
+                uint64_t end = adv_now() + 2000;
+                for (;;) {
+                        if ((r = mk_info(MK_INFO_KSTATS, &k)) < 0)
+                                ADV_FAIL("MK_INFO_KSTATS: %s", adv_err(r));
+                        if (k.procs == k0.procs && k.handles == k0.handles)
+                                break;
+                        if (adv_now() >= end)
+                                ADV_FAIL("thread-less processes naming only themselves and each "
+                                         "other: %llu processes and %llu handles 2 s after our "
+                                         "handles closed, %llu and %llu before: they never end",
+                                         (unsigned long long)k.procs, (unsigned long long)k.handles,
+                                         (unsigned long long)k0.procs,
+                                         (unsigned long long)k0.handles);
+                        mk_yield();
+                }
+        }
+        return 0;
+}
+
+// A process made with the VFS's endpoint as its pager (any process may name
+// it so): its fault reaches the VFS as a kernel message, which must answer it
+// (MK_FAULT_FAIL) rather than leave the thread waiting for good, its process
+// never ending and never freed.
+int adv_vfs_as_pager_fault_ends(void)
+{
+        if (mk_vfs_ep < 0)
+                ADV_FAIL("no VFS endpoint");
+        long c = mk_proc_create(mk_vfs_ep, 0, 0);
+        if (c < 0)
+                ADV_FAIL("SYS_PROC_CREATE with the VFS endpoint as pager: %s", adv_err(c));
+        long t = mk_thread_start(c, MK_USER_BASE, 0, 0); // faults at once: nothing is mapped
+        if (t < 0) {
+                adv_reap(c);
+                ADV_FAIL("SYS_THREAD_START: %s", adv_err(t));
+        }
+        struct mk_exit_info info;
+        long r = adv_wait_proc(c, &info, 3000);
+        if (r == -ETIMEDOUT) {
+                adv_reap(c);
+                ADV_FAIL("its thread faulted to the VFS and was still waiting 3 s later");
+        }
+        mk_handle_close(c);
+        if (r < 0)
+                ADV_FAIL("SYS_PROC_WAIT: %s", adv_err(r));
+        if (info.reason != MK_REASON_NOMAP)
+                ADV_FAIL("it ended with %s, expected 'no mapping'", adv_ending(&info));
+        // The VFS still serves.
+        int fd = open("motd", O_RDONLY);
+        if (fd < 0)
+                ADV_FAIL("open after the fault: %s", adv_err(-errno));
+        close(fd);
+        return 0;
+}

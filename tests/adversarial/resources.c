@@ -33,9 +33,8 @@ int adv_spawn_exit_no_kernel_leak(void)
         for (int i = 0; i < 5; i++) // warm up the pager's and the kernel's tables
                 if ((r = spawn_exit()) < 0)
                         ADV_FAIL("warm-up spawn %d: %s", i, adv_err(r));
-        // The pager takes kernel events (the last child's exit) before
-        // requests: asking it first makes sure it has released what the last
-        // child held (its process handle) before the kernel is asked.
+        // The pager first: it takes the last child's exit before our request,
+        // so the kernel's counts no longer include that child's record.
         if ((r = adv_pstats(&p0)) < 0 || (r = mk_info(MK_INFO_KSTATS, &k0)) < 0)
                 ADV_FAIL("counts: %s", adv_err(r));
         for (int i = 0; i < 200; i++)

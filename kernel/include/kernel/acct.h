@@ -91,11 +91,19 @@ long sys_proc_usage(long ph, uint64_t uout);
 // (MK_REASON_KILLED), iteratively, at the end of a system call and of
 // proc_kill (which closes handles and so may leave others unnamed).
 void proc_unnamed(struct proc *p);
+// Thread-less processes that only other such processes name (one naming
+// itself, two naming each other) can never run either: proc_put notes that a
+// thread-less process lost a name (proc_gc_due), and proc_reap_drain then
+// ends every alive process without threads that no chain of process handles
+// from a process with threads reaches (proc_garbage, proc.c).
+void proc_gc_due(void);
+unsigned proc_garbage(struct proc **out);
 void proc_reap_drain_list(void);
 extern struct proc *proc_reap_list; // queued by proc_unnamed
+extern bool proc_gc_pending;        // set by proc_gc_due
 static inline void proc_reap_drain(void)
 {
-        if (proc_reap_list) // almost never: one load on every system call
+        if (proc_reap_list || proc_gc_pending) // almost never: two loads per system call
                 proc_reap_drain_list();
 }
 #endif

@@ -303,6 +303,42 @@ static void random_messages(void)
         }
 }
 
+// Kernel messages reach the VFS only from a process made with the VFS
+// endpoint as its pager: a fault must get MK_FAULT_FAIL (anything else leaves
+// the faulting thread waiting for good), and nothing is done as a request.
+static void kernel_messages(void)
+{
+        fx_setup();
+        memset(&in, 0, sizeof(in));
+        in.tag = MK_TAG_FAULT;
+        in.flags = MK_MSG_KERNEL;
+        in.badge = 1;
+        in.w[MK_FW_ADDR] = 0x10000;
+        vfs_serve(fx.fs, &in, &out);
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
+        EXPECT_EQ(out.len, 0);
+        in.tag = MK_TAG_EXIT;
+        vfs_serve(fx.fs, &in, &out);
+        EXPECT_EQ(out.tag, 0);
+        EXPECT_EQ(out.w[0], (uint64_t)-ENOSYS);
+        // With the flag, a request's tag does nothing either.
+        in.tag = VFS_OPEN;
+        in.w[0] = VFS_O_RDWR | VFS_O_CREAT;
+        strcpy((char *)in.buf, "k");
+        in.len = 2;
+        vfs_serve(fx.fs, &in, &out);
+        EXPECT_EQ(out.w[0], (uint64_t)-ENOSYS);
+        EXPECT_EQ(ramfs_lookup(fx.fs, "k"), -ENOENT);
+        // Without it (no user sender can set it: the kernel clears it) tag 1
+        // is just an unknown request.
+        in.tag = MK_TAG_FAULT;
+        in.flags = 0;
+        vfs_serve(fx.fs, &in, &out);
+        EXPECT_EQ(out.tag, 0);
+        EXPECT_EQ(out.w[0], (uint64_t)-ENOSYS);
+}
+
 static unsigned char ar[1 << 17];
 static size_t arlen;
 
@@ -415,6 +451,7 @@ int main(void)
         RUN(full_message_transfers);
         RUN(malformed);
         RUN(random_messages);
+        RUN(kernel_messages);
         RUN(load_boot_image);
         RUN(load_bad_archives);
         return DONE();
