@@ -1041,7 +1041,7 @@ static const uint16_t weights[SYS_NR + 1] = {
     [SYS_THREAD_START] = 25, [SYS_MAP] = 30,          [SYS_UNMAP] = 30,      [SYS_PROC_WAIT] = 30,
     [SYS_PROC_KILL] = 25,    [SYS_INFO] = 40,         [SYS_SHUTDOWN] = 15,   [SYS_THREAD_FORK] = 20,
     [SYS_PROTECT] = 30,      [SYS_REGION_PAGER] = 25, [SYS_FRAME_GIVE] = 25, [SYS_PROC_LIMIT] = 25,
-    [SYS_PROC_USAGE] = 25,   [SYS_NR] = 20, // numbers past the last
+    [SYS_PROC_USAGE] = 25,   [SYS_PROC_NAME] = 20,    [SYS_NR] = 20, // numbers past the last
 };
 
 static uint64_t pick_nr(void)
@@ -1329,6 +1329,12 @@ static void gen_call(struct call *c)
                 a[0] = (uint64_t)h;
                 a[1] = ptr();
                 break;
+        case SYS_PROC_NAME:
+                h = pm(300) ? MK_SELF : handle_proc(100);
+                a[0] = (uint64_t)h;
+                a[1] = ptr();
+                a[2] = pm(700) ? rn(24) : val();
+                break;
         default: { // numbers past the last
                 static const uint64_t nrs[] = {SYS_NR,
                                                SYS_NR + 1,
@@ -1491,7 +1497,7 @@ static const char *const sys_names[SYS_NR + 1] = {
     "SEND",         "RECV",        "CALL",    "REPLY",        "REPLY_RECV",   "PROC_CREATE",
     "THREAD_START", "MAP",         "UNMAP",   "PROC_WAIT",    "PROC_KILL",    "INFO",
     "SHUTDOWN",     "THREAD_FORK", "PROTECT", "REGION_PAGER", "FRAME_GIVE",   "PROC_LIMIT",
-    "PROC_USAGE",   "(none)",
+    "PROC_USAGE",   "PROC_NAME",   "(none)",
 };
 
 static const char *sys_name(uint64_t nr)
