@@ -33,6 +33,9 @@ struct fuzz_target {
         // that one input always gives the same digest).
         const char *(*one)(const uint8_t *data, size_t size, uint64_t *digest);
         void (*seeds)(fuzz_add_fn add);
+        // Optional, run by the smoke test on every seed: NULL, or why this
+        // seed does not reach as deep as it should (a parser refused it).
+        const char *(*seed_check)(const uint8_t *data, size_t size, const char *name);
         unsigned smoke_mutants; // mutated inputs the smoke test runs
         size_t max_len;         // libFuzzer -max_len, and the smoke mutator's limit
 };

@@ -55,6 +55,9 @@ static void seeds(void)
         EXPECT(ncorpus > 0);
         for (unsigned i = 0; i < ncorpus; i++) {
                 const char *why = run_one(corpus[i].data, corpus[i].size, &corpus[i].digest);
+                if (!why && fuzz_target.seed_check)
+                        why =
+                            fuzz_target.seed_check(corpus[i].data, corpus[i].size, corpus[i].name);
                 if (why)
                         printf("# seed %s: %s\n", corpus[i].name, why);
                 EXPECT(why == NULL);
