@@ -209,40 +209,40 @@ static void seeds(fuzz_add_fn add)
         char name[32];
         for (unsigned arch = 0; arch < 4; arch++) {
                 b.n = 0;
-                fb_u8(&b, 2); // two regions: 0 at near[0] for 16 pages, 1 at near[2]
-                fb_u8(&b, 0);
-                fb_near(&b, 0, 0);
-                fb_small(&b, 16);
-                fb_u8(&b, 1);
-                fb_near(&b, 2, 0);
-                fb_pages(&b, 64);
+                fbuf_u8(&b, 2); // two regions: 0 at near[0] for 16 pages, 1 at near[2]
+                fbuf_u8(&b, 0);
+                fbuf_near(&b, 0, 0);
+                fbuf_small(&b, 16);
+                fbuf_u8(&b, 1);
+                fbuf_near(&b, 2, 0);
+                fbuf_pages(&b, 64);
                 for (unsigned k = 0; k < 14; k++) {
-                        fb_u8(&b, (uint8_t)(arch | (k & 3) << 3 | (k % 7) << 5));
-                        fb_near(&b, k % 3 == 0 ? 0 : 2, k & 3); // address
-                        fb_u64(&b, 0x401000 + k);               // ip
+                        fbuf_u8(&b, (uint8_t)(arch | (k & 3) << 3 | (k % 7) << 5));
+                        fbuf_near(&b, k % 3 == 0 ? 0 : 2, k & 3); // address
+                        fbuf_u64(&b, 0x401000 + k);               // ip
                         switch (arch) {
                         case 0:
-                                fb_u16(&b, (uint16_t)x86_err[k]);
+                                fbuf_u16(&b, (uint16_t)x86_err[k]);
                                 break;
                         case 1:
-                                fb_u8(&b, esr_ec[k % ARRAY_SIZE(esr_ec)]);
-                                fb_u16(&b, esr_iss[k]);
+                                fbuf_u8(&b, esr_ec[k % ARRAY_SIZE(esr_ec)]);
+                                fbuf_u16(&b, esr_iss[k]);
                                 break;
                         case 2:
-                                fb_u8(&b, (uint8_t)(k < 7 ? 12 + k % 4 : k - 7));
+                                fbuf_u8(&b, (uint8_t)(k < 7 ? 12 + k % 4 : k - 7));
                                 break;
                         default:
-                                fb_u8(&b, (uint8_t)(k % 3)); // badge
-                                fb_u64(&b, (k % 3) | (uint64_t)(k % 3) << 8 | 1ull << 16 |
+                                fbuf_u8(&b, (uint8_t)(k % 3)); // badge
+                                fbuf_u64(&b, (k % 3) | (uint64_t)(k % 3) << 8 | 1ull << 16 |
                                                0xffull << 24 | 6ull << 32);
-                                fb_u64(&b, 7);
-                                fb_u64(&b, 0x400000 + k * 0x1000);
-                                fb_u64(&b, 5 | 1ull << 32);
+                                fbuf_u64(&b, 7);
+                                fbuf_u64(&b, 0x400000 + k * 0x1000);
+                                fbuf_u64(&b, 5 | 1ull << 32);
                                 continue;
                         }
-                        fb_u16(&b, 5); // tid, pid, badge of the kernel's message
-                        fb_u16(&b, 1);
-                        fb_u8(&b, (uint8_t)(k % 3));
+                        fbuf_u16(&b, 5); // tid, pid, badge of the kernel's message
+                        fbuf_u16(&b, 1);
+                        fbuf_u8(&b, (uint8_t)(k % 3));
                 }
                 snprintf(name, sizeof(name), "faults-%s",
                          arch < 3 ? fault_arch_name(arch + 1) : "messages");

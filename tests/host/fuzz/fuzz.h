@@ -166,7 +166,7 @@ struct fuzz_buf {
         size_t n;
 };
 
-static inline void fb_put(struct fuzz_buf *f, const void *p, size_t n)
+static inline void fbuf_put(struct fuzz_buf *f, const void *p, size_t n)
 {
         if (f->n + n > sizeof(f->b))
                 n = sizeof(f->b) - f->n;
@@ -174,47 +174,47 @@ static inline void fb_put(struct fuzz_buf *f, const void *p, size_t n)
         f->n += n;
 }
 
-static inline void fb_u8(struct fuzz_buf *f, uint8_t v)
+static inline void fbuf_u8(struct fuzz_buf *f, uint8_t v)
 {
-        fb_put(f, &v, 1);
+        fbuf_put(f, &v, 1);
 }
 
-static inline void fb_u16(struct fuzz_buf *f, uint16_t v)
+static inline void fbuf_u16(struct fuzz_buf *f, uint16_t v)
 {
-        fb_put(f, &v, 2);
+        fbuf_put(f, &v, 2);
 }
 
-static inline void fb_u32(struct fuzz_buf *f, uint32_t v)
+static inline void fbuf_u32(struct fuzz_buf *f, uint32_t v)
 {
-        fb_put(f, &v, 4);
+        fbuf_put(f, &v, 4);
 }
 
-static inline void fb_u64(struct fuzz_buf *f, uint64_t v)
+static inline void fbuf_u64(struct fuzz_buf *f, uint64_t v)
 {
-        fb_put(f, &v, 8);
+        fbuf_put(f, &v, 8);
 }
 
 // fin_word encodings.
-static inline void fb_small(struct fuzz_buf *f, uint8_t v)
+static inline void fbuf_small(struct fuzz_buf *f, uint8_t v)
 {
         uint8_t t[9];
-        fb_put(f, t, fout_small(t, v));
+        fbuf_put(f, t, fout_small(t, v));
 }
 
-static inline void fb_near(struct fuzz_buf *f, unsigned k, unsigned pages)
+static inline void fbuf_near(struct fuzz_buf *f, unsigned k, unsigned pages)
 {
         uint8_t t[9];
-        fb_put(f, t, fout_near(t, k, pages));
+        fbuf_put(f, t, fout_near(t, k, pages));
 }
 
-static inline void fb_pages(struct fuzz_buf *f, uint16_t pages)
+static inline void fbuf_pages(struct fuzz_buf *f, uint16_t pages)
 {
         uint8_t t[9];
-        fb_put(f, t, fout_pages(t, pages));
+        fbuf_put(f, t, fout_pages(t, pages));
 }
 
-static inline void fb_word(struct fuzz_buf *f, uint64_t v)
+static inline void fbuf_word(struct fuzz_buf *f, uint64_t v)
 {
         uint8_t t[9];
-        fb_put(f, t, fout_u64(t, v));
+        fbuf_put(f, t, fout_u64(t, v));
 }
