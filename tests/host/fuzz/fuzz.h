@@ -23,6 +23,15 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
+// For the targets' invariant checks: no coverage feedback (they are not the
+// code under test, and comparisons in loops over whole tables cost libFuzzer
+// more than the code they check).
+#if defined(__clang__)
+#define FUZZ_NOCOV __attribute__((no_sanitize("coverage"), noinline))
+#else
+#define FUZZ_NOCOV
+#endif
+
 // Adds a seed (copied) named `name` (a file name) to the corpus.
 typedef void (*fuzz_add_fn)(const void *data, size_t size, const char *name);
 

@@ -179,6 +179,22 @@ static size_t mutate(uint8_t *buf, size_t max, const struct input *in)
         return n;
 }
 
+// FUZZ_SMOKE_DUMP=DIR: a failing mutant is written there (replay it with
+// `test_fuzz_NAME FILE`).
+static void dump(const uint8_t *data, size_t n, unsigned it)
+{
+        const char *dir = getenv("FUZZ_SMOKE_DUMP");
+        char path[512];
+        if (!dir)
+                return;
+        snprintf(path, sizeof(path), "%s/%s-mutant-%u", dir, fuzz_target.name, it);
+        FILE *f = fopen(path, "wb");
+        if (f && fwrite(data, 1, n, f) == n)
+                printf("# written to %s\n", path);
+        if (f)
+                fclose(f);
+}
+
 // A fixed number of deterministic mutants of the seeds.
 static void smoke(void)
 {
@@ -191,9 +207,9 @@ static void smoke(void)
                 size_t n = mutate(buf, max, in);
                 uint64_t d;
                 const char *why = run_one(buf, n, &d);
-                if (why)
-                        printf("# mutant %u of %s: %s\n", it, in->name, why);
                 if (why) {
+                        printf("# mutant %u of %s: %s\n", it, in->name, why);
+                        dump(buf, n, it);
                         free(buf);
                         EXPECT(why == NULL);
                 }
