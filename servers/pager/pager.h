@@ -83,7 +83,8 @@ void frame_put(uint64_t pa); // frees it and uncharges whoever it was charged to
 // Moves the charge of every frame charged to slot `from` to slot `to` (0: nobody).
 uint64_t frame_owner_move(uint32_t from, uint32_t to);
 uint32_t frame_owner(uint64_t pa);
-void *frame_ptr(uint64_t pa); // where the pager sees the frame
+void *frame_ptr(uint64_t pa);       // where the pager sees the frame
+uint64_t frame_pa(const void *ptr); // the frame the pager sees at ptr (frame_ptr's inverse)
 void page_zero(void *p);
 void page_copy(void *dst, const void *src);
 uint64_t frames_free(void);

@@ -113,7 +113,7 @@ void pproc_reclaim(struct pproc *p)
         for (uint32_t i = 0; i < p->ngiven; i++)
                 frame_put(p->given[i]);
         if (p->given)
-                frame_put((uint64_t)p->given - MK_PHYS_WINDOW);
+                frame_put(frame_pa(p->given));
         p->given = NULL;
         p->ngiven = 0;
         // The kernel has removed its page tables already: no unmapping needed.
