@@ -136,6 +136,10 @@ long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct regi
 int64_t vfs_file_size(uint64_t ino, uint64_t *generation);
 int64_t vfs_file_generation(uint64_t ino, uint64_t *generation);
 
+// The loop's step (main.c): one received message handled (a fault, an exit,
+// a request); true when a reply is due (in out). Host fuzzing drives it too.
+bool pager_serve(struct mk_msg *in, struct mk_msg *out);
+
 // Requests (requests.c).
 void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
 
