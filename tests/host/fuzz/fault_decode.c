@@ -234,7 +234,7 @@ static void seeds(fuzz_add_fn add)
                         default:
                                 fbuf_u8(&b, (uint8_t)(k % 3)); // badge
                                 fbuf_u64(&b, (k % 3) | (uint64_t)(k % 3) << 8 | 1ull << 16 |
-                                               0xffull << 24 | 6ull << 32);
+                                                 0xffull << 24 | 6ull << 32);
                                 fbuf_u64(&b, 7);
                                 fbuf_u64(&b, 0x400000 + k * 0x1000);
                                 fbuf_u64(&b, 5 | 1ull << 32);
