@@ -45,8 +45,9 @@ struct fuzz_target {
         // Optional, run by the smoke test on every seed: NULL, or why this
         // seed does not reach as deep as it should (a parser refused it).
         const char *(*seed_check)(const uint8_t *data, size_t size, const char *name);
-        unsigned smoke_mutants; // mutated inputs the smoke test runs
-        size_t max_len;         // libFuzzer -max_len, and the smoke mutator's limit
+        unsigned smoke_mutants;     // mutated inputs the smoke test runs
+        size_t max_len;             // libFuzzer -max_len, and the smoke mutator's limit
+        const char *libfuzzer_args; // further libFuzzer options for tools/fuzz-host (or NULL)
 };
 
 extern const struct fuzz_target fuzz_target;

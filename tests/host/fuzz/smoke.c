@@ -8,6 +8,7 @@
 //                                     of deterministic mutations of the seeds
 //   test_fuzz_NAME --write-seeds DIR  writes the seed corpus for libFuzzer
 //   test_fuzz_NAME --max-len          prints the target's libFuzzer -max_len
+//   test_fuzz_NAME --libfuzzer-args   prints the libFuzzer options it runs with
 //   test_fuzz_NAME FILE...            runs files (a crash libFuzzer found)
 // Every input is an exact-size heap copy, so ASan sees any read past its end.
 #include "../harness.h"
@@ -271,6 +272,11 @@ int main(int argc, char **argv)
                 return write_seeds(argv[2]);
         if (argc == 2 && strcmp(argv[1], "--max-len") == 0) {
                 printf("%zu\n", fuzz_target.max_len);
+                return 0;
+        }
+        if (argc == 2 && strcmp(argv[1], "--libfuzzer-args") == 0) {
+                printf("-max_len=%zu %s\n", fuzz_target.max_len,
+                       fuzz_target.libfuzzer_args ? fuzz_target.libfuzzer_args : "");
                 return 0;
         }
         if (argc > 1)
