@@ -28,7 +28,7 @@ deps() {
 	[ -e "$OVMF" ] || need+=(ovmf)
 	[ -e "$OPENSBI" ] || need+=(opensbi)
 	[ -e /usr/include/efi/efi.h ] || need+=(gnu-efi)
-	# clang's sanitizer and fuzzer runtimes (host tests, the ELF fuzz target)
+	# clang's sanitizer and fuzzer runtimes (host tests, the host fuzz targets)
 	dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 	[ ${#need[@]} -eq 0 ] && return 0
 	echo "installing: ${need[*]}" >&2
