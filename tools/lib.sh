@@ -30,7 +30,7 @@ deps() {
 	[ -e /usr/include/efi/efi.h ] || need+=(gnu-efi)
 	command -v gdb-multiarch >/dev/null || need+=(gdb-multiarch) # tools/gdb, its test
 	command -v pkg-config >/dev/null || need+=(pkgconf)           # the SDK's mk-pager.pc
-	# clang's sanitizer and fuzzer runtimes (host tests, the ELF fuzz target)
+	# clang's sanitizer and fuzzer runtimes (host tests, the host fuzz targets)
 	dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 	[ ${#need[@]} -eq 0 ] && return 0
 	echo "installing: ${need[*]}" >&2

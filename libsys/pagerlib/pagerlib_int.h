@@ -84,7 +84,8 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc);
 
 // Host only (replay.c): the fake system, for tests. Unmaps are counted;
 // client handles 0 .. MKP_HOST_PROCS-1 marked dead count as ended clients;
-// mkp_host_reset frees the fake frames and clears both.
+// mkp_host_reset takes the fake frames back (their memory is kept for the
+// next run) and clears both.
 #define MKP_HOST_PROCS 128
 #define MKP_HOST_PID   1 // the pid of every fake client
 extern unsigned long mkp_host_unmaps, mkp_host_protects;

@@ -127,6 +127,10 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
         if ((off | len) & MKP_PAGE_MASK || !len || off >= r->len || len > r->len - off ||
             (st & ~(uint64_t)POSIX_KNOWN))
                 return -EINVAL;
+        // Writing or executing implies reading, as mmap and mprotect say (and
+        // the MMUs need): a page's rights never hold W or X without R.
+        if (st & (MK_PERM_W | MK_PERM_X))
+                st |= MK_PERM_R;
         struct posix_region *p = state_of(r);
         if (!p) {
                 if (r->len / MK_PAGE_SIZE > POSIX_MAX_PAGES)

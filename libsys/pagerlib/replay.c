@@ -27,7 +27,31 @@ uint32_t mkp_host_last_protect;
 bool mkp_host_dead[MKP_HOST_PROCS];
 static uint64_t next_pa = FAKE_PA_BASE;
 static void *chunks[MAX_CHUNKS];
+static uint32_t chunk_frames[MAX_CHUNKS];
 static unsigned nchunks;
+// Chunks of earlier runs, kept for reuse: a replay or a fuzz input that had
+// to fault in fresh pages for its fake frames would spend most of its time
+// doing that.
+static void *spare[MAX_CHUNKS];
+static uint32_t spare_frames[MAX_CHUNKS];
+static unsigned nspare;
+
+// A chunk of n fake frames, zeroed (a spare one of that size, or new).
+static char *chunk_get(uint32_t n)
+{
+        for (unsigned k = 0; k < nspare; k++)
+                if (spare_frames[k] == n) {
+                        char *mem = spare[k];
+                        spare[k] = spare[--nspare];
+                        spare_frames[k] = spare_frames[nspare];
+                        memset(mem, 0, n * MK_PAGE_SIZE);
+                        return mem;
+                }
+        char *mem = aligned_alloc(MK_PAGE_SIZE, n * MK_PAGE_SIZE);
+        if (mem)
+                memset(mem, 0, n * MK_PAGE_SIZE);
+        return mem;
+}
 
 int mk_printf(const char *fmt, ...)
 {
@@ -51,10 +75,10 @@ long mkp_sys_frames(struct mkp_pager *pg, uint32_t n)
 {
         if (nchunks >= MAX_CHUNKS)
                 return -ENOMEM;
-        char *mem = aligned_alloc(MK_PAGE_SIZE, n * MK_PAGE_SIZE);
+        char *mem = chunk_get(n);
         if (!mem)
                 return -ENOMEM;
-        memset(mem, 0, n * MK_PAGE_SIZE);
+        chunk_frames[nchunks] = n;
         chunks[nchunks++] = mem;
         for (uint32_t i = 0; i < n; i++, next_pa += MK_PAGE_SIZE)
                 if (mkp_pool_add(pg, next_pa, mem + i * MK_PAGE_SIZE))
@@ -94,8 +118,14 @@ long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge)
 
 void mkp_host_reset(void)
 {
-        for (unsigned i = 0; i < nchunks; i++)
-                free(chunks[i]);
+        for (unsigned i = 0; i < nchunks; i++) {
+                if (nspare < MAX_CHUNKS) {
+                        spare_frames[nspare] = chunk_frames[i];
+                        spare[nspare++] = chunks[i];
+                } else {
+                        free(chunks[i]);
+                }
+        }
         nchunks = 0;
         next_pa = FAKE_PA_BASE;
         mkp_host_unmaps = mkp_host_protects = 0;

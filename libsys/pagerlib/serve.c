@@ -235,9 +235,28 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
         mkp_answer_encode(&a, out);
 }
 
+// The frames of the pending answer that nothing maps go back to the pool.
+static void pending_release(struct mkp_pager *pg)
+{
+        struct mkp_pending *p = &pg->pending;
+        for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++) {
+                int i = mkp_pool_index(pg, p->grants[k].pa);
+                if (i >= 0 && (pg->state[i] & MKP_FS_USED) && !(pg->state[i] & MKP_FS_MAPPED))
+                        mkp_pool_release(pg, i);
+        }
+}
+
 void mkp_commit(struct mkp_pager *pg)
 {
         struct mkp_pending *p = &pg->pending;
+        // The region is gone: its client ended and, the pool running dry while
+        // its fault was served, it was reaped. Nothing may be recorded as
+        // mapped in it (the next attach gets its id).
+        if (p->action == MKP_MAP && p->region != MKP_NO_REGION && !pg->regions[p->region].used) {
+                pending_release(pg);
+                p->action = 0;
+                return;
+        }
         for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++) {
                 const struct mk_grant *g = &p->grants[k];
                 int i = mkp_pool_index(pg, g->pa);
@@ -263,11 +282,7 @@ void mkp_commit(struct mkp_pager *pg)
 void mkp_discard(struct mkp_pager *pg, struct mk_msg *out)
 {
         struct mkp_pending *p = &pg->pending;
-        for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++) {
-                int i = mkp_pool_index(pg, p->grants[k].pa);
-                if (i >= 0 && (pg->state[i] & MKP_FS_USED) && !(pg->state[i] & MKP_FS_MAPPED))
-                        mkp_pool_release(pg, i);
-        }
+        pending_release(pg);
         if (p->action == MKP_MAP) {
                 pg->maps--;
                 pg->fails++;

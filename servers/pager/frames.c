@@ -22,6 +22,11 @@ void *frame_ptr(uint64_t pa)
         return (void *)(phys.window + pa);
 }
 
+uint64_t frame_pa(const void *ptr)
+{
+        return (uint64_t)ptr - phys.window;
+}
+
 // A never-used frame from the bump pointer, or 0.
 static uint64_t bump_get(void)
 {

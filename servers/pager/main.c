@@ -48,6 +48,52 @@ static void oom_finish(void)
                         proc_exit(&procs[i], 0, MK_REASON_OOM);
 }
 
+bool pager_serve(struct mk_msg *in, struct mk_msg *out)
+{
+        bool have_reply = false;
+        uint64_t b = in->badge;
+        struct pproc *p =
+            b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
+        // Fault and exit messages count only when the kernel sent them
+        // (MK_MSG_KERNEL) and name the process the badge stands for: a
+        // process created with a copy of another's pager handle carries
+        // that one's badge, but not its pid.
+        bool kernel = in->flags & MK_MSG_KERNEL;
+        if (in->tag == MK_TAG_FAULT && kernel) {
+                uint32_t pid = (uint32_t)(in->w[MK_FW_IDS] >> 32);
+                if (p && pid == p->pid) {
+                        serving = p;
+                        handle_fault(p, in, out);
+                } else {
+                        mk_printf("pager: fault of pid %u under badge %llu: failing it\n", pid,
+                                  (unsigned long long)b);
+                        fail_reply(out, MK_REASON_NOMAP);
+                }
+                have_reply = true;
+        } else if (in->tag == MK_TAG_EXIT && kernel) {
+                if (p && in->w[MK_XW_PID] == p->pid)
+                        proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
+        } else if (!p) {
+                return false; // not from a process of ours
+        } else if (in->tag < MK_TAG_USER) {
+                // A kernel tag from a process: refuse it (no reply is
+                // delivered if it was a send).
+                out->tag = 0;
+                out->len = 0;
+                out->w[0] = (uint64_t)-EINVAL;
+                have_reply = true;
+        } else {
+                serving = p;
+                handle_request(p, in, out);
+                have_reply = true;
+        }
+        serving = NULL;
+        if (oom_pending)
+                oom_finish();
+        vfs_release_pending();
+        return have_reply;
+}
+
 int main(int argc, char **argv, char **envp)
 {
         static struct mk_msg in, out;
@@ -84,46 +130,6 @@ int main(int argc, char **argv, char **envp)
                         have_reply = false;
                         continue;
                 }
-                have_reply = false;
-                uint64_t b = in.badge;
-                struct pproc *p =
-                    b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
-                // Fault and exit messages count only when the kernel sent them
-                // (MK_MSG_KERNEL) and name the process the badge stands for: a
-                // process created with a copy of another's pager handle carries
-                // that one's badge, but not its pid.
-                bool kernel = in.flags & MK_MSG_KERNEL;
-                if (in.tag == MK_TAG_FAULT && kernel) {
-                        uint32_t pid = (uint32_t)(in.w[MK_FW_IDS] >> 32);
-                        if (p && pid == p->pid) {
-                                serving = p;
-                                handle_fault(p, &in, &out);
-                        } else {
-                                mk_printf("pager: fault of pid %u under badge %llu: failing it\n",
-                                          pid, (unsigned long long)b);
-                                fail_reply(&out, MK_REASON_NOMAP);
-                        }
-                        have_reply = true;
-                } else if (in.tag == MK_TAG_EXIT && kernel) {
-                        if (p && in.w[MK_XW_PID] == p->pid)
-                                proc_exit(p, in.w[MK_XW_STATUS], in.w[MK_XW_REASON]);
-                } else if (!p) {
-                        continue; // not from a process of ours
-                } else if (in.tag < MK_TAG_USER) {
-                        // A kernel tag from a process: refuse it (no reply is
-                        // delivered if it was a send).
-                        out.tag = 0;
-                        out.len = 0;
-                        out.w[0] = (uint64_t)-EINVAL;
-                        have_reply = true;
-                } else {
-                        serving = p;
-                        handle_request(p, &in, &out);
-                        have_reply = true;
-                }
-                serving = NULL;
-                if (oom_pending)
-                        oom_finish();
-                vfs_release_pending();
+                have_reply = pager_serve(&in, &out);
         }
 }

@@ -85,7 +85,8 @@ void frame_put(uint64_t pa); // frees it and uncharges whoever it was charged to
 // Moves the charge of every frame charged to slot `from` to slot `to` (0: nobody).
 uint64_t frame_owner_move(uint32_t from, uint32_t to);
 uint32_t frame_owner(uint64_t pa);
-void *frame_ptr(uint64_t pa); // where the pager sees the frame
+void *frame_ptr(uint64_t pa);       // where the pager sees the frame
+uint64_t frame_pa(const void *ptr); // the frame the pager sees at ptr (frame_ptr's inverse)
 void page_zero(void *p);
 void page_copy(void *dst, const void *src);
 uint64_t frames_free(void);
@@ -136,6 +137,10 @@ long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct regi
 // file (NULL: any, and *generation is not read).
 int64_t vfs_file_size(uint64_t ino, uint64_t *generation);
 int64_t vfs_file_generation(uint64_t ino, uint64_t *generation);
+
+// The loop's step (main.c): one received message handled (a fault, an exit,
+// a request); true when a reply is due (in out). Host fuzzing drives it too.
+bool pager_serve(struct mk_msg *in, struct mk_msg *out);
 
 // Requests (requests.c).
 void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);

@@ -116,7 +116,7 @@ void pproc_reclaim(struct pproc *p)
                 frame_put(p->given[i / GIVEN_PER_PAGE][i % GIVEN_PER_PAGE]);
         for (uint32_t i = 0; i < sizeof(p->given) / sizeof(p->given[0]); i++)
                 if (p->given[i])
-                        frame_put((uint64_t)p->given[i] - MK_PHYS_WINDOW);
+                        frame_put(frame_pa(p->given[i]));
         memset(p->given, 0, sizeof(p->given));
         p->ngiven = 0;
         // The kernel has removed its page tables already: no unmapping needed.
@@ -222,11 +222,15 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
         uint64_t top = EXEC_STACK_TOP - MK_PAGE_SIZE, pa = frame_alloc(p);
         struct vma *sv = vma_find(&p->tree, top);
         if (!pa || !sv || frame_ref(pa)) {
+                if (pa)
+                        frame_put(pa);
                 *err = "out of memory";
                 return -ENOMEM;
         }
         memcpy(frame_ptr(pa), lay.stack_page, MK_PAGE_SIZE);
         long perms = map_page(p, top, pa | SH_PRESENT, &sv->d);
+        if (perms < 0)
+                frame_unref(pa); // no page record holds it (no frame for the record)
         if (perms < 0 || mk_map(p->proc, top, pa, (uint64_t)perms) < 0) {
                 *err = "cannot map the initial stack";
                 return -ENOMEM;

@@ -18,7 +18,7 @@ static uint64_t *table_new(struct shadow *s)
 
 static void table_put(uint64_t *t)
 {
-        frame_put((uint64_t)t - MK_PHYS_WINDOW);
+        frame_put(frame_pa(t));
 }
 
 uint64_t *shadow_slot(struct shadow *s, uint64_t va, bool alloc)

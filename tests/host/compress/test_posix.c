@@ -239,6 +239,26 @@ static void clamp_around(void)
         EXPECT_EQ(g[2].va, VA + 5 * P);
 }
 
+// Rights with W or X but not R (mprotect always sends R with them, a hostile
+// client need not) mean R too, as on Linux: the held frame is never granted
+// without R (a grant the kernel refuses), and the clamp keeps such pages.
+static void write_implies_read(void)
+{
+        setup();
+        EXPECT_EQ(posix(0, NPAGES * P, RW), NPAGES);
+        struct mk_msg m = fault(1, FAULT_WRITE, FAULT_NOT_PRESENT);
+        EXPECT_EQ(m.tag, MK_FAULT_MAP);
+        EXPECT_EQ(posix(P, P, MK_PERM_W), NPAGES); // new rights: the frame is held
+        EXPECT_EQ(mkp_posix_perms(&pg, &pg.regions[0], P), RW);
+        m = fault(1, FAULT_WRITE, FAULT_NOT_PRESENT); // the held frame, granted again
+        EXPECT_EQ(m.tag, MK_FAULT_MAP);
+        EXPECT_EQ(m.w[2], RW);
+        EXPECT_EQ(posix(2 * P, P, MK_PERM_X), NPAGES);
+        m = fault(2, FAULT_READ, FAULT_NOT_PRESENT); // the handler's answer, clamped
+        EXPECT_EQ(m.tag, MK_FAULT_MAP);
+        EXPECT_EQ(m.w[2], MK_PERM_R | MK_PERM_X);
+}
+
 static void bad_requests(void)
 {
         setup();
@@ -271,6 +291,7 @@ int main(int argc, char **argv, char **envp)
         RUN(guard_and_unmapped);
         RUN(discard_frees_frames);
         RUN(clamp_around);
+        RUN(write_implies_read);
         RUN(bad_requests);
         return DONE();
 }

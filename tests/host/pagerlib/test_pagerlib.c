@@ -168,6 +168,27 @@ static void pool_reaps_ended_clients(void)
         EXPECT_EQ(mkp_frames_free(&pg), 3);
 }
 
+// The pool runs dry while a fault of a region whose client has ended is
+// served: that very region is reaped. Nothing may stay recorded as mapped in
+// it, or the next attach, which gets its id, would find the old client's
+// frames (and their contents) at its pages.
+static void reaped_while_serving(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        struct mkp_frame f;
+        setup(4);
+        around_n = 8;
+        mkp_host_dead[PROC] = true;
+        fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT(!pg.regions[0].used);
+        EXPECT_EQ(mkp_frames_free(&pg), 4);
+        mkp_host_dead[PROC] = false;
+        EXPECT_EQ(mkp_region_add(&pg, VA, NPAGES * P, PROC), 0);
+        EXPECT(mkp_mapped_at(&pg, &pg.regions[0], VA, &f) != 0);
+        EXPECT(mkp_mapped_at(&pg, &pg.regions[0], VA + P, &f) != 0);
+}
+
 static void around_limits(void)
 {
         struct mk_msg out;
@@ -646,6 +667,7 @@ int main(int argc, char **argv, char **envp)
         RUN(pool_budget);
         RUN(pool_grows);
         RUN(pool_reaps_ended_clients);
+        RUN(reaped_while_serving);
         RUN(around_limits);
         RUN(around_stops_when_fill_fails);
         RUN(dirty_tracking);
