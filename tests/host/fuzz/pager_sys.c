@@ -210,6 +210,11 @@ long mk_unmap(long proc, uint64_t va)
         return k->alive ? 0 : -ESRCH;
 }
 
+long mk_proc_name(long proc, const char *name)
+{
+        return 0; // names are for the console and debuggers
+}
+
 long mk_protect(long proc, uint64_t va, uint64_t len, uint64_t perms)
 {
         struct kproc *k = proc_of(proc);

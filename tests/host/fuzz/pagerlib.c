@@ -167,11 +167,15 @@ FUZZ_NOCOV static const char *reply_check(const struct mk_msg *in, const struct 
         memcpy(g + 1, out->buf, out->len);
         if (rec->arg != n)
                 return "the record's grant count differs from the reply's";
+        if (!pg.track_dirty && rec->action == MKP_ACT_UPGRADE)
+                return "an upgrade by the library without dirty tracking";
         const struct posix_region *ps = state_of(f.region);
         for (unsigned k = 0; k < n; k++) {
                 bool written = g[k].va == f.page && f.access == FAULT_WRITE;
-                if ((g[k].perms & MK_PERM_W) && !written && mkp_pool_index(&pg, g[k].pa) >= 0)
-                        return "a pool frame granted writable for a page no write faulted on";
+                if (pg.track_dirty && (g[k].perms & MK_PERM_W) && !written &&
+                    mkp_pool_index(&pg, g[k].pa) >= 0)
+                        return "dirty tracking: a pool frame granted writable for a page no write "
+                               "faulted on";
                 if (ps && g[k].va >= f.region->start && g[k].va - f.region->start < f.region->len) {
                         uint8_t s = ps->page[(g[k].va - f.region->start) / MK_PAGE_SIZE];
                         if (!(s & MK_PERM_R) || (g[k].perms & ~(uint64_t)(s & PERMS_ALL)))
@@ -239,6 +243,7 @@ static const char *one(const uint8_t *data, size_t size, uint64_t *digest)
         if (mkp_init(&pg, -1, budget, handler, NULL))
                 return "mkp_init";
         pg.request = request;
+        pg.track_dirty = (setup & 0x08) != 0; // the library's dirty tracking, or the handler's
         posix_used = setup & 0x40;
         if (posix_used)
                 mkp_posix_enable(&pg);
