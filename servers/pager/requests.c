@@ -207,6 +207,11 @@ static long do_brk(struct pproc *p, uint64_t want)
         return (long)want;
 }
 
+// The process with that pid (0: the caller), if it is the caller or one of
+// its descendants: what a process may observe of others (PGR_MAPS,
+// PGR_STATS) stays in its own tree. *err: -ESRCH or -EPERM.
+static struct pproc *in_tree(struct pproc *self, uint64_t pid, long *err);
+
 static struct pproc *by_pid(struct pproc *self, uint64_t pid)
 {
         if (pid == 0)
@@ -215,6 +220,13 @@ static struct pproc *by_pid(struct pproc *self, uint64_t pid)
                 if (procs[i].used && !procs[i].oom_killed && procs[i].pid == pid)
                         return &procs[i];
         return NULL;
+}
+
+static struct pproc *in_tree(struct pproc *self, uint64_t pid, long *err)
+{
+        struct pproc *q = by_pid(self, pid);
+        *err = !q ? -ESRCH : !acct_within(acct, self->idx, q->idx) ? -EPERM : 0;
+        return *err ? NULL : q;
 }
 
 // PGR_LIMIT: w0 pid (0: the caller), the caller itself or one of its
@@ -307,11 +319,12 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 r = do_spawn(p, m, reply);
                 break;
         case PGR_MAPS:
-                q = by_pid(p, m->w[0]);
-                r = q ? do_maps(q, m->w[1], reply) : -ESRCH;
+                q = in_tree(p, m->w[0], &r);
+                if (q)
+                        r = do_maps(q, m->w[1], reply);
                 break;
         case PGR_STATS:
-                q = by_pid(p, m->w[0]);
+                q = m->w[0] == (uint64_t)-1 ? NULL : in_tree(p, m->w[0], &r);
                 if (m->w[0] == (uint64_t)-1) {
                         global_stats.frames_free = frames_free();
                         global_stats.frames_used = frames_total() - frames_free();
@@ -323,8 +336,7 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                         stats_of(q, &st);
                         memcpy(reply->buf, &st, sizeof(st));
                 } else {
-                        r = -ESRCH;
-                        break;
+                        break; // r: -ESRCH or -EPERM (not the caller's tree)
                 }
                 reply->len = sizeof(struct pgr_stats);
                 break;
@@ -335,6 +347,13 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 r = do_resume(p, m->w[0]);
                 break;
         case PGR_TRACE:
+                // The trace is global (every fault on the console): only
+                // for the programs started from the command line (and those
+                // they passed the right to), as PGR_SHUTDOWN.
+                if (!p->can_shutdown) {
+                        r = -EPERM;
+                        break;
+                }
                 trace_on = m->w[0] != 0;
                 break;
         case PGR_SHUTDOWN:

@@ -402,6 +402,45 @@ int adv_shutdown_syscall_refused(void)
         return 0;
 }
 
+// The pager's views of a process (maps, counters) are for the process and
+// its ancestors only, and its global fault trace for holders of the
+// shutdown right: a forked child asks about the VFS server (pid 2) and
+// switches the trace on.
+int adv_observe_other_tree_refused(void)
+{
+        struct mk_msg m;
+        long r;
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_MAPS;
+        m.w[0] = 2;
+        if ((r = adv_pcall(&m)) != -EPERM)
+                ADV_FAIL("PGR_MAPS of the VFS server (pid 2) from a forked child: %s, expected "
+                         "-EPERM (another process's memory layout)",
+                         adv_err(r));
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_STATS;
+        m.w[0] = 2;
+        if ((r = adv_pcall(&m)) != -EPERM)
+                ADV_FAIL("PGR_STATS of pid 2: %s, expected -EPERM", adv_err(r));
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_TRACE;
+        m.w[0] = 1;
+        if ((r = adv_pcall(&m)) != -EPERM)
+                ADV_FAIL("PGR_TRACE on from a forked child: %s, expected -EPERM (a console flood "
+                         "anyone could start)",
+                         adv_err(r));
+        // Its own views still work.
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_STATS;
+        if ((r = adv_pcall(&m)) != 0)
+                ADV_FAIL("PGR_STATS of itself: %s", adv_err(r));
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_MAPS;
+        if ((r = adv_pcall(&m)) <= 0)
+                ADV_FAIL("PGR_MAPS of itself: %s", adv_err(r));
+        return 0;
+}
+
 int adv_shutdown_request_refused(void)
 {
         struct mk_msg m;

@@ -24,10 +24,12 @@
                                           // w2 envc (environment strings after argv)
                                           // -> w0 pid, w1 handle
 #define PGR_MAPS       (MK_TAG_USER + 11) // w0 pid (0 = caller), w1 offset -> buf: text of
-                                          // /proc/PID/maps from offset, w0 bytes, w1 total
+                                          // /proc/PID/maps from offset, w0 bytes, w1 total;
+                                          // pid: the caller or a descendant (else -EPERM)
 #define PGR_STATS      (MK_TAG_USER + 12) // w0 pid (0 = caller, -1 = global) -> buf: struct
-                                          // pgr_stats
+                                          // pgr_stats; pid as for PGR_MAPS
 #define PGR_TRACE      (MK_TAG_USER + 13) // w0 1 on / 0 off: fault trace on the console
+                                          // (holders of the shutdown right, else -EPERM)
 #define PGR_SHUTDOWN   (MK_TAG_USER + 14) // w0 status: end the run (test programs)
 #define PGR_FRAMES     (MK_TAG_USER + 15) // w0 count (<= 64) -> w0 count, w1 address where
                                           // they are mapped (read-write, contiguous), buf:
