@@ -579,8 +579,15 @@ long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
                 uint64_t pa = frame_alloc(p), at = va + i * MK_PAGE_SIZE;
                 bool mapped = pa && mk_map(p->proc, at, pa, MK_PERM_R | MK_PERM_W) >= 0;
                 if (!mapped || mk_frame_give(p->proc, pa, 1) < 0) {
-                        if (pa && (!mapped || unmap_checked(p, at)))
+                        if (pa && (!mapped || unmap_checked(p, at))) {
                                 frame_put(pa);
+                        } else if (pa) {
+                                // Still mapped in p (the unmap failed): ours to
+                                // take back when p ends, as the frames it was given.
+                                p->given[p->ngiven / GIVEN_PER_PAGE][p->ngiven % GIVEN_PER_PAGE] =
+                                    pa;
+                                p->ngiven++;
+                        }
                         // What was given stays given; the rest of the range is unused.
                         reply->len = (uint32_t)(i * 8);
                         reply->w[1] = va;

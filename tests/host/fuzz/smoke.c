@@ -11,6 +11,7 @@
 //   test_fuzz_NAME --libfuzzer-args   prints the libFuzzer options it runs with
 //   test_fuzz_NAME FILE...            runs files (a crash libFuzzer found)
 // Every input is an exact-size heap copy, so ASan sees any read past its end.
+#include <dirent.h>
 #include "../harness.h"
 #include "fuzz.h"
 #include <sys/stat.h>
@@ -265,6 +266,29 @@ static int run_files(int n, char **paths)
         return bad;
 }
 
+// Inputs that once failed (tests/host/fuzz/regress/TARGET/, each a crash
+// file libFuzzer wrote, named after the defect): every one must pass now.
+static void regressions(void)
+{
+#ifdef FUZZ_REGRESS_DIR
+        char dir[512];
+        snprintf(dir, sizeof(dir), "%s/%s", FUZZ_REGRESS_DIR, fuzz_target.name);
+        DIR *d = opendir(dir);
+        unsigned n = 0;
+        for (struct dirent *e; d && (e = readdir(d));) {
+                if (e->d_name[0] == '.')
+                        continue;
+                char path[1024], *p = path;
+                snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+                EXPECT_EQ(run_files(1, &p), 0);
+                n++;
+        }
+        if (d)
+                closedir(d);
+        printf("# %s: %u regression inputs\n", fuzz_target.name, n);
+#endif
+}
+
 int main(int argc, char **argv)
 {
         fuzz_target.seeds(add_seed);
@@ -285,6 +309,7 @@ int main(int argc, char **argv)
         snprintf(suite, sizeof(suite), "fuzz_%s", fuzz_target.name);
         h_suite = suite;
         RUN(seeds);
+        RUN(regressions);
         RUN(deterministic);
         RUN(smoke);
         for (unsigned i = 0; i < ncorpus; i++)
