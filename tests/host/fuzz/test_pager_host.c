@@ -127,44 +127,10 @@ static void spawn_without_frames_leaks_nothing(void)
         EXPECT(end_all_clean());
 }
 
-// PGR_FRAMES where a frame cannot be given to the caller and then not
-// unmapped from it either (two kernel calls in a row failing, wherever they
-// fall): a frame left mapped in the caller must still come back when it ends
-// (found by the pager fuzz target: it stayed charged to a process that had
-// ended).
-static void frames_kept_mapped_come_back(void)
-{
-        for (unsigned k = 0; k < 12; k++) {
-                boot();
-                struct pproc *p = start("init"), *c = NULL;
-                EXPECT(p != NULL);
-                // A child of init asks, so that a frame left charged to it
-                // shows in the tree's account.
-                long pid = request(p, PGR_SPAWN, 1, 0, 0, "prog", 5);
-                EXPECT(pid > 0);
-                for (uint32_t i = 1; i < MAX_PROCS; i++)
-                        if (procs[i].used && procs[i].pid == (uint32_t)pid)
-                                c = &procs[i];
-                EXPECT(c != NULL);
-                if (!c)
-                        return;
-                fk_fail(3u << k);
-                long r = request(c, PGR_FRAMES, 4, 0, 0, NULL, 0);
-                fk_fail(0);
-                EXPECT(r == -ENOMEM || (r >= 0 && r <= 4));
-                if (!end_all_clean()) {
-                        printf("# failing calls %u and %u of PGR_FRAMES 4: a frame left behind\n",
-                               k, k + 1);
-                        EXPECT(false);
-                }
-        }
-}
-
 int main(int argc, char **argv, char **envp)
 {
         h_suite = "pager_host";
         RUN(spawn_out_of_memory_leaks_nothing);
         RUN(spawn_without_frames_leaks_nothing);
-        RUN(frames_kept_mapped_come_back);
         return DONE();
 }
