@@ -41,6 +41,7 @@
 #define END_MS      5000  // a killed worker must have ended within this
 #define SETTLE_MS   5000  // counts must be back within this after a round
 #define PROGRESS_MS 10000 // a progress line this often
+#define OWN_SLACK   32    // pages the fuzzer's own stack and data may still add after the baseline
 
 // The worker's fixed places (inside the pager's mmap range, far from
 // everything the program itself uses).
@@ -1637,20 +1638,21 @@ __attribute__((noreturn)) static void worker(uint64_t round, uint64_t stream, ui
 struct snap {
         struct mk_kstats k;
         struct pgr_stats p;
+        uint64_t own; // user frames charged to the fuzzer itself
 };
 
 // The pager takes kernel events (a child's exit) before requests: asking it
 // first makes sure it has released what the processes that ended held.
-// The pager's free frames are counted with the fuzzer's own frames added
-// back: the fuzzer's stack and data grow the first time a code path of its
-// own runs (reporting a blocked call, say), which is not the system leaking.
+// The fuzzer's own pages (a deeper stack, a first write to a page of its bss
+// after a fork) are its business, not the system's: the pager's free frames
+// are compared with them added back (frames free + own).
 static int take(struct snap *s)
 {
         struct pgr_stats me;
-        if (mk_stats((uint64_t)-1, &s->p) < 0 || mk_info(MK_INFO_KSTATS, &s->k) < 0 ||
-            mk_stats(0, &me) < 0)
+        if (mk_stats((uint64_t)-1, &s->p) < 0 || mk_stats(0, &me) < 0 ||
+            mk_info(MK_INFO_KSTATS, &s->k) < 0)
                 return -1;
-        s->p.frames_free += me.frames_charged;
+        s->own = me.frames_charged;
         return 0;
 }
 
@@ -1663,7 +1665,7 @@ static bool objects_equal(const struct snap *a, const struct snap *b)
 static bool all_equal(const struct snap *a, const struct snap *b)
 {
         return objects_equal(a, b) && a->k.kframes_free == b->k.kframes_free &&
-               a->p.frames_free == b->p.frames_free;
+               a->p.frames_free + a->own == b->p.frames_free + b->own;
 }
 
 // Waits (yielding) up to ms for the counts to equal base's: 0, or -1 with
@@ -1687,23 +1689,26 @@ static int diff(char *why, size_t len, const char *when, const struct snap *b, c
         return mk_snprintf(
             why, len,
             "%s: kernel frames free %llu procs %llu threads %llu endpoints %llu handles %llu, "
-            "pager frames free %llu; baseline %llu %llu %llu %llu %llu, %llu",
+            "pager frames free %llu (+%llu the fuzzer's own); baseline %llu %llu %llu %llu "
+            "%llu, %llu (+%llu)",
             when, (unsigned long long)a->k.kframes_free, (unsigned long long)a->k.procs,
             (unsigned long long)a->k.threads, (unsigned long long)a->k.endpoints,
             (unsigned long long)a->k.handles, (unsigned long long)a->p.frames_free,
-            (unsigned long long)b->k.kframes_free, (unsigned long long)b->k.procs,
-            (unsigned long long)b->k.threads, (unsigned long long)b->k.endpoints,
-            (unsigned long long)b->k.handles, (unsigned long long)b->p.frames_free);
+            (unsigned long long)a->own, (unsigned long long)b->k.kframes_free,
+            (unsigned long long)b->k.procs, (unsigned long long)b->k.threads,
+            (unsigned long long)b->k.endpoints, (unsigned long long)b->k.handles,
+            (unsigned long long)b->p.frames_free, (unsigned long long)b->own);
 }
 
 static void show(const char *label, const struct snap *s)
 {
         mk_printf("fuzz: %s: kernel frames free %llu of %llu, procs %llu, threads %llu, "
-                  "endpoints %llu, handles %llu; pager frames free %llu\n",
+                  "endpoints %llu, handles %llu; pager frames free %llu (+%llu the fuzzer's own)\n",
                   label, (unsigned long long)s->k.kframes_free,
                   (unsigned long long)s->k.kframes_total, (unsigned long long)s->k.procs,
                   (unsigned long long)s->k.threads, (unsigned long long)s->k.endpoints,
-                  (unsigned long long)s->k.handles, (unsigned long long)s->p.frames_free);
+                  (unsigned long long)s->k.handles, (unsigned long long)s->p.frames_free,
+                  (unsigned long long)s->own);
 }
 
 // fork through the pager keeping the child's handle: pid and *handle in the
@@ -1892,13 +1897,14 @@ static int round_run(uint64_t round, uint64_t stream, uint64_t budget, struct to
         vfs_clean();
         take(&after);
         if (opt_verbose && (after.k.kframes_free != before.k.kframes_free ||
-                            after.p.frames_free != before.p.frames_free))
-                mk_printf("fuzz: round %llu: kernel frames free %llu, %llu before; pager frames "
-                          "free %llu, %llu before\n",
-                          (unsigned long long)round, (unsigned long long)after.k.kframes_free,
+                            after.p.frames_free + after.own != before.p.frames_free + before.own))
+                mk_printf("fuzz: %sround %llu: kernel frames free %llu, %llu before; pager frames "
+                          "free %llu (+%llu), %llu (+%llu) before\n",
+                          stream >> 40 ? "warm-up " : "", (unsigned long long)round,
+                          (unsigned long long)after.k.kframes_free,
                           (unsigned long long)before.k.kframes_free,
-                          (unsigned long long)after.p.frames_free,
-                          (unsigned long long)before.p.frames_free);
+                          (unsigned long long)after.p.frames_free, (unsigned long long)after.own,
+                          (unsigned long long)before.p.frames_free, (unsigned long long)before.own);
         return 0;
 }
 
@@ -2229,6 +2235,12 @@ int main(int argc, char **argv, char **envp)
                         diff(why, sizeof(why), "after the run", &base, &after);
                 } else {
                         show("after", &after);
+                        // Its own pages grow only by what its stack and data reach.
+                        if (after.own > base.own + OWN_SLACK)
+                                mk_snprintf(why, sizeof(why),
+                                            "the fuzzer's own frames grew from %llu to %llu",
+                                            (unsigned long long)base.own,
+                                            (unsigned long long)after.own);
                 }
         }
         if (why[0]) {
