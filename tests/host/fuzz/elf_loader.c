@@ -7,7 +7,7 @@
 #include "elf_check.h"
 #include "fuzz.h"
 
-#define LOADER_MAX_SPAN (1u << 20) // copied with elf_load when no larger
+#define LOADER_MAX_SPAN (64u << 10) // copied with elf_load when no larger
 
 // Checks an accepted image against the file, then loads it and checks the copy.
 static const char *loader_check(const uint8_t *data, size_t size, uint64_t min_vaddr,
