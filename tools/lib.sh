@@ -52,8 +52,11 @@ build() {
 		meson setup "${cross[@]}" "$dir" "$TOP" >"$dir.setup.log" 2>&1 ||
 			{ cat "$dir.setup.log" >&2; die "meson setup $arch failed"; }
 	fi
-	ninja -C "$dir" >"$dir.build.log" 2>&1 ||
-		{ cat "$dir.build.log" >&2; die "build $arch failed"; }
+	# One ninja at a time per build folder (the tests run tools that build).
+	{
+		flock 9
+		ninja -C "$dir" >"$dir.build.log" 2>&1
+	} 9>"$dir.lock" || { cat "$dir.build.log" >&2; die "build $arch failed"; }
 }
 
 # free_port: prints a TCP port nobody listens on (for QEMU's gdb stub).
