@@ -92,11 +92,14 @@ void kmain(struct boot_info *bi)
         bootimg_check(bi);
         arch_timer_start(TIMER_HZ);
 
-        // "test" runs the kernel self-tests first; the pager then runs the
-        // user-space tests (it reads the same command line).
-        if (cmdline_has(bi->cmdline, "test") && selftest_run(bi, &kmem))
+        // `test=kernel` (or `ktest`) runs only the kernel self-tests; `test`
+        // runs them first, then the first program runs the user-space tests
+        // (it reads the same command line). Other `test=PART` words are the
+        // first program's alone.
+        bool kpart = cmdline_has(bi->cmdline, "test=kernel") || cmdline_has(bi->cmdline, "ktest");
+        if ((kpart || cmdline_has(bi->cmdline, "test")) && selftest_run(bi, &kmem))
                 arch_exit(EXIT_TESTFAIL);
-        if (cmdline_has(bi->cmdline, "ktest"))
+        if (kpart)
                 arch_exit(EXIT_OK);
         sched_init();
         init_start(bi);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Boot self-tests: the real kernel in test mode, checking its own machinery
-// on the real MMU and devices of each arch.
+// on the real MMU and devices of each arch. They print one TAP stream (the
+// plan, then `ok NAME` or `not ok NAME` and a `# why` line per test).
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/cpio.h>
@@ -33,10 +34,10 @@ static void run(const char *name, bool (*fn)(const struct boot_info *, const str
         why[0] = '\0';
         if (fn(bi, m)) {
                 npass++;
-                kprintf("ktest ok %s\n", cur);
+                kprintf("ok %s\n", cur);
         } else {
                 nfail++;
-                kprintf("ktest not ok %s: %s\n", cur, why);
+                kprintf("not ok %s\n# %s\n", cur, why);
         }
 }
 
@@ -221,10 +222,11 @@ static bool t_bootimg(const struct boot_info *bi, const struct memmap *m)
 int selftest_run(const struct boot_info *bi, const struct memmap *m)
 {
         npass = nfail = 0;
+        kprintf("1..4\n"); // TAP: one point per test below
         run("frame_alloc", t_frames, bi, m);
         run("pagetable", t_pagetable, bi, m);
         run("timer", t_timer, bi, m);
         run("bootimg", t_bootimg, bi, m);
-        kprintf("ktest: %d passed, %d failed\n", npass, nfail);
+        kprintf("# ktest: %d passed, %d failed\n", npass, nfail);
         return nfail;
 }

@@ -282,12 +282,6 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         uint64_t va = addr & ~(MK_PAGE_SIZE - 1);
         p->st.faults++;
         global_stats.faults++;
-        // A test's expectation is for the fault on the page it names (the
-        // first fetch of a code page may come before it).
-        if (p->expect_set && (addr & ~(MK_PAGE_SIZE - 1)) == (p->expect[0] & ~(MK_PAGE_SIZE - 1))) {
-                p->expect_set = false;
-                tests_check_expect(p, m);
-        }
         reply->len = 0;
 
         // A fault loop: the same page and access faulting again and again
@@ -309,12 +303,7 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         }
         p->loop_va = va;
         p->loop_access = access;
-        p->loop_perms = 0; // until we answer MAP (or RETRY) below
-        if (va == PGR_TEST_LOOP_VA) {
-                p->loop_perms = LOOP_RETRY;
-                reply->tag = MK_FAULT_RETRY;
-                return;
-        }
+        p->loop_perms = 0; // until we answer MAP below
 
         // Most faults land in the region the previous one did.
         struct vma *v = p->vcache;
@@ -444,8 +433,6 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         reply->w[0] = va;
         reply->w[1] = SH_PA(entry);
         reply->w[2] = (uint64_t)perms;
-        if (r->kind == RK_TEST)
-                badgrant_sequence(p, va, SH_PA(entry));
         return;
 oom:
         p->st.oom_kills++;

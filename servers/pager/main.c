@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The system pager's start and its loop. The kernel starts it first, with the
 // boot image mapped and every free frame in its window; it starts the VFS
-// server, then what the command line asks for (tests.c), and then serves
-// faults, exits and requests forever.
+// server, then the first program (init_start), and then serves faults, exits
+// and requests forever.
 #include "pager.h"
 
 struct pgr_stats global_stats;
@@ -13,6 +13,42 @@ uint16_t pager_machine;
 struct mk_region bootimg;
 bool trace_on;
 uint64_t zero_page;
+
+// The first program: `init=NAME` on the kernel command line names it (a
+// program of the boot image), INIT_DEFAULT without. It holds the shutdown
+// right, reads the command line itself (MK_INFO_CMDLINE), and its end ends
+// the run: the machine shuts down with its exit status (1 if it did not exit).
+#define INIT_DEFAULT "init"
+static uint32_t init_idx;
+
+static void init_start(void)
+{
+        static char cmdline[256], name[32];
+        const char *err;
+        mk_info(MK_INFO_CMDLINE, cmdline);
+        memcpy(name, INIT_DEFAULT, sizeof(INIT_DEFAULT));
+        for (const char *w = cmdline; (w = strstr(w, "init=")); w += 5)
+                if (w == cmdline || w[-1] == ' ') {
+                        size_t n = 0;
+                        for (w += 5; w[n] && w[n] != ' ' && n < sizeof(name) - 1; n++)
+                                name[n] = w[n];
+                        name[n] = '\0';
+                        break;
+                }
+        const char *argv[] = {name, NULL};
+        struct pproc *p = pproc_new(name, NULL);
+        if (!p) {
+                mk_printf("pager: no slot for the first program %s\n", name);
+                mk_shutdown(1);
+        }
+        p->can_shutdown = true;
+        int r = pproc_load(p, name, argv, NULL, NULL, true, &err);
+        if (r) {
+                mk_printf("pager: cannot start the first program %s: %s\n", name, err);
+                mk_shutdown(1);
+        }
+        init_idx = p->idx;
+}
 
 static void fail_reply(struct mk_msg *out, uint64_t reason)
 {
@@ -35,7 +71,11 @@ static void proc_exit(struct pproc *p, uint64_t status, uint64_t reason)
                     c->proc >= 0)
                         mk_proc_kill(c->proc, MK_REASON_KILLED);
         }
-        tests_proc_exit(p, status, reason);
+        if (p->idx == init_idx && init_idx) {
+                mk_printf("pager: the first program %s ended (%s, status %lld)\n", p->name,
+                          mk_reason_name(reason), (long long)status);
+                mk_shutdown(reason == MK_REASON_EXIT ? (long)status : 1);
+        }
         pproc_release(p);
 }
 
@@ -116,7 +156,7 @@ int main(int argc, char **argv, char **envp)
         int r = vfs_start();
         if (r && r != -ENOENT)
                 mk_printf("pager: no VFS server (%s)\n", err_name(r));
-        tests_start();
+        init_start();
         bool have_reply = false;
         for (;;) {
                 long rr = have_reply ? mk_reply_recv(pager_ep, &out, &in) : mk_recv(pager_ep, &in);

@@ -46,18 +46,9 @@ struct pproc {
         uint32_t ngiven;
         uint64_t loop_va;     // fault-loop detection: the page of the last answer,
         unsigned loop_access; // the access it answered,
-        uint32_t loop_perms;  // the rights it granted (LOOP_RETRY: it answered RETRY)
+        uint32_t loop_perms;  // the rights it granted
         uint32_t loop_count;  // faults in a row that the last answer already allowed
-        // Tests (tests.c)
-        int scenario;
-        bool expect_set;
-        uint64_t expect[5];
-        int expect_result;
-        char expect_why[160];
-        int badgrant_result;
 };
-
-#define LOOP_RETRY FAULT_LOOP_RETRY // loop_perms after a RETRY
 
 extern struct pproc procs[MAX_PROCS];
 extern struct acct acct[MAX_PROCS];        // per-slot accounting (account.h)
@@ -144,11 +135,3 @@ bool pager_serve(struct mk_msg *in, struct mk_msg *out);
 
 // Requests (requests.c).
 void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
-
-// Tests and modes (tests.c).
-void tests_start(void);
-void tests_check_expect(struct pproc *p, const struct mk_msg *m);
-void badgrant_sequence(struct pproc *p, uint64_t va, uint64_t good_pa);
-void tests_proc_exit(struct pproc *p, uint64_t status, uint64_t reason);
-void bench_result(struct pproc *p, uint64_t metric, uint64_t total, uint64_t n);
-long tests_final_status(long status); // folds in the pager's own test failures

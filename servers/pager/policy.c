@@ -66,7 +66,7 @@ bool fault_no_progress(uint64_t last_va, unsigned last_access, uint32_t last_per
         uint32_t need = access == FAULT_WRITE  ? MK_PERM_W
                         : access == FAULT_EXEC ? MK_PERM_X
                                                : MK_PERM_R;
-        return last_perms == FAULT_LOOP_RETRY || (last_perms & need);
+        return (last_perms & need) != 0;
 }
 
 uint32_t fault_perms(const struct region_desc *r, uint64_t flags)

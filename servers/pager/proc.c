@@ -268,33 +268,6 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                         *err = "cannot set up the VFS server";
                         return -ENOMEM;
                 }
-        } else {
-                // Test regions (tests.c): read-only, no-exec and bad-grant pages, and
-                // the fault-loop page.
-                struct region_desc t[] = {
-                    {.start = PGR_TEST_RO_VA,
-                     .end = PGR_TEST_RO_VA + MK_PAGE_SIZE,
-                     .prot = MK_PERM_R,
-                     .kind = RK_ANON_PRIVATE,
-                     .name = "test-ro"},
-                    {.start = PGR_TEST_NX_VA,
-                     .end = PGR_TEST_NX_VA + MK_PAGE_SIZE,
-                     .prot = MK_PERM_R | MK_PERM_W,
-                     .kind = RK_ANON_PRIVATE,
-                     .name = "test-nx"},
-                    {.start = PGR_TEST_BADGRANT_VA,
-                     .end = PGR_TEST_BADGRANT_VA + MK_PAGE_SIZE,
-                     .prot = MK_PERM_R | MK_PERM_W,
-                     .kind = RK_TEST,
-                     .name = "test-grant"},
-                    {.start = PGR_TEST_LOOP_VA,
-                     .end = PGR_TEST_LOOP_VA + MK_PAGE_SIZE,
-                     .prot = MK_PERM_R | MK_PERM_W,
-                     .kind = RK_TEST,
-                     .name = "test-loop"},
-                };
-                for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-                        vma_insert(&p->tree, &t[i], NULL);
         }
         p->entry = lay.entry;
         p->sp = lay.sp;

@@ -15,7 +15,6 @@ static const char *const kind_names[RK_COUNT] = {
     [RK_FILE_PRIVATE] = "file_private",
     [RK_FILE_SHARED] = "file_shared",
     [RK_GUARD] = "guard",
-    [RK_TEST] = "test",
     [RK_EXTERNAL] = "external",
 };
 
@@ -39,12 +38,11 @@ static bool same_name(const char *a, const char *b)
 }
 
 // Kinds that always stay one region per creation: the heap and the stack
-// move one end (vma_expand), guard and test regions are markers, and each
+// move one end (vma_expand), guard regions are markers, and each
 // external region is a range registered with the kernel on its own.
 static bool kind_never_merges(unsigned kind)
 {
-        return kind == RK_STACK || kind == RK_HEAP || kind == RK_GUARD || kind == RK_TEST ||
-               kind == RK_EXTERNAL;
+        return kind == RK_STACK || kind == RK_HEAP || kind == RK_GUARD || kind == RK_EXTERNAL;
 }
 
 // Whether a, followed directly by b, is one region: same kind, protection,

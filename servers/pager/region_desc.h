@@ -19,7 +19,6 @@ enum region_kind {
         RK_FILE_PRIVATE, // mmap of a VFS file, private (COW)
         RK_FILE_SHARED,  // mmap of a VFS file, shared
         RK_GUARD,        // explicit guard region (PROT_NONE): every access faults
-        RK_TEST,         // pager test regions (bad-grant sequence)
         RK_EXTERNAL,     // served by an external pager (or its frames): never by us
         RK_COUNT,
 };

@@ -365,7 +365,7 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 }
                 mk_printf("pager: shutdown requested by pid %u, status %lld\n", p->pid,
                           (long long)m->w[0]);
-                mk_shutdown(tests_final_status((long)m->w[0]));
+                mk_shutdown((long)m->w[0]);
         case PGR_LIMIT:
                 r = do_limit(p, m);
                 break;
@@ -373,14 +373,6 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 r = p->is_vfs ? vfs_release(m->w[0], m->w[1]) : -EPERM;
                 break;
         case PGR_PING:
-                break;
-        case PGR_EXPECT:
-                memcpy(p->expect, m->w, sizeof(p->expect));
-                p->expect_set = true;
-                p->expect_result = 0;
-                break;
-        case PGR_RESULT:
-                bench_result(p, m->w[0], m->w[1], m->w[2]);
                 break;
         default:
                 r = -ENOSYS;

@@ -22,6 +22,7 @@
 #include <mk/pagerlib.h>
 #include <mk/sys.h>
 #include <posix_mk.h>
+#include "../testva.h"
 
 #define ADV_PAGE 4096ul
 

@@ -249,7 +249,7 @@ int adv_forged_exit_event_refused(void)
 
 // --- A3: frames and mappings --------------------------------------------------
 
-#define A3_VA  PGR_TEST_UNMAPPED_VA // no region of the system pager covers it
+#define A3_VA  TEST_UNMAPPED_VA // no region of the system pager covers it
 #define A3_PAT 0xa3a3a3a3a3a3a3a3ull
 
 // `adv a3_mapper PID`: E. Gets a frame from the system pager (PGR_FRAMES),
@@ -375,7 +375,7 @@ int adv_child_handle_has_no_control(void)
                 mk_exit(0);
         }
         long ep = mk_ep_create();
-        long r = mk_region_pager(hc, PGR_TEST_UNMAPPED_VA, ADV_PAGE, ep, 0);
+        long r = mk_region_pager(hc, TEST_UNMAPPED_VA, ADV_PAGE, ep, 0);
         long rn = mk_proc_name(hc, "renamed"); // naming another process needs CONTROL too
         adv_sh->w[0] = 1;
         struct mk_exit_info info;

@@ -129,7 +129,7 @@ int adv_recv_bad_buffer_keeps_message(void)
                 ADV_FAIL("thread: %s", adv_err(t));
         for (int i = 0; i < 50; i++)
                 mk_yield();
-        long r = mk_recv(ep, (struct mk_msg *)PGR_TEST_UNMAPPED_VA);
+        long r = mk_recv(ep, (struct mk_msg *)TEST_UNMAPPED_VA);
         if (r != -EFAULT)
                 ADV_FAIL("a receive into an unmapped buffer: %s, expected -EFAULT", adv_err(r));
         // A second caller D, so that a lost message does not leave us waiting.

@@ -2,9 +2,10 @@
 // The adversarial runner `adv` (docs/adversarial.md). With no argument it
 // runs every test of the tables in a forked child, waits for it with a
 // deadline (a test still running then is killed and reported as hung),
-// prints `adv: plan N`, `adv: start NAME` and `adv ok NAME` or
-// `adv not ok NAME: WHY` per test, then `adv: N passed, M failed`, and exits
-// 0. `adv ROLE ARGS...` runs a helper role some tests spawn.
+// prints one TAP stream: the plan `1..N`, then per test `# adv: start NAME`
+// and `ok NAME` or `not ok NAME` with a `# WHY` line, then `# adv: N passed,
+// M failed`, and exits 0 when all passed, else 1. `adv ROLE ARGS...` runs a
+// helper role some tests spawn.
 #include "adv.h"
 #include <stdarg.h>
 
@@ -204,7 +205,7 @@ static int run(const struct test *t)
 {
         struct mk_exit_info info;
         memset(adv_sh, 0, sizeof(*adv_sh));
-        printf("adv: start %s (%s)\n", t->name, t->cls);
+        printf("# adv: start %s (%s)\n", t->name, t->cls);
         long h;
         long pid = adv_fork(&h);
         if (pid == 0) {
@@ -219,34 +220,34 @@ static int run(const struct test *t)
         static volatile uint8_t other_page[2 * ADV_PAGE];
         other_page[ADV_PAGE] = (uint8_t)pid;
         if (pid < 0) {
-                printf("adv not ok %s: fork failed: %s\n", t->name, adv_err(pid));
+                printf("not ok %s\n# fork failed: %s\n", t->name, adv_err(pid));
                 return 0;
         }
         uint64_t t0 = adv_now();
         long r = adv_wait_proc(h, &info, (uint64_t)t->secs * 1000);
-        printf("adv: %s took %llu ms\n", t->name, (unsigned long long)(adv_now() - t0));
+        printf("# adv: %s took %llu ms\n", t->name, (unsigned long long)(adv_now() - t0));
         if (r == -ETIMEDOUT) {
                 mk_proc_kill(h, MK_REASON_KILLED);
                 adv_wait_proc(h, &info, 2000);
                 mk_handle_close(h);
-                printf("adv not ok %s: hung: still running after %u s (killed)%s%s\n", t->name,
+                printf("not ok %s\n# hung: still running after %u s (killed)%s%s\n", t->name,
                        t->secs, adv_sh->why[0] ? "; " : "", adv_sh->why);
                 return 0;
         }
         mk_handle_close(h);
         if (r < 0) {
-                printf("adv not ok %s: cannot wait for it: %s\n", t->name, adv_err(r));
+                printf("not ok %s\n# cannot wait for it: %s\n", t->name, adv_err(r));
                 return 0;
         }
         if (info.reason == MK_REASON_EXIT && info.status == 0) {
-                printf("adv ok %s\n", t->name);
+                printf("ok %s\n", t->name);
                 return 1;
         }
         if (info.reason == MK_REASON_EXIT)
-                printf("adv not ok %s: %s\n", t->name, adv_sh->why[0] ? adv_sh->why : "failed");
+                printf("not ok %s\n# %s\n", t->name, adv_sh->why[0] ? adv_sh->why : "failed");
         else
-                printf("adv not ok %s: the test process ended: %s%s%s\n", t->name,
-                       adv_ending(&info), adv_sh->why[0] ? "; " : "", adv_sh->why);
+                printf("not ok %s\n# the test process ended: %s%s%s\n", t->name, adv_ending(&info),
+                       adv_sh->why[0] ? "; " : "", adv_sh->why);
         return 0;
 }
 
@@ -268,17 +269,17 @@ int main(int argc, char **argv, char **envp)
         memset(adv_sh, 0, sizeof(*adv_sh));
         int pass = 0;
         uint64_t t0 = adv_now();
-        printf("adv: plan %d\n", NTESTS);
+        printf("1..%d\n", NTESTS);
         for (unsigned order = 0; order < 3; order++)
                 for (int i = 0; i < NTESTS; i++)
                         if (tests[i].order == order) {
                                 if (order == 2)
-                                        printf("adv: %s runs last: if the run ends here, an "
+                                        printf("# adv: %s runs last: if the run ends here, an "
                                                "unprivileged process stopped the system\n",
                                                tests[i].name);
                                 pass += run(&tests[i]);
                         }
-        printf("adv: %d passed, %d failed in %llu ms\n", pass, NTESTS - pass,
+        printf("# adv: %d passed, %d failed in %llu ms\n", pass, NTESTS - pass,
                (unsigned long long)(adv_now() - t0));
-        return 0;
+        return pass == NTESTS ? 0 : 1;
 }

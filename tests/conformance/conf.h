@@ -53,10 +53,6 @@ struct conf_counters {
 #include <spawn.h>
 #include <sys/resource.h>
 
-// Where the mk pager's fault-loop test region is (mk-only scenarios; never
-// run on Linux, only built).
-#define CONF_LOOP_VA 0x63000000ul
-
 static inline const char *conf_si_code_name(int sig, int code)
 {
         switch (sig) {
@@ -187,12 +183,6 @@ static inline int conf_counters(struct conf_counters *c)
         c->cow_reuses = (long)s.cow_reuses;
         return 0;
 }
-
-#ifdef PGR_TEST_LOOP_VA
-#define CONF_LOOP_VA PGR_TEST_LOOP_VA
-#else // still in servers/pager/pager.h only; asked to move it to mk/pager.h
-#define CONF_LOOP_VA 0x63000000ul
-#endif
 
 static inline void conf_default_signals(void) {}
 #endif

@@ -3,9 +3,9 @@
 // of suite.def in order, waits for it, and compares its ending (the kernel's
 // exit record: reason and status) with the table, and the waitpid status
 // with the Linux signal the table names (the POSIX layer's mapping). Prints
-// `conform: plan N`, one `conform ok NAME` or `conform not ok NAME: WHY` per
-// scenario, `conform: N passed, M failed`, and ends the run (PGR_SHUTDOWN)
-// with 0 if all passed, else 1.
+// one TAP stream: the plan `1..N`, one `ok NAME` or `not ok NAME` and a
+// `# WHY` line per scenario, `# conform: N passed, M failed`, and exits 0 if
+// all passed, else 1 (the test runner ends the run: tests/runner/runner.c).
 #include "conf.h"
 
 #define BOTH    1
@@ -83,33 +83,33 @@ static int run(const struct row *r)
         int st = 0;
         pid_t pid = spawn(r->name, argv);
         if (pid < 0) {
-                printf("conform not ok %s: spawn failed: %s\n", r->name, strerror(errno));
+                printf("not ok %s\n# spawn failed: %s\n", r->name, strerror(errno));
                 return 0;
         }
         if (posix_waitpid_info(pid, &st, 0, &info) != pid) {
-                printf("conform not ok %s: waitpid failed: %s\n", r->name, strerror(errno));
+                printf("not ok %s\n# waitpid failed: %s\n", r->name, strerror(errno));
                 return 0;
         }
         ending(got, sizeof(got), info.reason, (long)info.status);
         ending(want, sizeof(want), r->reason, r->status);
         if (strcmp(got, want) != 0) {
                 if (info.reason == MK_REASON_EXIT)
-                        printf("conform not ok %s: got %s%s, expected %s\n", r->name, got,
+                        printf("not ok %s\n# got %s%s, expected %s\n", r->name, got,
                                status_meaning((long)info.status), want);
                 else
-                        printf("conform not ok %s: got %s at 0x%llx (ip 0x%llx), expected %s\n",
-                               r->name, got, (unsigned long long)info.fault_va,
+                        printf("not ok %s\n# got %s at 0x%llx (ip 0x%llx), expected %s\n", r->name,
+                               got, (unsigned long long)info.fault_va,
                                (unsigned long long)info.fault_ip, want);
                 return 0;
         }
         int ok = r->sig ? WIFSIGNALED(st) && WTERMSIG(st) == r->sig
                         : WIFEXITED(st) && WEXITSTATUS(st) == (r->status & 0xff);
         if (!ok) {
-                printf("conform not ok %s: %s, but waitpid status 0x%x (expected %s %d)\n", r->name,
-                       got, st, r->sig ? "signal" : "exit", r->sig ? r->sig : (int)r->status);
+                printf("not ok %s\n# %s, but waitpid status 0x%x (expected %s %d)\n", r->name, got,
+                       st, r->sig ? "signal" : "exit", r->sig ? r->sig : (int)r->status);
                 return 0;
         }
-        printf("conform ok %s\n", r->name);
+        printf("ok %s\n", r->name);
         return 1;
 }
 
@@ -119,13 +119,13 @@ int main(void)
         const char *pager = pager_name();
         if (pager)
                 printf("conform: anonymous memory served by the external pager %s\n", pager);
-        printf("conform: plan %d\n", pager ? NPAGER_ROWS : NROWS);
+        printf("1..%d\n", pager ? NPAGER_ROWS : NROWS);
         for (int i = 0; i < NROWS; i++) {
                 if (!applies(&rows[i], pager))
                         continue;
                 n++;
                 pass += run(&rows[i]);
         }
-        printf("conform: %d passed, %d failed\n", pass, n - pass);
-        posix_shutdown(pass == n ? 0 : 1);
+        printf("# conform: %d passed, %d failed\n", pass, n - pass);
+        return pass == n ? 0 : 1;
 }

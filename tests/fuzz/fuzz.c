@@ -31,6 +31,7 @@
 #include <mk/pagerclient.h>
 #include <mk/sys.h>
 #include <mk/vfs.h>
+#include <tests/testva.h>
 
 // Rounds and the watchdog.
 #define ROUND_CALLS 5000 // calls per round (fewer if the worker ends or blocks)
@@ -275,7 +276,7 @@ static bool sensitive(uint64_t a, uint64_t len)
 #define PTR_SPAN 2048
 static uint64_t ptr_safe(uint64_t p)
 {
-        return sensitive(p, PTR_SPAN) ? PGR_TEST_UNMAPPED_VA + (p & 0xfff) : p;
+        return sensitive(p, PTR_SPAN) ? TEST_UNMAPPED_VA + (p & 0xfff) : p;
 }
 
 static const uint64_t bad_ptrs[] = {
@@ -301,8 +302,8 @@ static const uint64_t bad_ptrs[] = {
     0xffffffffffffffffull,
     0xffffffffffffffb8ull, // -72: a message header wrapping around
     0x8000000000000000ull,
-    PGR_TEST_UNMAPPED_VA,
-    PGR_TEST_UNMAPPED_VA + 0xff8,
+    TEST_UNMAPPED_VA,
+    TEST_UNMAPPED_VA + 0xff8,
     SCRATCH_END,     // the unmapped gap after the scratch pages
     SCRATCH_END - 8, // straddling its end
     SCRATCH_END - 71,
@@ -319,14 +320,8 @@ static uint64_t ptr_any(void)
                 return SCRATCH_VA + rn(SCRATCH_PAGES * MK_PAGE_SIZE);
         if (c < 50)
                 return SCRATCH_END - rn(600);
-        if (c < 55)
-                return PGR_TEST_RO_VA + (pm(500) ? 0 : rn(MK_PAGE_SIZE));
-        if (c < 58)
-                return PGR_TEST_NX_VA + rn(MK_PAGE_SIZE);
-        if (c < 60)
-                return PGR_TEST_BADGRANT_VA + rn(MK_PAGE_SIZE);
-        if (c < 61)
-                return PGR_TEST_LOOP_VA + rn(64);
+        if (c < 61) // (the zone's pages come and go with their own rights)
+                return ZONE_VA + rn(ZONE_PAGES) * MK_PAGE_SIZE + (pm(500) ? 0 : rn(MK_PAGE_SIZE));
         if (c < 64)
                 return 0; // (the worker's code: ptr)
         if (c < 72)
@@ -883,13 +878,9 @@ static void gen_pager(struct mk_msg *m)
                 m->w[2] = pm(400) ? 0 : pm(950) ? W_PSLOTS - rn(2) : val();
         } else if (c < 790) {
                 m->tag = PGR_PING;
-        } else if (c < 810) {
-                m->tag = PGR_EXPECT;
-                msg_words(m);
         } else if (c < 820) {
-                m->tag = PGR_RESULT;
+                m->tag = MK_TAG_USER + 3 + rn(2); // unused tags (once test requests)
                 msg_words(m);
-                m->w[0] |= 1ull << 40; // no metric: nothing printed
         } else if (c < 850) {
                 m->tag = PGR_VFS_RELEASE; // the VFS's alone
                 m->w[0] = rn(260);
@@ -899,8 +890,7 @@ static void gen_pager(struct mk_msg *m)
                 msg_words(m);
         } else {
                 gen_any(m);
-                if (m->tag == PGR_TRACE || m->tag == PGR_RESULT || m->tag == PGR_FORK ||
-                    m->tag == PGR_SPAWN)
+                if (m->tag == PGR_TRACE || m->tag == PGR_FORK || m->tag == PGR_SPAWN)
                         m->tag = PGR_PING;
         }
         if (pm(50) && m->tag != PGR_SPAWN)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The user-space test scenarios: run by the system pager (servers/pager/
-// tests.c), one process each, and implemented by tests/user/utest.c.
+// The user-space test scenarios: run by the test runner (tests/runner/
+// runner.c, `test=user`), one process each, and implemented by
+// tests/user/utest.c.
 #pragma once
 #include <mk/msg.h>
 #include <stdbool.h>
@@ -9,7 +10,6 @@ struct scenario {
         const char *name;
         uint64_t reason; // expected ending (MK_REASON_*)
         int64_t status;  // expected exit status
-        bool fault;      // the pager must have checked a fault message against PGR_EXPECT
 };
 
 enum {
@@ -38,25 +38,25 @@ enum {
 };
 
 static const struct scenario scenarios[SCN_COUNT] = {
-    [SCN_ANON_1000] = {"anon_1000_pages", MK_REASON_EXIT, 0, false},
-    [SCN_READ_UNMAPPED] = {"fault_read_unmapped", MK_REASON_NOMAP, 0, true},
-    [SCN_WRITE_UNMAPPED] = {"fault_write_unmapped", MK_REASON_NOMAP, 0, true},
-    [SCN_EXEC_UNMAPPED] = {"fault_exec_unmapped", MK_REASON_NOMAP, 0, true},
-    [SCN_WRITE_READONLY] = {"fault_write_readonly", MK_REASON_ACCESS, 0, true},
-    [SCN_EXEC_NOEXEC] = {"fault_exec_noexec", MK_REASON_ACCESS, 0, true},
-    [SCN_KERNEL_ADDR] = {"fault_user_reads_kernel", MK_REASON_NOMAP, 0, true},
-    [SCN_BADGRANT] = {"bad_grants_refused", MK_REASON_EXIT, 0, false},
-    [SCN_SYSCALL_ARGS] = {"syscall_bad_arguments", MK_REASON_EXIT, 0, false},
-    [SCN_ISOLATION] = {"isolation", MK_REASON_EXIT, 0, false},
-    [SCN_ILLEGAL] = {"illegal_instruction", MK_REASON_ILLEGAL, 0, false},
-    [SCN_EXIT_STATUS] = {"exit_status", MK_REASON_EXIT, 42, false},
-    [SCN_FORK_COW] = {"fork_copy_on_write", MK_REASON_EXIT, 0, false},
-    [SCN_OOM_FIRST] = {"oom_kill", MK_REASON_OOM, 0, false},
-    [SCN_OOM_AGAIN] = {"oom_kill_frames_accounted", MK_REASON_OOM, 0, false},
-    [SCN_ISO_AUTHORITY] = {"forged_events_and_shutdown_right", MK_REASON_EXIT, 0, false},
-    [SCN_ISO_MEMORY] = {"file_mapping_lifetime_holes_big_mprotect", MK_REASON_EXIT, 0, false},
-    [SCN_ISO_LIMITS] = {"fork_wait_loop_limits_oom_victim", MK_REASON_EXIT, 0, false},
-    [SCN_PAGERLIB_MAX_FRAMES] = {"pagerlib_budget_max_frames", MK_REASON_EXIT, 0, false},
+    [SCN_ANON_1000] = {"anon_1000_pages", MK_REASON_EXIT, 0},
+    [SCN_READ_UNMAPPED] = {"fault_read_unmapped", MK_REASON_NOMAP, 0},
+    [SCN_WRITE_UNMAPPED] = {"fault_write_unmapped", MK_REASON_NOMAP, 0},
+    [SCN_EXEC_UNMAPPED] = {"fault_exec_unmapped", MK_REASON_NOMAP, 0},
+    [SCN_WRITE_READONLY] = {"fault_write_readonly", MK_REASON_ACCESS, 0},
+    [SCN_EXEC_NOEXEC] = {"fault_exec_noexec", MK_REASON_ACCESS, 0},
+    [SCN_KERNEL_ADDR] = {"fault_user_reads_kernel", MK_REASON_NOMAP, 0},
+    [SCN_BADGRANT] = {"bad_grants_refused", MK_REASON_EXIT, 0},
+    [SCN_SYSCALL_ARGS] = {"syscall_bad_arguments", MK_REASON_EXIT, 0},
+    [SCN_ISOLATION] = {"isolation", MK_REASON_EXIT, 0},
+    [SCN_ILLEGAL] = {"illegal_instruction", MK_REASON_ILLEGAL, 0},
+    [SCN_EXIT_STATUS] = {"exit_status", MK_REASON_EXIT, 42},
+    [SCN_FORK_COW] = {"fork_copy_on_write", MK_REASON_EXIT, 0},
+    [SCN_OOM_FIRST] = {"oom_kill", MK_REASON_OOM, 0},
+    [SCN_OOM_AGAIN] = {"oom_kill_frames_accounted", MK_REASON_OOM, 0},
+    [SCN_ISO_AUTHORITY] = {"forged_events_and_shutdown_right", MK_REASON_EXIT, 0},
+    [SCN_ISO_MEMORY] = {"file_mapping_lifetime_holes_big_mprotect", MK_REASON_EXIT, 0},
+    [SCN_ISO_LIMITS] = {"fork_wait_loop_limits_oom_victim", MK_REASON_EXIT, 0},
+    [SCN_PAGERLIB_MAX_FRAMES] = {"pagerlib_budget_max_frames", MK_REASON_EXIT, 0},
 };
 
 // utest_iso.c (issue 8).
@@ -64,7 +64,7 @@ int ut_authority(void);
 int ut_memory(void);
 int ut_limits(void);
 
-// Benchmark metrics (PGR_RESULT w[0]), in the order tools/bench prints them.
+// Benchmark metrics, in the order tools/bench prints them.
 enum {
         BENCH_NULL_SYSCALL,
         BENCH_IPC_ROUNDTRIP,

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The user-space test program: one scenario per process, chosen by the
-// pager (arg = endpoint handle | scenario << 16). Scenarios end with an exit
-// status or a fault; the pager checks both (servers/pager/tests.c).
+// The user-space test program: one scenario per process, chosen by its
+// argument (the scenario number, scenarios.h). Scenarios end with an exit
+// status or a fault; the test runner (tests/runner/runner.c) checks the
+// ending, and the fault scenarios' test pager (utpager.h) every field of the
+// fault message.
+#include "utpager.h"
 #include <mk/pager.h>
 #include <mk/file.h>
 #include <mk/pagerclient.h>
 #include <mk/pagerlib.h>
 #include <mk/sys.h>
 #include <mk/testhelp.h>
+#include <tests/testva.h>
 #include <tests/user/scenarios.h>
 
 static long ep;
@@ -39,17 +43,52 @@ static uint64_t pager_mmap(uint64_t len, uint64_t perms)
         return m.w[0];
 }
 
-// Tells the pager what the next fault must look like. First makes sure the
-// fault helpers' code is mapped, so the next fault is the provoked one and
-// not the first fetch of the helper's page.
-static void expect(uint64_t addr, uint64_t ip, unsigned access, unsigned kind)
+// The fault scenarios' test pager (utpager.h): started for us, serving one
+// page of ours at the address returned (0 if it could not be set up).
+static long tp_ep;
+
+static uint64_t tp_region(void)
+{
+        long proc;
+        uint64_t va;
+        uint32_t id;
+        if (mkp_spawn_pager("utpager", &tp_ep, &proc) ||
+            mkp_attach(tp_ep, proc, MK_PAGE_SIZE, &va, &id))
+                return 0;
+        return va;
+}
+
+// Tells the test pager what to do (UTP_CHECK: what the fault on addr with
+// this access must look like, the rights the page gets before it, and the
+// reason to end us with when it matches). First makes sure the fault
+// helpers' code is mapped, so the faults that follow are the provoked ones.
+static long tp_mode(uint64_t mode, uint64_t addr, uint64_t ip, unsigned access, unsigned kind,
+                    uint32_t perms, uint64_t reason)
 {
         (void)*(volatile const char *)mk_load64_insn;
         (void)*(volatile const char *)mk_store64_insn;
         (void)*(volatile const char *)(uint64_t)mk_exec_at;
-        struct mk_msg m = {.tag = PGR_EXPECT,
-                           .w = {addr, ip, access, kind, (uint64_t)mk_info(MK_INFO_PID, 0)}};
-        mk_call(ep, &m);
+        struct mk_msg m = {.tag = UTP_MODE,
+                           .w = {mode, addr, ip, UTP_W3(access, kind, perms),
+                                 (uint64_t)mk_info(MK_INFO_PID, 0), reason}};
+        long r = mk_call(tp_ep, &m);
+        return r < 0 ? r : (long)m.w[0];
+}
+
+// Sets up the test pager's page and its expectation: 0 or 1 (failed).
+static int tp_check(uint64_t *va, uint64_t off, bool exec_at, uint64_t ip, unsigned access,
+                    unsigned kind, uint32_t perms, uint64_t reason)
+{
+        *va = tp_region();
+        if (!*va) {
+                mk_printf("# utest: cannot start or attach the test pager\n");
+                return 1;
+        }
+        if (tp_mode(UTP_CHECK, *va + off, exec_at ? *va + off : ip, access, kind, perms, reason)) {
+                mk_printf("# utest: the test pager refused the mode\n");
+                return 1;
+        }
+        return 0;
 }
 
 static int anon_1000(void)
@@ -91,13 +130,13 @@ static int syscall_args(void)
 {
         struct mk_msg m = {0};
         const uint64_t kva = kernel_text_va();
-        CHECK_EQ(mk_debug_write((void *)8, 4), -EFAULT);                    // below the user range
-        CHECK_EQ(mk_debug_write((void *)kva, 4), -EFAULT);                  // kernel address
-        CHECK_EQ(mk_debug_write((void *)PGR_TEST_UNMAPPED_VA, 4), -EFAULT); // no region
-        CHECK_EQ(mk_debug_write((void *)(MK_USER_TOP - 2), 4), -EFAULT);    // crosses the top
-        CHECK_EQ(mk_debug_write("x", 1ull << 40), -EINVAL);                 // absurd length
+        CHECK_EQ(mk_debug_write((void *)8, 4), -EFAULT);                 // below the user range
+        CHECK_EQ(mk_debug_write((void *)kva, 4), -EFAULT);               // kernel address
+        CHECK_EQ(mk_debug_write((void *)TEST_UNMAPPED_VA, 4), -EFAULT);  // no region
+        CHECK_EQ(mk_debug_write((void *)(MK_USER_TOP - 2), 4), -EFAULT); // crosses the top
+        CHECK_EQ(mk_debug_write("x", 1ull << 40), -EINVAL);              // absurd length
         CHECK_EQ(mk_call(ep, (struct mk_msg *)kva), -EFAULT);
-        CHECK_EQ(mk_call(ep, (struct mk_msg *)PGR_TEST_UNMAPPED_VA), -EFAULT);
+        CHECK_EQ(mk_call(ep, (struct mk_msg *)TEST_UNMAPPED_VA), -EFAULT);
         CHECK_EQ(mk_recv(ep, &m), -EBADF);       // a send-only handle cannot receive
         for (long h = -1; h <= 1000; h += 200) { // (0 and 1 are the pager's and the VFS's)
                 CHECK_EQ(mk_call(h == ep ? -5 : h, &m), -EBADF);
@@ -114,8 +153,7 @@ static int syscall_args(void)
         // SYS_PROC_NAME: bad buffers, handles that are no process, and a
         // name that is cut at MK_PROC_NAME_MAX - 1 bytes.
         CHECK_EQ(mk_syscall(SYS_PROC_NAME, MK_SELF, (long)kva, 4, 0, 0, 0), -EFAULT);
-        CHECK_EQ(mk_syscall(SYS_PROC_NAME, MK_SELF, (long)PGR_TEST_UNMAPPED_VA, 4, 0, 0, 0),
-                 -EFAULT);
+        CHECK_EQ(mk_syscall(SYS_PROC_NAME, MK_SELF, (long)TEST_UNMAPPED_VA, 4, 0, 0, 0), -EFAULT);
         CHECK_EQ(mk_syscall(SYS_PROC_NAME, 999, (long)"x", 1, 0, 0, 0), -EBADF);
         CHECK_EQ(mk_syscall(SYS_PROC_NAME, ep, (long)"x", 1, 0, 0, 0), -EBADF); // an endpoint
         CHECK_EQ(
@@ -244,10 +282,23 @@ static int fork_cow(void)
         return failures;
 }
 
+// Prints one benchmark figure: `bench ARCH METRIC INSTRUCTIONS` per
+// iteration. riscv64 counts retired instructions; the others count virtual
+// nanoseconds, which -icount shift=N (the command line's icount=N) makes 2^N
+// per instruction.
+static unsigned icount_shift;
+
 static void report(uint64_t metric, uint64_t total, uint64_t n)
 {
-        struct mk_msg m = {.tag = PGR_RESULT, .w = {metric, total, n}};
-        mk_call(ep, &m);
+        static const char *const names[] = BENCH_METRIC_NAMES;
+        long arch = mk_info(MK_INFO_ARCH, 0);
+        uint64_t insns = (arch == FAULT_ARCH_RISCV64 ? total : total >> icount_shift) / (n ? n : 1);
+        if (metric < sizeof(names) / sizeof(names[0]))
+                mk_printf("bench %s %s %llu\n",
+                          arch == FAULT_ARCH_X86_64    ? "x86_64"
+                          : arch == FAULT_ARCH_AARCH64 ? "aarch64"
+                                                       : "riscv64",
+                          names[metric], (unsigned long long)insns);
 }
 
 // Benchmarks: each figure is the counter delta of a loop divided by its count.
@@ -255,6 +306,11 @@ static int bench(void)
 {
         enum { N = 1024 };
         uint64_t t0, t1;
+        static char cmdline[256];
+        mk_info(MK_INFO_CMDLINE, cmdline);
+        for (const char *w = cmdline; (w = strstr(w, "icount=")); w += 7)
+                if (w == cmdline || w[-1] == ' ')
+                        icount_shift = (unsigned)(w[7] - '0');
         // Measure a quiet system: the VFS server loads the boot image when it
         // starts and answers only after that, so one request waits it out.
         char name[VFS_NAME_MAX + 1];
@@ -359,37 +415,54 @@ int main(int argc, char **argv, char **envp)
         int scn = 0;
         for (const char *c = argc > 1 ? argv[1] : "0"; *c >= '0' && *c <= '9'; c++)
                 scn = scn * 10 + (*c - '0');
+        uint64_t va;
         switch (scn) {
         case SCN_ANON_1000:
                 return anon_1000();
+        // The fault scenarios: a page of the test pager, which checks the
+        // fault message and ends us with the reason given when it matches.
         case SCN_READ_UNMAPPED:
-                expect(PGR_TEST_UNMAPPED_VA + 8, (uint64_t)mk_load64_insn, 0, 0);
-                mk_load64(PGR_TEST_UNMAPPED_VA + 8);
+                if (tp_check(&va, 8, false, (uint64_t)mk_load64_insn, FAULT_READ, FAULT_NOT_PRESENT,
+                             MK_PERM_R, MK_REASON_NOMAP))
+                        return 1;
+                mk_load64(va + 8);
                 return 1;
         case SCN_WRITE_UNMAPPED:
-                expect(PGR_TEST_UNMAPPED_VA + 16, (uint64_t)mk_store64_insn, 1, 0);
-                mk_store64(PGR_TEST_UNMAPPED_VA + 16, 1);
+                if (tp_check(&va, 16, false, (uint64_t)mk_store64_insn, FAULT_WRITE,
+                             FAULT_NOT_PRESENT, MK_PERM_R, MK_REASON_NOMAP))
+                        return 1;
+                mk_store64(va + 16, 1);
                 return 1;
         case SCN_EXEC_UNMAPPED:
-                expect(PGR_TEST_UNMAPPED_VA, PGR_TEST_UNMAPPED_VA, 2, 0);
-                mk_exec_at(PGR_TEST_UNMAPPED_VA);
+                if (tp_check(&va, 0, true, 0, FAULT_EXEC, FAULT_NOT_PRESENT, MK_PERM_R,
+                             MK_REASON_NOMAP))
+                        return 1;
+                mk_exec_at(va);
                 return 1;
         case SCN_WRITE_READONLY:
-                CHECK_EQ(mk_load64(PGR_TEST_RO_VA + 24), 0); // maps it read-only
-                expect(PGR_TEST_RO_VA + 24, (uint64_t)mk_store64_insn, 1, 1);
-                mk_store64(PGR_TEST_RO_VA + 24, 1);
+                if (tp_check(&va, 24, false, (uint64_t)mk_store64_insn, FAULT_WRITE,
+                             FAULT_PROTECTION, MK_PERM_R, MK_REASON_ACCESS))
+                        return 1;
+                CHECK_EQ(mk_load64(va + 24), 0); // maps it read-only
+                mk_store64(va + 24, 1);
                 return 1;
         case SCN_EXEC_NOEXEC:
-                mk_store64(PGR_TEST_NX_VA, 0); // maps it read-write
-                expect(PGR_TEST_NX_VA, PGR_TEST_NX_VA, 2, 1);
-                mk_exec_at(PGR_TEST_NX_VA);
+                if (tp_check(&va, 0, true, 0, FAULT_EXEC, FAULT_PROTECTION, MK_PERM_R | MK_PERM_W,
+                             MK_REASON_ACCESS))
+                        return 1;
+                mk_store64(va, 0); // maps it read-write
+                mk_exec_at(va);
                 return 1;
         case SCN_KERNEL_ADDR:
-                expect(kernel_text_va(), (uint64_t)mk_load64_insn, 0, 1);
+                // No pager of ours can serve a kernel address: the system
+                // pager ends us; the runner checks the exit record's address.
                 mk_load64(kernel_text_va());
                 return 1;
         case SCN_BADGRANT:
-                return mk_load64(PGR_TEST_BADGRANT_VA) == 0 ? 0 : 1;
+                va = tp_region();
+                if (!va || tp_mode(UTP_BADGRANT, 0, 0, 0, 0, 0, 0))
+                        return 2;
+                return mk_load64(va) == 0 ? 0 : 1;
         case SCN_SYSCALL_ARGS:
                 return syscall_args();
         case SCN_ISOLATION:
@@ -425,8 +498,9 @@ int main(int argc, char **argv, char **envp)
                     mk_info(MK_INFO_ARCH, 0) == 1   ? "x86_64"
                     : mk_info(MK_INFO_ARCH, 0) == 2 ? "aarch64"
                                                     : "riscv64");
-                mk_fault_trace(1); // the first few faults, traced
-                *(volatile char *)PGR_TEST_RO_VA;
+                uint64_t ro = pager_mmap(MK_PAGE_SIZE, MK_PERM_R);
+                mk_fault_trace(1); // one fault, traced
+                *(volatile char *)ro;
                 mk_fault_trace(0);
                 int r = anon_1000();
                 struct pgr_stats st;

@@ -274,12 +274,14 @@ int ut_limits(void)
                 struct mk_exit_info xi = wait_for(h);
                 UT_CHECK_EQ(xi.reason, MK_REASON_EXIT);
         }
-        // Our limits: the defaults of a top-level tree; they only go down.
+        // Our limits: the defaults of a top-level tree (the test runner's,
+        // which we are under); they only go down.
         UT_CHECK_EQ(mk_stats(0, &st), 0);
         struct pgr_stats g;
         UT_CHECK_EQ(mk_stats((uint64_t)-1, &g), 0);
         UT_CHECK_EQ(st.frames_limit, g.frames_limit);
         UT_CHECK(g.frames_limit > 0 && g.frames_limit < g.frames_free + g.frames_used);
+        UT_CHECK_EQ(call(PGR_LIMIT, 0, st.frames_limit, 0, &m), 0);
         UT_CHECK_EQ(call(PGR_LIMIT, 0, st.frames_limit + 1, 0, &m), -EPERM);
 
         // C2: a child limited to 300 frames ends out of memory at its limit;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // In-kernel boot self-tests (kernel/core/selftest.c), run when the kernel
-// command line contains "test". Each prints "ktest ok NAME" or
-// "ktest not ok NAME: WHY"; the run ends with "ktest: N passed, N failed".
+// command line has the word `test=kernel`, `ktest` or `test`. They print one
+// TAP stream: the plan `1..N`, then per test "ok NAME" or "not ok NAME" and a
+// "# WHY" line; the run ends with "# ktest: N passed, N failed".
 #pragma once
 #include <kernel/bootinfo.h>
 #include <kernel/memmap.h>

@@ -16,7 +16,6 @@
 #include "../../../servers/pager/region_desc.c"
 #include "../../../servers/pager/requests.c"
 #include "../../../servers/pager/shadow.c"
-#include "../../../servers/pager/tests.c"
 #undef PAGE_MASK              // vma.c has its own (the same value)
 #define range_ok vma_range_ok // requests.c has one too
 #include "../../../servers/pager/vma.c"
@@ -50,6 +49,7 @@ void pager_host_reset(void)
         memset(&bootimg, 0, sizeof(bootimg));
         trace_on = false;
         zero_page = 0;
+        init_idx = 0;
         // frames.c
         memset(&phys, 0, sizeof(phys));
         cur = 0;
@@ -73,14 +73,4 @@ void pager_host_reset(void)
         next_vfs_badge = 1;
         oom_pending = 0;
         vma_slab.free = NULL;
-        // tests.c
-        memset(cmdline, 0, sizeof(cmdline));
-        next_scenario = npass = nfail = 0;
-        mode = MODE_DEMO;
-        icount_shift = 0;
-        memset(pager_env, 0, sizeof(pager_env));
-        memset(start_env, 0, sizeof(start_env));
-        conform_started = adv_started = false;
-        memset(example_only, 0, sizeof(example_only));
-        next_example = -1;
 }

@@ -126,8 +126,6 @@ static void loop_progress(void)
         EXPECT(fault_no_progress(va, FAULT_READ, R, va, FAULT_READ));
         EXPECT(fault_no_progress(va, FAULT_EXEC, R | X, va, FAULT_EXEC));
         EXPECT(!fault_no_progress(va, FAULT_EXEC, R, va, FAULT_EXEC));
-        // RETRY changes nothing, whatever the access.
-        EXPECT(fault_no_progress(va, FAULT_READ, FAULT_LOOP_RETRY, va, FAULT_READ));
         // Another page, or a failed answer: not a loop.
         EXPECT(!fault_no_progress(va, FAULT_READ, R, va + 0x1000, FAULT_READ));
         EXPECT(!fault_no_progress(va, FAULT_READ, 0, va, FAULT_READ));

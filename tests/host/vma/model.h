@@ -38,8 +38,7 @@ static bool str_eq(const char *a, const char *b)
 
 static bool never_merges(unsigned kind)
 {
-        return kind == RK_STACK || kind == RK_HEAP || kind == RK_GUARD || kind == RK_TEST ||
-               kind == RK_EXTERNAL;
+        return kind == RK_STACK || kind == RK_HEAP || kind == RK_GUARD || kind == RK_EXTERNAL;
 }
 
 // File bytes in page p (BK_IMAGE).

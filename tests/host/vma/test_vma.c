@@ -141,7 +141,7 @@ static void mergeable_rules(void)
         b.name = name, b.inode = 3;
         EXPECT(!region_mergeable(&a, &b));
         // Kinds that never merge.
-        unsigned never[] = {RK_STACK, RK_HEAP, RK_GUARD, RK_TEST, RK_EXTERNAL};
+        unsigned never[] = {RK_STACK, RK_HEAP, RK_GUARD, RK_EXTERNAL};
         for (unsigned i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
                 a = anon(0, 2, PROT_RW), b = anon(2, 4, PROT_RW);
                 a.kind = b.kind = (uint8_t)never[i];
@@ -191,7 +191,6 @@ static void kind_names(void)
         EXPECT(!strcmp(region_kind_name(RK_TEXT), "text"));
         EXPECT(!strcmp(region_kind_name(RK_STACK), "stack"));
         EXPECT(!strcmp(region_kind_name(RK_ANON_SHARED), "anon_shared"));
-        EXPECT(!strcmp(region_kind_name(RK_TEST), "test"));
         EXPECT(!strcmp(region_kind_name(RK_EXTERNAL), "external"));
         EXPECT(!strcmp(region_kind_name(RK_COUNT), "?"));
         for (unsigned k = 0; k < RK_COUNT; k++)
