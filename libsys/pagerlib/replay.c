@@ -306,12 +306,14 @@ static void replay_fault(struct replay *rp, const struct mkp_rec *r)
                 return;
         }
         in.badge = known ? (uint64_t)rp->ids[r->region] + 1 : 0;
-        in.w[MK_FW_ADDR] =
-            known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset;
-        in.w[MK_FW_INFO] = (uint64_t)r->access | (uint64_t)r->kind << 8 |
-                           (uint64_t)FAULT_LEVEL_UNKNOWN << 24 |
-                           (uint64_t)(FAULT_F_USER | FAULT_F_ADDR_VALID) << 32;
-        in.w[MK_FW_IDS] = FAKE_TID | (uint64_t)FAKE_PID << 32;
+        struct fault_info fi = {
+            .addr = known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset,
+            .access = (uint8_t)r->access,
+            .kind = (uint8_t)r->kind,
+            .level = FAULT_LEVEL_UNKNOWN,
+            .flags = FAULT_F_USER | FAULT_F_ADDR_VALID,
+        };
+        fault_msg_encode(in.w, &fi, FAKE_TID, FAKE_PID);
         deliver(rp, &in, &out, &got);
         if (got.action != r->action || got.arg != r->arg)
                 mismatch(rp,

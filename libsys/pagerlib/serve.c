@@ -7,30 +7,23 @@
 #include "pagerlib_int.h"
 #include <stddef.h>
 
-#define INFO_BYTE_MASK   0xffu
-#define INFO_KIND_SHIFT  8
-#define INFO_ARCH_SHIFT  16
-#define INFO_LEVEL_SHIFT 24
-#define INFO_FLAGS_SHIFT 32
-#define IDS_PID_SHIFT    32
-#define LOOP_TID_SHIFT   38 // above every user page address
+#define LOOP_TID_SHIFT 38 // above every user page address
 
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
 {
-        uint64_t info = in->w[MK_FW_INFO];
+        struct fault_info fi;
         memset(f, 0, sizeof(*f));
-        f->addr = in->w[MK_FW_ADDR];
+        fault_msg_decode(in->w, &fi, &f->tid, &f->pid);
+        f->addr = fi.addr;
         f->page = f->addr & ~MKP_PAGE_MASK;
-        f->ip = in->w[MK_FW_IP];
-        f->access = info & INFO_BYTE_MASK;
-        f->kind = (info >> INFO_KIND_SHIFT) & INFO_BYTE_MASK;
-        f->arch = (info >> INFO_ARCH_SHIFT) & INFO_BYTE_MASK;
-        f->level = (info >> INFO_LEVEL_SHIFT) & INFO_BYTE_MASK;
-        f->flags = (uint32_t)(info >> INFO_FLAGS_SHIFT);
-        f->raw0 = in->w[MK_FW_RAW0];
-        f->raw1 = in->w[MK_FW_RAW1];
-        f->tid = (uint32_t)in->w[MK_FW_IDS];
-        f->pid = (uint32_t)(in->w[MK_FW_IDS] >> IDS_PID_SHIFT);
+        f->ip = fi.ip;
+        f->access = fi.access;
+        f->kind = fi.kind;
+        f->arch = fi.arch;
+        f->level = fi.level;
+        f->flags = fi.flags;
+        f->raw0 = fi.raw0;
+        f->raw1 = fi.raw1;
         // The client's mkp_attach chose badge = region id + 1.
         uint64_t b = in->badge;
         if (b < 1 || b > MKP_MAX_REGIONS)

@@ -277,8 +277,10 @@ static inline void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned a
 
 void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
 {
-        uint64_t addr = m->w[MK_FW_ADDR], info = m->w[MK_FW_INFO];
-        unsigned access = info & 0xff, kind = (info >> 8) & 0xff;
+        struct fault_info fi;
+        fault_info_decode(m->w[MK_FW_INFO], &fi);
+        uint64_t addr = m->w[MK_FW_ADDR];
+        unsigned access = fi.access, kind = fi.kind;
         uint64_t va = addr & ~(MK_PAGE_SIZE - 1);
         p->st.faults++;
         global_stats.faults++;

@@ -199,10 +199,10 @@ void tests_start(void)
 void tests_check_expect(struct pproc *c, const struct mk_msg *m)
 {
         const uint64_t *e = c->expect;
-        uint64_t info = m->w[MK_FW_INFO];
-        unsigned access = info & 0xff, kind = (info >> 8) & 0xff, arch = (info >> 16) & 0xff;
-        uint32_t flags = (uint32_t)(info >> 32);
-        struct fault_info d;
+        struct fault_info mf, d;
+        fault_info_decode(m->w[MK_FW_INFO], &mf);
+        unsigned access = mf.access, kind = mf.kind, arch = mf.arch;
+        uint32_t flags = mf.flags;
         int dr;
         char *w = c->expect_why;
         size_t wl = sizeof(c->expect_why);

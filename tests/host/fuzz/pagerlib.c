@@ -263,14 +263,25 @@ static const char *one(const uint8_t *data, size_t size, uint64_t *digest)
                         uint8_t r = fin_u8(&fin);
                         const struct mkp_region *reg = &pg.regions[r % MKP_MAX_REGIONS];
                         in.tag = MK_TAG_FAULT;
-                        in.w[MK_FW_ADDR] =
-                            (r & 0x80) ? fin_word(&fin, near, ARRAY_SIZE(near))
-                                       : reg->start + fin_u16(&fin) % 64 * 4096 + fin_u8(&fin);
-                        in.w[MK_FW_INFO] = (r & 0x40) ? fin_u64(&fin)
-                                                      : (uint64_t)(fin_u8(&fin) % 3) |
-                                                            (uint64_t)(fin_u8(&fin) % 3) << 8;
-                        in.w[MK_FW_IDS] =
-                            (r & 0x20) ? fin_u64(&fin) : 5 | (uint64_t)MKP_HOST_PID << 32;
+                        struct fault_info fi = {0};
+                        if (r & 0x80) {
+                                fi.addr = fin_word(&fin, near, ARRAY_SIZE(near));
+                        } else {
+                                fi.addr = reg->start + fin_u16(&fin) % 64 * 4096;
+                                fi.addr += fin_u8(&fin);
+                        }
+                        uint64_t info = 0;
+                        if (r & 0x40) {
+                                info = fin_u64(&fin);
+                        } else {
+                                fi.access = (uint8_t)(fin_u8(&fin) % 3);
+                                fi.kind = (uint8_t)(fin_u8(&fin) % 3);
+                        }
+                        fault_msg_encode(in.w, &fi, 5, MKP_HOST_PID);
+                        if (r & 0x40)
+                                in.w[MK_FW_INFO] = info;
+                        if (r & 0x20)
+                                in.w[MK_FW_IDS] = fin_u64(&fin);
                         break;
                 }
                 case 6:

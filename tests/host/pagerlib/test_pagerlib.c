@@ -56,9 +56,8 @@ static void fault(uint64_t va, unsigned access, unsigned kind, struct mk_msg *ou
                   struct mkp_rec *rec)
 {
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL};
-        in.w[MK_FW_ADDR] = va;
-        in.w[MK_FW_INFO] = access | (uint64_t)kind << 8;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        struct fault_info fi = {.addr = va, .access = (uint8_t)access, .kind = (uint8_t)kind};
+        fault_msg_encode(in.w, &fi, 5, MKP_HOST_PID);
         if (mkp_serve(&pg, &in, out, rec))
                 mkp_commit(&pg);
 }
