@@ -74,8 +74,6 @@ void mkp_commit(struct mkp_pager *pg);
 // The kernel refused the pending answer: unmapped frames it named go back to
 // the pool; out becomes the FAIL MK_REASON_BAD_REPLY to send instead.
 void mkp_discard(struct mkp_pager *pg, struct mk_msg *out);
-// Encodes an answer as a fault reply (the tag is the action).
-void mkp_answer_encode(const struct mkp_answer *a, struct mk_msg *out);
 // Decodes a fault message; region is NULL when the badge and address name
 // no region of pg.
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f);

@@ -7,23 +7,9 @@
 #include "pagerlib_int.h"
 #include <stddef.h>
 
-#define LOOP_TID_SHIFT 38 // above every user page address
-
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
 {
-        struct fault_info fi;
-        memset(f, 0, sizeof(*f));
-        fault_msg_decode(in->w, &fi, &f->tid, &f->pid);
-        f->addr = fi.addr;
-        f->page = f->addr & ~MKP_PAGE_MASK;
-        f->ip = fi.ip;
-        f->access = fi.access;
-        f->kind = fi.kind;
-        f->arch = fi.arch;
-        f->level = fi.level;
-        f->flags = fi.flags;
-        f->raw0 = fi.raw0;
-        f->raw1 = fi.raw1;
+        mkp_fault_from_msg(in, f);
         // The client's mkp_attach chose badge = region id + 1.
         uint64_t b = in->badge;
         if (b < 1 || b > MKP_MAX_REGIONS)
@@ -123,7 +109,7 @@ static void grants_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
 }
 
 // The handler's answer made safe to send: an empty one fails, and a MAP
-// answered again and again for the same thread, page and access is a loop.
+// that makes no progress too often in a row is a fault loop (mkp_loop_answer).
 static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
 {
         if (!a->action || (a->action == MKP_MAP && !a->ngrants)) {
@@ -131,18 +117,15 @@ static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
                           pg->name, (unsigned long long)f->addr);
                 mkp_answer_fail(a, MK_REASON_NOMAP);
         }
-        uint64_t key = (f->page | f->access) ^ ((uint64_t)f->tid << LOOP_TID_SHIFT);
         if (a->action != MKP_MAP) {
-                pg->loop_count = 0;
+                mkp_loop_reset(&pg->loop);
                 return;
         }
-        pg->loop_count = key == pg->loop_key ? pg->loop_count + 1 : 1;
-        pg->loop_key = key;
-        if (pg->loop_count > MKP_LOOP_LIMIT) {
+        mkp_loop_fault(&pg->loop, mkp_loop_key(f->page, f->access, f->tid));
+        if (mkp_loop_answer(&pg->loop, mkp_answer_perms(a, f->page))) {
                 mk_printf("pagerlib: %s: fault loop at 0x%llx (%s): failing it\n", pg->name,
                           (unsigned long long)f->addr, fault_access_name(f->access));
                 mkp_answer_fail(a, MK_REASON_LOOP);
-                pg->loop_count = 0;
         }
 }
 

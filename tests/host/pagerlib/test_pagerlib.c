@@ -76,7 +76,6 @@ static void encode_map(void)
         EXPECT_EQ(m.w[0], 0x10000);
         EXPECT_EQ(m.w[1], 0x5000);
         EXPECT_EQ(m.w[2], MK_PERM_R);
-        EXPECT_EQ(m.w[3], 0); // unused words are cleared
         EXPECT_EQ(m.len, 2 * sizeof(struct mk_grant));
         struct mk_grant g[2];
         memcpy(g, m.buf, sizeof(g));
@@ -484,6 +483,59 @@ static void fault_loop(void)
         EXPECT_EQ(out.w[0], MK_REASON_LOOP);
 }
 
+// The one loop detector (mk/pagerlib.h), as the library and the system pager
+// use it: only answers that give the faulting page nothing new count.
+static bool step(struct mkp_loop *l, uint64_t key, uint32_t perms)
+{
+        mkp_loop_fault(l, key);
+        return mkp_loop_answer(l, perms);
+}
+
+static int loops_within(struct mkp_loop *l, uint64_t key, uint32_t perms, int n)
+{
+        for (int i = 0; i < n; i++)
+                if (step(l, key, perms))
+                        return i + 1; // the answer that was a loop
+        return 0;
+}
+
+static void loop_progress(void)
+{
+        const uint64_t va = 0x40000000;
+        const uint32_t R = MK_PERM_R, RW = MK_PERM_R | MK_PERM_W;
+        uint64_t w = mkp_loop_key(va, FAULT_WRITE, 5), r = mkp_loop_key(va, FAULT_READ, 5);
+        struct mkp_loop l = {0};
+        // The same write answered writable again and again: the answer after
+        // MKP_LOOP_LIMIT of them is a loop, and the detector starts over.
+        EXPECT_EQ(loops_within(&l, w, RW, 2 * MKP_LOOP_LIMIT), MKP_LOOP_LIMIT + 1);
+        EXPECT_EQ(loops_within(&l, w, RW, MKP_LOOP_LIMIT), 0);
+        // A handler that never lets the write happen (read-only each time): a loop.
+        mkp_loop_reset(&l);
+        EXPECT_EQ(loops_within(&l, w, R, 2 * MKP_LOOP_LIMIT), MKP_LOOP_LIMIT + 1);
+        // Progress: the rights grow (read-only, then writable) ...
+        mkp_loop_reset(&l);
+        EXPECT_EQ(loops_within(&l, w, R, MKP_LOOP_LIMIT), 0);
+        EXPECT(!step(&l, w, RW));
+        EXPECT_EQ(loops_within(&l, w, RW, MKP_LOOP_LIMIT - 1), 0);
+        EXPECT(step(&l, w, RW));
+        // ... the pager changed the mappings (a fork: the copy-on-write
+        // fault on the same stack page each time) ...
+        for (int i = 0; i < 4 * MKP_LOOP_LIMIT; i++) {
+                mkp_loop_reset(&l);
+                EXPECT(!step(&l, w, RW));
+        }
+        // ... another access, page or thread in between.
+        mkp_loop_reset(&l);
+        for (int i = 0; i < 4 * MKP_LOOP_LIMIT; i++) {
+                EXPECT(!step(&l, w, RW));
+                EXPECT(!step(&l, i & 1 ? r : mkp_loop_key(va, FAULT_WRITE, 6), RW));
+        }
+        EXPECT(!step(&l, mkp_loop_key(va + 0x1000, FAULT_WRITE, 5), RW));
+        // A counted RETRY (the system pager's) gives nothing: a loop.
+        mkp_loop_reset(&l);
+        EXPECT_EQ(loops_within(&l, r, MKP_LOOP_RETRY, 2 * MKP_LOOP_LIMIT), MKP_LOOP_LIMIT + 1);
+}
+
 static void no_region(void)
 {
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL}, out;
@@ -678,6 +730,7 @@ int main(int argc, char **argv, char **envp)
         RUN(debug_mode_warnings);
         RUN(refused_reply);
         RUN(fault_loop);
+        RUN(loop_progress);
         RUN(no_region);
         RUN(forged_fault);
         RUN(empty_answer);
