@@ -208,6 +208,10 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
                                 .arg = a.action == MKP_MAP    ? a.ngrants
                                        : a.action == MKP_FAIL ? a.reason
                                                               : 0};
+        // The full answer as sent (the grants after dirty tracking's changes).
+        for (unsigned k = 0; f.region && a.action == MKP_MAP && k < a.ngrants; k++)
+                rec->grants[rec->ngrants++] = (struct mkp_rec_grant){
+                    a.grants[k].va - f.region->start, (uint32_t)a.grants[k].perms};
         mkp_answer_encode(&a, out);
 }
 

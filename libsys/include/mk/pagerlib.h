@@ -27,16 +27,19 @@
 //   mkp-rec NAME init BUDGET                   mkp_run starts (BUDGET: mkp_init's nframes)
 //   mkp-rec NAME attach REGION LEN             a client attached (LEN hex)
 //   mkp-rec NAME detach REGION
-//   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG
+//   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG [GRANT...]
 // NAME is pg->name; REGION the region id (decimal; `-` when the fault named
 // no region of ours, OFFSET is then the address); OFFSET the faulting page's
 // offset in the region (hex, 0x...); ACCESS read|write|exec; KIND
 // not-present|protection|other; ACTION map|fail|retry|upgrade (upgrade: the
 // library's own dirty-tracking answer); ARG the number of grants for map and
-// upgrade, the MK_REASON_* number for fail, 0 for retry. Example:
-//   mkp-rec pattern fault 0 0x4000 read not-present map 4
+// upgrade, the MK_REASON_* number for fail, 0 for retry; GRANT, for map and
+// upgrade, each of the ARG grants as sent: OFFSET:RIGHTS (its page's offset
+// in the region, hex; rights r|-, w|-, x|-). Example:
+//   mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:rw- 0x5000:rw-
 // mkp_replay_file() reads these lines back on the host and runs them through
-// the library and your handler; in a replay the fault's arch, level, ip, raw
+// the library and your handler, comparing the full answer (action, ARG and
+// every grant; lines without grants compare action and ARG); in a replay the fault's arch, level, ip, raw
 // registers are 0 (FAULT_LEVEL_UNKNOWN for level), pid and tid 1, flags
 // FAULT_F_USER | FAULT_F_ADDR_VALID, and region REGION starts at
 // 0x800000000 + REGION * 0x200000000.

@@ -185,10 +185,21 @@ FUZZ_NOCOV static const char *reply_check(const struct mk_msg *in, const struct 
         return NULL;
 }
 
+static bool same_grants(const struct mkp_rec *a, const struct mkp_rec *b)
+{
+        if (a->ngrants != b->ngrants)
+                return false;
+        for (unsigned k = 0; k < a->ngrants; k++)
+                if (a->grants[k].offset != b->grants[k].offset ||
+                    a->grants[k].perms != b->grants[k].perms)
+                        return false;
+        return true;
+}
+
 // The fault's record formats to a line that parses back to it.
 FUZZ_NOCOV static const char *record_check(const struct mkp_rec *rec)
 {
-        char line[160];
+        char line[MKP_REC_LINE_MAX];
         struct mkp_rec back;
         if (rec->access > FAULT_EXEC || rec->kind > FAULT_OTHER)
                 return NULL; // a kernel that sent nonsense: nothing to replay
@@ -197,7 +208,7 @@ FUZZ_NOCOV static const char *record_check(const struct mkp_rec *rec)
                 return "a fault record that does not parse back";
         if (back.type != rec->type || strcmp(back.name, rec->name) || back.region != rec->region ||
             back.offset != rec->offset || back.access != rec->access || back.kind != rec->kind ||
-            back.action != rec->action || back.arg != rec->arg)
+            back.action != rec->action || back.arg != rec->arg || !same_grants(&back, rec))
                 return "a fault record that parses back to something else";
         return NULL;
 }
@@ -205,7 +216,7 @@ FUZZ_NOCOV static const char *record_check(const struct mkp_rec *rec)
 // Any text: parses or is refused; what parses formats and parses again the same.
 FUZZ_NOCOV static const char *line_check(struct fuzz_in *in, uint64_t *digest)
 {
-        char line[600], again[160];
+        char line[600], again[MKP_REC_LINE_MAX];
         struct mkp_rec r, back;
         size_t n = fin_u16(in) % (sizeof(line) - 1), k;
         for (k = 0; k < n && fin_left(in); k++)
@@ -219,8 +230,9 @@ FUZZ_NOCOV static const char *line_check(struct fuzz_in *in, uint64_t *digest)
         mkp_rec_format(&r, again, sizeof(again));
         if (mkp_rec_parse(again, &back) || back.type != r.type || strcmp(back.name, r.name) ||
             back.region != r.region || back.offset != r.offset ||
-            (r.type == MKP_REC_FAULT && (back.access != r.access || back.kind != r.kind ||
-                                         back.action != r.action || back.arg != r.arg)))
+            (r.type == MKP_REC_FAULT &&
+             (back.access != r.access || back.kind != r.kind || back.action != r.action ||
+              back.arg != r.arg || !same_grants(&back, &r))))
                 return "a parsed line that does not format and parse back the same";
         return NULL;
 }

@@ -689,8 +689,10 @@ static void record_format_parse(void)
             "mkp-rec trace fault 1 0x5000 write protection upgrade 1\n",
             "mkp-rec trace fault - 0x70000000 read not-present fail 1\n",
             "mkp-rec x fault 0 0x0 exec other retry 0\n",
+            "mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:r-- 0x5000:rw-\n",
+            "mkp-rec trace fault 1 0x5000 write protection upgrade 1 0x5000:rw-\n",
         };
-        char buf[160];
+        char buf[MKP_REC_LINE_MAX];
         struct mkp_rec r;
         for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
                 EXPECT_EQ(mkp_rec_parse(lines[i], &r), 0);
@@ -707,6 +709,21 @@ static void record_format_parse(void)
         EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present jump 1\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("mkp-rec a attach 2 0x1000z\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("no record here\n", &r), -1);
+        // The full answer: every grant's page and rights, all of them or none.
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 2 0x1000:r-x "
+                                "0x2000:rw-\n",
+                                &r),
+                  0);
+        EXPECT_EQ(r.ngrants, 2);
+        EXPECT_EQ(r.grants[0].offset, 0x1000);
+        EXPECT_EQ(r.grants[0].perms, MK_PERM_R | MK_PERM_X);
+        EXPECT_EQ(r.grants[1].perms, MK_PERM_R | MK_PERM_W);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 2 0x1000:r--\n", &r),
+                  -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 1 0x1000:r-?\n", &r),
+                  -1);
+        EXPECT_EQ(
+            mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present fail 1 0x1000:r--\n", &r), -1);
 }
 
 int main(int argc, char **argv, char **envp)
