@@ -454,8 +454,7 @@ static void refused_reply(void)
         struct mkp_rec rec;
         setup(4);
         around_n = 1;
-        in.w[MK_FW_ADDR] = VA;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5, MKP_HOST_PID);
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(mkp_frames_free(&pg), 2);
         mkp_discard(&pg, &out); // the kernel said no
@@ -560,19 +559,20 @@ static void forged_fault(void)
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
         struct mkp_rec rec;
         setup(4);
-        in.w[MK_FW_ADDR] = VA;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5, MKP_HOST_PID);
         EXPECT(mkp_serve(&pg, &in, &out, &rec)); // a call: answered with an error
         EXPECT_EQ(out.tag, 0);
         EXPECT_EQ(out.w[0], (uint64_t)-EINVAL);
         in.flags = MK_MSG_KERNEL;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)(MKP_HOST_PID + 1) << 32; // not the client's pid
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5,
+                         MKP_HOST_PID + 1); // not the client's pid
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(out.tag, MK_FAULT_FAIL);
         EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
         EXPECT_EQ(handler_calls, 0);
         EXPECT_EQ(mkp_frames_free(&pg), 4);
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32; // the client itself
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5,
+                         MKP_HOST_PID); // the client itself
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(out.tag, MK_FAULT_MAP);
         EXPECT_EQ(handler_calls, 1);
