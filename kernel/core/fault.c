@@ -63,13 +63,7 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
 void fault_msg_build(struct kmsg_hdr *m, const struct fault_info *f)
 {
         m->tag = MK_TAG_FAULT;
-        m->w[MK_FW_ADDR] = f->addr;
-        m->w[MK_FW_IP] = f->ip;
-        m->w[MK_FW_INFO] = (uint64_t)f->access | (uint64_t)f->kind << 8 | (uint64_t)f->arch << 16 |
-                           (uint64_t)f->level << 24 | (uint64_t)f->flags << 32;
-        m->w[MK_FW_RAW0] = f->raw0;
-        m->w[MK_FW_RAW1] = f->raw1;
-        m->w[MK_FW_IDS] = current->tid | (uint64_t)current->proc->pid << 32;
+        fault_msg_encode(m->w, f, current->tid, current->proc->pid);
         m->len = 0;
         m->flags = MK_MSG_KERNEL;
 }

@@ -50,7 +50,7 @@ void mkp_stop(struct mkp_pager *pg)
 
 static void rec_print(const struct mkp_rec *r)
 {
-        char line[160];
+        char line[MKP_REC_LINE_MAX];
         mk_printf("%s", mkp_rec_format(r, line, sizeof(line)));
 }
 

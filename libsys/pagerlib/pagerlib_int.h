@@ -54,9 +54,17 @@ struct mkp_rec {
         unsigned access, kind;
         int action;   // MKP_MAP, MKP_FAIL, MKP_RETRY, MKP_ACT_UPGRADE
         uint64_t arg; // grants, reason, or 0
+        // The grants as sent (map, upgrade): page offset in the region and
+        // rights. ngrants 0 with arg > 0: a line without them (older format).
+        unsigned ngrants;
+        struct mkp_rec_grant {
+                uint64_t offset;
+                uint32_t perms;
+        } grants[MK_MAX_GRANTS];
 };
 // Formats r as one line with its newline; returns buf (record.c).
 char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len);
+#define MKP_REC_LINE_MAX 512 // a formatted line fits
 // ACTION words: "map", "fail", "retry", "upgrade"; parse gives -1 for others.
 const char *mkp_action_name(int action);
 int mkp_action_parse(const char *s);
@@ -74,8 +82,6 @@ void mkp_commit(struct mkp_pager *pg);
 // The kernel refused the pending answer: unmapped frames it named go back to
 // the pool; out becomes the FAIL MK_REASON_BAD_REPLY to send instead.
 void mkp_discard(struct mkp_pager *pg, struct mk_msg *out);
-// Encodes an answer as a fault reply (the tag is the action).
-void mkp_answer_encode(const struct mkp_answer *a, struct mk_msg *out);
 // Decodes a fault message; region is NULL when the badge and address name
 // no region of pg.
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f);

@@ -295,3 +295,26 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc)
         }
         return -ENOSPC;
 }
+
+unsigned mkp_answer_around(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a,
+                           unsigned n, uint32_t perms,
+                           int (*fill)(struct mkp_pager *, struct mkp_region *, uint64_t va,
+                                       struct mkp_frame *))
+{
+        struct mkp_region *r = f->region;
+        unsigned added = 0;
+        if (a->action != MKP_MAP || !r || !fill)
+                return 0;
+        uint64_t end = r->start + r->len;
+        for (uint64_t va = f->page + MK_PAGE_SIZE; n && va < end && a->ngrants < MK_MAX_GRANTS;
+             va += MK_PAGE_SIZE, n--) {
+                if (mkp_map_lookup(pg, r->id, va) >= 0)
+                        continue; // already there
+                struct mkp_frame fr;
+                if (fill(pg, r, va, &fr))
+                        break;
+                mkp_answer_map(a, va, &fr, perms);
+                added++;
+        }
+        return added;
+}

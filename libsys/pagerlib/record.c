@@ -37,12 +37,19 @@ char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len)
         case MKP_REC_DETACH:
                 mk_snprintf(buf, len, "mkp-rec %s detach %s\n", r->name, region);
                 break;
-        case MKP_REC_FAULT:
-                mk_snprintf(buf, len, "mkp-rec %s fault %s 0x%llx %s %s %s %llu\n", r->name, region,
-                            (unsigned long long)r->offset, fault_access_name(r->access),
-                            fault_kind_name(r->kind), mkp_action_name(r->action),
-                            (unsigned long long)r->arg);
+        case MKP_REC_FAULT: {
+                int n = mk_snprintf(buf, len, "mkp-rec %s fault %s 0x%llx %s %s %s %llu", r->name,
+                                    region, (unsigned long long)r->offset,
+                                    fault_access_name(r->access), fault_kind_name(r->kind),
+                                    mkp_action_name(r->action), (unsigned long long)r->arg);
+                for (unsigned k = 0; k < r->ngrants && n > 0 && (size_t)n < len; k++)
+                        n += mk_snprintf(buf + n, len - (size_t)n, " 0x%llx:%s",
+                                         (unsigned long long)r->grants[k].offset,
+                                         mkp_perms_name(r->grants[k].perms));
+                if (n > 0 && (size_t)n + 1 < len)
+                        mk_snprintf(buf + n, len - (size_t)n, "\n");
                 break;
+        }
         default:
                 buf[0] = '\0';
         }

@@ -187,18 +187,38 @@ static int number(const char *s, uint64_t *out)
         return *end ? -1 : 0;
 }
 
+// "OFFSET:PERMS" (a grant of a fault line): 0, or -1.
+static int grant_parse(char *s, struct mkp_rec_grant *g)
+{
+        char *colon = strchr(s, ':');
+        if (!colon || strlen(colon + 1) != 3)
+                return -1;
+        *colon = '\0';
+        uint32_t perms = 0;
+        for (int k = 0; k < 3; k++) {
+                if (colon[1 + k] == "rwx"[k])
+                        perms |= 1u << k; // MK_PERM_R, _W, _X
+                else if (colon[1 + k] != '-')
+                        return -1;
+        }
+        g->perms = perms;
+        return number(s, &g->offset);
+}
+
 int mkp_rec_parse(const char *line, struct mkp_rec *r)
 {
-        char buf[LINE_MAX_], *tok[10], *save = NULL;
+        char buf[LINE_MAX_], *tok[10 + MK_MAX_GRANTS], *save = NULL;
         const char *p = strstr(line, "mkp-rec ");
         unsigned n = 0;
         uint64_t v;
         if (!p || strlen(p) >= sizeof(buf))
                 return -1;
         memcpy(buf, p, strlen(p) + 1);
-        for (char *t = strtok_r(buf, " \t\r\n", &save); t && n < 10;
-             t = strtok_r(NULL, " \t\r\n", &save))
+        for (char *t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+                if (n == sizeof(tok) / sizeof(tok[0]))
+                        return -1;
                 tok[n++] = t;
+        }
         memset(r, 0, sizeof(*r));
         if (n < 3 || strlen(tok[1]) >= MKP_NAME_MAX)
                 return -1;
@@ -209,7 +229,7 @@ int mkp_rec_parse(const char *line, struct mkp_rec *r)
                 return number(tok[3], &r->offset);
         }
         if (n < 4 || number(tok[3], &v) || v >= MKP_MAX_REGIONS) {
-                if (!(n == 9 && !strcmp(tok[2], "fault") && !strcmp(tok[3], "-")))
+                if (!(n >= 9 && !strcmp(tok[2], "fault") && !strcmp(tok[3], "-")))
                         return -1;
         } else {
                 r->region = (uint32_t)v;
@@ -222,7 +242,7 @@ int mkp_rec_parse(const char *line, struct mkp_rec *r)
                 r->type = MKP_REC_DETACH;
                 return 0;
         }
-        if (strcmp(tok[2], "fault") || n != 9)
+        if (strcmp(tok[2], "fault") || n < 9)
                 return -1;
         int access = word_index(tok[5], fault_access_name, 3);
         int kind = word_index(tok[6], fault_kind_name, 3);
@@ -233,6 +253,13 @@ int mkp_rec_parse(const char *line, struct mkp_rec *r)
                 return -1;
         r->access = (unsigned)access;
         r->kind = (unsigned)kind;
+        // The grants (map, upgrade), all ARG of them, or none (older lines).
+        bool grants = r->action == MKP_MAP || r->action == MKP_ACT_UPGRADE;
+        if (n > 9 && (!grants || n - 9 != r->arg))
+                return -1;
+        for (unsigned k = 9; k < n; k++)
+                if (grant_parse(tok[k], &r->grants[r->ngrants++]))
+                        return -1;
         return 0;
 }
 
@@ -306,20 +333,39 @@ static void replay_fault(struct replay *rp, const struct mkp_rec *r)
                 return;
         }
         in.badge = known ? (uint64_t)rp->ids[r->region] + 1 : 0;
-        in.w[MK_FW_ADDR] =
-            known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset;
-        in.w[MK_FW_INFO] = (uint64_t)r->access | (uint64_t)r->kind << 8 |
-                           (uint64_t)FAULT_LEVEL_UNKNOWN << 24 |
-                           (uint64_t)(FAULT_F_USER | FAULT_F_ADDR_VALID) << 32;
-        in.w[MK_FW_IDS] = FAKE_TID | (uint64_t)FAKE_PID << 32;
+        struct fault_info fi = {
+            .addr = known ? FAKE_VA_BASE + r->region * FAKE_VA_STRIDE + r->offset : r->offset,
+            .access = (uint8_t)r->access,
+            .kind = (uint8_t)r->kind,
+            .level = FAULT_LEVEL_UNKNOWN,
+            .flags = FAULT_F_USER | FAULT_F_ADDR_VALID,
+        };
+        fault_msg_encode(in.w, &fi, FAKE_TID, FAKE_PID);
         deliver(rp, &in, &out, &got);
-        if (got.action != r->action || got.arg != r->arg)
+        if (got.action != r->action || got.arg != r->arg) {
                 mismatch(rp,
                          "%s fault at offset 0x%llx (%s %s): recorded %s %llu, replayed %s %llu",
                          r->name, (unsigned long long)r->offset, fault_access_name(r->access),
                          fault_kind_name(r->kind), mkp_action_name(r->action),
                          (unsigned long long)r->arg, mkp_action_name(got.action),
                          (unsigned long long)got.arg);
+                return;
+        }
+        // The full answer, when the line has it: every grant's page and rights.
+        for (unsigned k = 0; k < r->ngrants && k < got.ngrants; k++)
+                if (got.grants[k].offset != r->grants[k].offset ||
+                    got.grants[k].perms != r->grants[k].perms) {
+                        mismatch(rp,
+                                 "%s fault at offset 0x%llx (%s %s): grant %u recorded 0x%llx:%s, "
+                                 "replayed 0x%llx:%s",
+                                 r->name, (unsigned long long)r->offset,
+                                 fault_access_name(r->access), fault_kind_name(r->kind), k,
+                                 (unsigned long long)r->grants[k].offset,
+                                 mkp_perms_name(r->grants[k].perms),
+                                 (unsigned long long)got.grants[k].offset,
+                                 mkp_perms_name(got.grants[k].perms));
+                        return;
+                }
 }
 
 // A fresh pager for the replay (an "init" line, or the first line).

@@ -7,30 +7,9 @@
 #include "pagerlib_int.h"
 #include <stddef.h>
 
-#define INFO_BYTE_MASK   0xffu
-#define INFO_KIND_SHIFT  8
-#define INFO_ARCH_SHIFT  16
-#define INFO_LEVEL_SHIFT 24
-#define INFO_FLAGS_SHIFT 32
-#define IDS_PID_SHIFT    32
-#define LOOP_TID_SHIFT   38 // above every user page address
-
 void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
 {
-        uint64_t info = in->w[MK_FW_INFO];
-        memset(f, 0, sizeof(*f));
-        f->addr = in->w[MK_FW_ADDR];
-        f->page = f->addr & ~MKP_PAGE_MASK;
-        f->ip = in->w[MK_FW_IP];
-        f->access = info & INFO_BYTE_MASK;
-        f->kind = (info >> INFO_KIND_SHIFT) & INFO_BYTE_MASK;
-        f->arch = (info >> INFO_ARCH_SHIFT) & INFO_BYTE_MASK;
-        f->level = (info >> INFO_LEVEL_SHIFT) & INFO_BYTE_MASK;
-        f->flags = (uint32_t)(info >> INFO_FLAGS_SHIFT);
-        f->raw0 = in->w[MK_FW_RAW0];
-        f->raw1 = in->w[MK_FW_RAW1];
-        f->tid = (uint32_t)in->w[MK_FW_IDS];
-        f->pid = (uint32_t)(in->w[MK_FW_IDS] >> IDS_PID_SHIFT);
+        mkp_fault_from_msg(in, f);
         // The client's mkp_attach chose badge = region id + 1.
         uint64_t b = in->badge;
         if (b < 1 || b > MKP_MAX_REGIONS)
@@ -130,7 +109,7 @@ static void grants_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
 }
 
 // The handler's answer made safe to send: an empty one fails, and a MAP
-// answered again and again for the same thread, page and access is a loop.
+// that makes no progress too often in a row is a fault loop (mkp_loop_answer).
 static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
 {
         if (!a->action || (a->action == MKP_MAP && !a->ngrants)) {
@@ -138,18 +117,15 @@ static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
                           pg->name, (unsigned long long)f->addr);
                 mkp_answer_fail(a, MK_REASON_NOMAP);
         }
-        uint64_t key = (f->page | f->access) ^ ((uint64_t)f->tid << LOOP_TID_SHIFT);
         if (a->action != MKP_MAP) {
-                pg->loop_count = 0;
+                mkp_loop_reset(&pg->loop);
                 return;
         }
-        pg->loop_count = key == pg->loop_key ? pg->loop_count + 1 : 1;
-        pg->loop_key = key;
-        if (pg->loop_count > MKP_LOOP_LIMIT) {
+        mkp_loop_fault(&pg->loop, mkp_loop_key(f->page, f->access, f->tid));
+        if (mkp_loop_answer(&pg->loop, mkp_answer_perms(a, f->page))) {
                 mk_printf("pagerlib: %s: fault loop at 0x%llx (%s): failing it\n", pg->name,
                           (unsigned long long)f->addr, fault_access_name(f->access));
                 mkp_answer_fail(a, MK_REASON_LOOP);
-                pg->loop_count = 0;
         }
 }
 
@@ -232,6 +208,10 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
                                 .arg = a.action == MKP_MAP    ? a.ngrants
                                        : a.action == MKP_FAIL ? a.reason
                                                               : 0};
+        // The full answer as sent (the grants after dirty tracking's changes).
+        for (unsigned k = 0; f.region && a.action == MKP_MAP && k < a.ngrants; k++)
+                rec->grants[rec->ngrants++] = (struct mkp_rec_grant){
+                    a.grants[k].va - f.region->start, (uint32_t)a.grants[k].perms};
         mkp_answer_encode(&a, out);
 }
 

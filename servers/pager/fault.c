@@ -6,11 +6,23 @@
 #include "pager.h"
 #include <mk/vfs.h>
 
-static void fail(struct mk_msg *reply, uint64_t reason)
+// Fails the fault; a failed fault is no progress toward a loop (mkp_loop_answer).
+static void fail(struct pproc *p, struct mkp_answer *a, uint64_t reason)
 {
-        reply->tag = MK_FAULT_FAIL;
-        reply->w[0] = reason;
-        reply->len = 0;
+        mkp_loop_reset(&p->loop);
+        mkp_answer_fail(a, reason);
+}
+
+// A MAP or RETRY answer, unless it is the one that makes a fault loop
+// (the loop detector is the library's, mk/pagerlib.h).
+static void answer(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a, uint32_t perms)
+{
+        if (!mkp_loop_answer(&p->loop, perms))
+                return;
+        p->st.fault_loops++;
+        global_stats.fault_loops++;
+        mk_printf("pager: pid %u: fault loop at 0x%llx\n", p->pid, (unsigned long long)f->addr);
+        mkp_answer_fail(a, MK_REASON_LOOP);
 }
 
 // Installs the frame of `entry` at va with the rights region r allows for it
@@ -143,7 +155,7 @@ void vfs_page_filled(uint64_t ino, uint64_t off)
                                 continue; // still mapped: keep the entry that says so
                         *e = 0;
                         q->sh.pages--;
-                        q->loop_va = 0;
+                        mkp_loop_reset(&q->loop);
                 }
         }
 }
@@ -275,35 +287,23 @@ static inline void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned a
                           (unsigned long long)ip);
 }
 
-void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
+void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a)
 {
-        uint64_t addr = m->w[MK_FW_ADDR], info = m->w[MK_FW_INFO];
-        unsigned access = info & 0xff, kind = (info >> 8) & 0xff;
-        uint64_t va = addr & ~(MK_PAGE_SIZE - 1);
+        uint64_t addr = f->addr;
+        unsigned access = f->access, kind = f->kind;
+        uint64_t va = f->page;
         p->st.faults++;
         global_stats.faults++;
-        reply->len = 0;
 
         // A fault loop: the same page and access faulting again and again
-        // although our last answer already allowed that access and nothing
-        // changed since (we reset loop_va whenever we change p's mappings:
+        // although our answers already allowed that access and nothing
+        // changed since (we reset p->loop whenever we change p's mappings:
         // fork, mprotect, munmap, ...). Faults that make progress (the
         // copy-on-write fault on the stack after each fork) do not count.
-        if (fault_no_progress(p->loop_va, p->loop_access, p->loop_perms, va, access)) {
-                if (++p->loop_count > LOOP_LIMIT) {
-                        p->st.fault_loops++;
-                        global_stats.fault_loops++;
-                        p->loop_va = 0;
-                        mk_printf("pager: pid %u: fault loop at 0x%llx\n", p->pid,
-                                  (unsigned long long)addr);
-                        return fail(reply, MK_REASON_LOOP);
-                }
-        } else {
-                p->loop_count = 0;
-        }
-        p->loop_va = va;
-        p->loop_access = access;
-        p->loop_perms = 0; // until we answer MAP below
+        // The answers below go through answer() or fail(), which count them.
+        // One detector per process, keyed by page and access (thread 0: a
+        // loop of two threads on one page counts too).
+        mkp_loop_fault(&p->loop, mkp_loop_key(va, access, 0));
 
         // Most faults land in the region the previous one did.
         struct vma *v = p->vcache;
@@ -327,7 +327,7 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         }
         enum fault_decision d = guard ? FD_FAIL_GUARD : fault_decide(&in);
         if (trace_on)
-                trace(p, addr, m->w[MK_FW_IP], access, in.r, d);
+                trace(p, addr, f->ip, access, in.r, d);
 
         uint64_t entry = in.entry, pa, old;
         const struct region_desc *r = in.r;
@@ -335,22 +335,22 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
         case FD_FAIL_NOMAP:
                 p->st.no_mapping++;
                 global_stats.no_mapping++;
-                return fail(reply, MK_REASON_NOMAP);
+                return fail(p, a, MK_REASON_NOMAP);
         case FD_FAIL_ACCESS:
                 p->st.access_violations++;
                 global_stats.access_violations++;
-                return fail(reply, MK_REASON_ACCESS);
+                return fail(p, a, MK_REASON_ACCESS);
         case FD_FAIL_GUARD:
                 p->st.guard_hits++;
                 global_stats.guard_hits++;
                 mk_printf("pager: pid %u: %s at 0x%llx (ip 0x%llx)\n", p->pid,
                           guard ? "stack overflow into the guard gap" : "guard page hit",
-                          (unsigned long long)addr, (unsigned long long)m->w[MK_FW_IP]);
-                return fail(reply, MK_REASON_GUARD);
+                          (unsigned long long)addr, (unsigned long long)f->ip);
+                return fail(p, a, MK_REASON_GUARD);
         case FD_FAIL_BUS:
                 p->st.bus_errors++;
                 global_stats.bus_errors++;
-                return fail(reply, MK_REASON_BUS);
+                return fail(p, a, MK_REASON_BUS);
         case FD_MAP_ZERO:
                 entry = zero_page | SH_PRESENT | SH_ZERO;
                 p->st.zero_maps++;
@@ -428,16 +428,16 @@ void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
                 break;
         }
         long perms = map_slot(p, slot, entry, r);
-        p->loop_perms = (uint32_t)perms;
-        reply->tag = MK_FAULT_MAP;
-        reply->w[0] = va;
-        reply->w[1] = SH_PA(entry);
-        reply->w[2] = (uint64_t)perms;
+        a->action = MKP_MAP;
+        a->reason = 0;
+        a->ngrants = 1;
+        a->grants[0] = (struct mk_grant){va, SH_PA(entry), (uint64_t)perms};
+        answer(p, f, a, (uint32_t)perms);
         return;
 oom:
         p->st.oom_kills++;
         global_stats.oom_kills++;
         mk_printf("pager: pid %u: out of memory at 0x%llx (%llu frames free)\n", p->pid,
                   (unsigned long long)addr, (unsigned long long)frames_free());
-        fail(reply, MK_REASON_OOM);
+        fail(p, a, MK_REASON_OOM);
 }

@@ -50,11 +50,12 @@ static void init_start(void)
         init_idx = p->idx;
 }
 
+// Fails the fault in hand with reason (the reply in out).
 static void fail_reply(struct mk_msg *out, uint64_t reason)
 {
-        out->tag = MK_FAULT_FAIL;
-        out->w[0] = reason;
-        out->len = 0;
+        struct mkp_answer a;
+        mkp_answer_fail(&a, reason);
+        mkp_answer_encode(&a, out);
 }
 
 static void proc_exit(struct pproc *p, uint64_t status, uint64_t reason)
@@ -100,15 +101,18 @@ bool pager_serve(struct mk_msg *in, struct mk_msg *out)
         // that one's badge, but not its pid.
         bool kernel = in->flags & MK_MSG_KERNEL;
         if (in->tag == MK_TAG_FAULT && kernel) {
-                uint32_t pid = (uint32_t)(in->w[MK_FW_IDS] >> 32);
-                if (p && pid == p->pid) {
+                struct mkp_fault f;
+                struct mkp_answer a;
+                mkp_fault_from_msg(in, &f);
+                if (p && f.pid == p->pid) {
                         serving = p;
-                        handle_fault(p, in, out);
+                        handle_fault(p, &f, &a);
                 } else {
-                        mk_printf("pager: fault of pid %u under badge %llu: failing it\n", pid,
+                        mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f.pid,
                                   (unsigned long long)b);
-                        fail_reply(out, MK_REASON_NOMAP);
+                        mkp_answer_fail(&a, MK_REASON_NOMAP);
                 }
+                mkp_answer_encode(&a, out);
                 have_reply = true;
         } else if (in->tag == MK_TAG_EXIT && kernel) {
                 if (p && in->w[MK_XW_PID] == p->pid)

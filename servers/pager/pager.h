@@ -14,12 +14,12 @@
 #include <kernel/elf.h>
 #include <mk/fault.h>
 #include <mk/pager.h>
+#include <mk/pagerlib.h>
 #include <mk/sys.h>
 
-#define MAX_PROCS  96
-#define LOOP_LIMIT 8 // faults on one page that a grant already allowed, in a row: a fault loop
-#define MMAP_LO    0x0000000010000000ull // mmap's search range
-#define MMAP_HI    (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
+#define MAX_PROCS 96
+#define MMAP_LO   0x0000000010000000ull // mmap's search range
+#define MMAP_HI   (EXEC_STACK_TOP - EXEC_STACK_MAX - EXEC_STACK_GUARD)
 
 struct pproc {
         bool used; // a running process (its slot may outlive it in acct[], see account.h)
@@ -44,10 +44,7 @@ struct pproc {
         // index of pages of addresses, allocated as it grows.
         uint64_t *given[PGR_FRAMES_MAX * 8 / MK_PAGE_SIZE];
         uint32_t ngiven;
-        uint64_t loop_va;     // fault-loop detection: the page of the last answer,
-        unsigned loop_access; // the access it answered,
-        uint32_t loop_perms;  // the rights it granted
-        uint32_t loop_count;  // faults in a row that the last answer already allowed
+        struct mkp_loop loop; // fault-loop detection (the pager library's detector)
 };
 
 extern struct pproc procs[MAX_PROCS];
@@ -121,7 +118,11 @@ long do_fork(struct pproc *p, struct mk_msg *reply);
 long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
 
 // Faults (fault.c).
-void handle_fault(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
+// The fault handling of the system pager: the answer to p's fault f;
+// pager_serve decodes the message
+// and encodes the answer (mk/pagerlib.h: mkp_fault_from_msg,
+// mkp_answer_encode). Host tests call it through pager_serve.
+void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a);
 long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r);
 long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct region_desc *r);
 // Size of a VFS file; with generation (in/out), -1 unless it is still that

@@ -58,17 +58,6 @@ enum fault_decision fault_decide(const struct fault_in *in)
         return FD_COPY_FILE;
 }
 
-bool fault_no_progress(uint64_t last_va, unsigned last_access, uint32_t last_perms, uint64_t va,
-                       unsigned access)
-{
-        if (!last_va || va != last_va || access != last_access)
-                return false;
-        uint32_t need = access == FAULT_WRITE  ? MK_PERM_W
-                        : access == FAULT_EXEC ? MK_PERM_X
-                                               : MK_PERM_R;
-        return (last_perms & need) != 0;
-}
-
 uint32_t fault_perms(const struct region_desc *r, uint64_t flags)
 {
         uint32_t p = r->prot;

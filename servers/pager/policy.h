@@ -43,15 +43,6 @@ struct fault_in {
 };
 
 enum fault_decision fault_decide(const struct fault_in *in);
-// Fault-loop detection: whether a fault (va page, access) makes no progress,
-// given the last answer for this process: last_va/last_access the fault it
-// answered, last_perms the rights it granted (0: it failed or nothing is
-// known, e.g. the pager changed the process's mappings since). True only when
-// the same page faults with the same access right after a grant that already
-// allowed that access. (The system pager never answers RETRY: an external
-// pager's RETRY loops are bounded by the kernel, MK_REASON_PAGER_TIMEOUT.)
-bool fault_no_progress(uint64_t last_va, unsigned last_access, uint32_t last_perms, uint64_t va,
-                       unsigned access);
 // Rights (MK_PERM_*) to install a page with, given the region and entry flags
 // after the decision (copy-on-write and zero pages never get write).
 uint32_t fault_perms(const struct region_desc *r, uint64_t entry_flags);

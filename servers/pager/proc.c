@@ -105,7 +105,7 @@ void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap)
         shadow_each(&p->sh, start, end, unmap ? drop_one : drop_quiet, p);
         if (unmap)
                 shadow_prune(&p->sh, start, end); // give back tables left empty
-        p->loop_va = 0;
+        mkp_loop_reset(&p->loop);
 }
 
 void pproc_reclaim(struct pproc *p)
@@ -450,7 +450,7 @@ long do_fork(struct pproc *p, struct mk_msg *reply)
                 goto fail;
         }
         acct[c->idx].exempt = false;
-        p->loop_va = 0; // its pages changed (read-only now): not a fault loop
+        mkp_loop_reset(&p->loop); // its pages changed (read-only now): not a fault loop
         reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, CHILD_RIGHTS);
         return c->pid;
 fail:

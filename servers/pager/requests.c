@@ -156,7 +156,7 @@ static long do_mprotect(struct pproc *p, uint64_t addr, uint64_t len, uint64_t p
         long r = unmap_installed(p, addr, addr + len);
         if (r)
                 return r;
-        p->loop_va = 0;
+        mkp_loop_reset(&p->loop);
         return vma_protect_range(&p->tree, addr, addr + len, (uint32_t)prot, NULL, NULL);
 }
 
@@ -292,8 +292,8 @@ void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
 {
         long r = 0;
         struct pproc *q;
-        p->vcache = NULL; // requests may change the region tree
-        p->loop_va = 0;   // it ran to make a request: not a fault loop
+        p->vcache = NULL;         // requests may change the region tree
+        mkp_loop_reset(&p->loop); // it ran to make a request: not a fault loop
         reply->tag = 0;
         reply->len = 0;
         switch (m->tag) {

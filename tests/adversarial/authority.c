@@ -107,8 +107,8 @@ static int forged_faults(struct mk_msg *m)
         long r;
         memset(m, 0, sizeof(*m));
         m->tag = MK_TAG_FAULT;
-        m->w[MK_FW_ADDR] = 0;
-        m->w[MK_FW_IDS] = (uint64_t)mk_info(MK_INFO_PID, 0) << 32 | 1;
+        fault_msg_encode(m->w, &(struct fault_info){.addr = 0}, 1,
+                         (uint32_t)mk_info(MK_INFO_PID, 0));
         r = mk_call(mk_pager_ep, m);
         if (r != -EINVAL)
                 ADV_FAIL("a call with the kernel's fault tag (MK_TAG_FAULT) to the pager: %s "

@@ -101,9 +101,8 @@ int ut_authority(void)
         UT_CHECK_EQ(r, -EINVAL);
         memset(&m, 0, sizeof(m));
         m.tag = MK_TAG_FAULT;
-        m.w[MK_FW_ADDR] = (uint64_t)page;
-        m.w[MK_FW_INFO] = 1; // a write
-        m.w[MK_FW_IDS] = 1 | pid << 32;
+        fault_msg_encode(m.w, &(struct fault_info){.addr = (uint64_t)page, .access = FAULT_WRITE},
+                         1, (uint32_t)pid);
         r = mk_call(ut_ep, &m);
         UT_CHECK(r == -EINVAL || (r == 0 && m.tag != MK_FAULT_MAP && (long)m.w[0] == -EINVAL));
         UT_CHECK(free_frames() <= free0); // nothing of ours was freed

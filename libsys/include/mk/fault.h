@@ -7,6 +7,7 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 #endif
+#include <mk/msg.h>
 
 enum fault_arch {
         FAULT_ARCH_X86_64 = 1,
@@ -56,6 +57,62 @@ struct fault_info {
         uint64_t raw0;  // x86_64: error code; aarch64: ESR_EL1; riscv64: scause
         uint64_t raw1;  // x86_64: CR2;        aarch64: FAR_EL1; riscv64: stval
 };
+
+// The fault message (tag MK_TAG_FAULT, words MK_FW_*, mk/msg.h): the one
+// place its layout is written. The kernel encodes a fault with
+// fault_msg_encode; pagers (the system pager, the pager library, tests)
+// decode it with fault_msg_decode. The info word packs the small fields:
+//   access | kind << 8 | arch << 16 | level << 24 | flags << 32
+#define FAULT_INFO_KIND_SHIFT  8
+#define FAULT_INFO_ARCH_SHIFT  16
+#define FAULT_INFO_LEVEL_SHIFT 24
+#define FAULT_INFO_FLAGS_SHIFT 32
+#define FAULT_IDS_PID_SHIFT    32 // MK_FW_IDS: tid | pid << 32
+
+static inline uint64_t fault_info_encode(const struct fault_info *f)
+{
+        return (uint64_t)f->access | (uint64_t)f->kind << FAULT_INFO_KIND_SHIFT |
+               (uint64_t)f->arch << FAULT_INFO_ARCH_SHIFT |
+               (uint64_t)f->level << FAULT_INFO_LEVEL_SHIFT |
+               (uint64_t)f->flags << FAULT_INFO_FLAGS_SHIFT;
+}
+
+// Sets access, kind, arch, level and flags of f from an info word.
+static inline void fault_info_decode(uint64_t info, struct fault_info *f)
+{
+        f->access = (uint8_t)info;
+        f->kind = (uint8_t)(info >> FAULT_INFO_KIND_SHIFT);
+        f->arch = (uint8_t)(info >> FAULT_INFO_ARCH_SHIFT);
+        f->level = (uint8_t)(info >> FAULT_INFO_LEVEL_SHIFT);
+        f->flags = (uint32_t)(info >> FAULT_INFO_FLAGS_SHIFT);
+}
+
+// w: the message's words (MK_MSG_WORDS of them, struct mk_msg's w[]).
+static inline void fault_msg_encode(uint64_t *w, const struct fault_info *f, uint32_t tid,
+                                    uint32_t pid)
+{
+        w[MK_FW_ADDR] = f->addr;
+        w[MK_FW_IP] = f->ip;
+        w[MK_FW_INFO] = fault_info_encode(f);
+        w[MK_FW_RAW0] = f->raw0;
+        w[MK_FW_RAW1] = f->raw1;
+        w[MK_FW_IDS] = tid | (uint64_t)pid << FAULT_IDS_PID_SHIFT;
+}
+
+// The fault in a message's words; *tid and *pid (either may be NULL) get who faulted.
+static inline void fault_msg_decode(const uint64_t *w, struct fault_info *f, uint32_t *tid,
+                                    uint32_t *pid)
+{
+        f->addr = w[MK_FW_ADDR];
+        f->ip = w[MK_FW_IP];
+        fault_info_decode(w[MK_FW_INFO], f);
+        f->raw0 = w[MK_FW_RAW0];
+        f->raw1 = w[MK_FW_RAW1];
+        if (tid)
+                *tid = (uint32_t)w[MK_FW_IDS];
+        if (pid)
+                *pid = (uint32_t)(w[MK_FW_IDS] >> FAULT_IDS_PID_SHIFT);
+}
 
 // Decoders, one per architecture; portable so they build and are tested on the
 // host. Each returns 0, or -1 if the registers do not describe a memory fault.

@@ -29,7 +29,7 @@
 // at SYS_PROC_CREATE.
 #define MK_FW_ADDR 0 // faulting address
 #define MK_FW_IP   1 // faulting instruction
-#define MK_FW_INFO 2 // access | kind << 8 | arch << 16 | level << 24 | flags << 32
+#define MK_FW_INFO 2 // access, kind, arch, level, flags (mk/fault.h: fault_msg_encode/decode)
 #define MK_FW_RAW0 3 // x86_64 error code, aarch64 ESR_EL1, riscv64 scause
 #define MK_FW_RAW1 4 // x86_64 CR2, aarch64 FAR_EL1, riscv64 stval
 #define MK_FW_IDS  5 // thread id | process id << 32

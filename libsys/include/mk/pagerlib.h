@@ -27,16 +27,19 @@
 //   mkp-rec NAME init BUDGET                   mkp_run starts (BUDGET: mkp_init's nframes)
 //   mkp-rec NAME attach REGION LEN             a client attached (LEN hex)
 //   mkp-rec NAME detach REGION
-//   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG
+//   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG [GRANT...]
 // NAME is pg->name; REGION the region id (decimal; `-` when the fault named
 // no region of ours, OFFSET is then the address); OFFSET the faulting page's
 // offset in the region (hex, 0x...); ACCESS read|write|exec; KIND
 // not-present|protection|other; ACTION map|fail|retry|upgrade (upgrade: the
 // library's own dirty-tracking answer); ARG the number of grants for map and
-// upgrade, the MK_REASON_* number for fail, 0 for retry. Example:
-//   mkp-rec pattern fault 0 0x4000 read not-present map 4
+// upgrade, the MK_REASON_* number for fail, 0 for retry; GRANT, for map and
+// upgrade, each of the ARG grants as sent: OFFSET:RIGHTS (its page's offset
+// in the region, hex; rights r|-, w|-, x|-). Example:
+//   mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:rw- 0x5000:rw-
 // mkp_replay_file() reads these lines back on the host and runs them through
-// the library and your handler; in a replay the fault's arch, level, ip, raw
+// the library and your handler, comparing the full answer (action, ARG and
+// every grant; lines without grants compare action and ARG); in a replay the fault's arch, level, ip, raw
 // registers are 0 (FAULT_LEVEL_UNKNOWN for level), pid and tid 1, flags
 // FAULT_F_USER | FAULT_F_ADDR_VALID, and region REGION starts at
 // 0x800000000 + REGION * 0x200000000.
@@ -53,7 +56,7 @@
 _Static_assert(MKP_MAX_FRAMES <= PGR_FRAMES_MAX, "the system pager gives a process that many");
 #define MKP_FRAMES_STEP 64   // frames asked of the system pager at a time (PGR_FRAMES limit)
 #define MKP_NAME_MAX    24
-#define MKP_LOOP_LIMIT  8    // the same fault answered with MAP this often in a row: FAIL loop
+#define MKP_LOOP_LIMIT  8    // answers that make no progress in a row (mkp_loop_answer)
 
 // The handle at which a pager started by mkp_spawn_pager() finds the
 // endpoint it serves (receive right): 0 and 1 are the system pager's and
@@ -120,6 +123,101 @@ struct mkp_answer {
         bool upgraded; // set by the library: its own dirty-tracking answer (see observe)
 };
 
+// Fault-loop detection: the one detector, used by the library for every
+// pager (on the handler's MAP answers; FAIL and RETRY reset it, a pager
+// answering RETRY forever is ended by the kernel's pager timeout) and by the
+// system pager for every process. A fault makes no progress when it is the
+// same fault (thread, page, access: mkp_loop_key) as the one answered last
+// and its answer gives the page no right the last one did not; the answer
+// after MKP_LOOP_LIMIT of those in a row is replaced by FAIL
+// MK_REASON_LOOP. Faults that make progress (a write after a read-only
+// grant, the copy-on-write fault after a fork) do not count, and a pager
+// resets the detector whenever it changes the client's mappings.
+struct mkp_loop {
+        uint64_t key;   // the fault answered last
+        uint32_t perms; // the rights its answer gave the page (MKP_LOOP_RETRY: counted RETRY)
+        uint32_t count; // answers in a row that made no progress (0: nothing known)
+};
+#define MKP_LOOP_RETRY     0xffffffffu // perms of a RETRY that is to count (the system pager)
+#define MKP_LOOP_TID_SHIFT 38       // above every user page address
+static inline uint64_t mkp_loop_key(uint64_t page, unsigned access, uint32_t tid)
+{
+        return (page | (access & 0xfff)) ^ ((uint64_t)tid << MKP_LOOP_TID_SHIFT);
+}
+static inline void mkp_loop_reset(struct mkp_loop *l)
+{
+        l->count = 0;
+}
+// A fault (its key) is about to be answered: call this first, then
+// mkp_loop_answer with the answer (the system pager calls them at the start
+// and the end of its fault handling).
+static inline void mkp_loop_fault(struct mkp_loop *l, uint64_t key)
+{
+        if (key != l->key)
+                l->count = 0;
+        l->key = key;
+}
+// Records the answer to that fault, which gives its page `perms`; true when
+// it is a fault loop (the detector is reset then: fail the fault with
+// MK_REASON_LOOP).
+static inline bool mkp_loop_answer(struct mkp_loop *l, uint32_t perms)
+{
+        uint32_t last = l->perms;
+        l->perms = perms;
+        // Another fault than the last answered (the usual case), or this
+        // answer gives the page a right the last did not: progress.
+        if (__builtin_expect(!l->count, 1) || (perms & ~last)) {
+                l->count = 1;
+                return false;
+        }
+        if (++l->count <= MKP_LOOP_LIMIT)
+                return false;
+        mkp_loop_reset(l);
+        return true;
+}
+// The rights a MAP answer gives page (0 when it has no grant there).
+uint32_t mkp_answer_perms(const struct mkp_answer *a, uint64_t page);
+// Decodes a fault message (mk/fault.h has its layout) into f; f->region and
+// f->offset are left 0 (the library's loop finds the region by the badge).
+static inline void mkp_fault_from_msg(const struct mk_msg *in, struct mkp_fault *f)
+{
+        struct fault_info fi;
+        fault_msg_decode(in->w, &fi, &f->tid, &f->pid);
+        f->addr = fi.addr;
+        f->page = fi.addr & ~(uint64_t)(MK_PAGE_SIZE - 1);
+        f->offset = 0;
+        f->access = fi.access;
+        f->kind = fi.kind;
+        f->arch = fi.arch;
+        f->level = fi.level;
+        f->flags = fi.flags;
+        f->ip = fi.ip;
+        f->raw0 = fi.raw0;
+        f->raw1 = fi.raw1;
+        f->region = NULL;
+}
+// Encodes an answer as the fault reply the kernel expects (the tag is the
+// action, the first grant in w0..w2, the others in buf as struct mk_grant).
+static inline void mkp_answer_encode(const struct mkp_answer *a, struct mk_msg *out)
+{
+        // Each field the kernel reads written once, no memset: this is on
+        // every fault's path. The kernel reads w0..w2 and buf (len) of a
+        // fault reply; it sets badge and flags on receive.
+        out->tag = (uint64_t)a->action;
+        if (a->action == MKP_MAP && a->ngrants) {
+                out->w[0] = a->grants[0].va;
+                out->w[1] = a->grants[0].pa;
+                out->w[2] = a->grants[0].perms;
+                out->len = (uint32_t)((a->ngrants - 1) * sizeof(struct mk_grant));
+                if (a->ngrants > 1)
+                        __builtin_memcpy(out->buf, &a->grants[1], out->len);
+        } else {
+                out->w[0] = a->action == MKP_FAIL ? a->reason : 0;
+                out->w[1] = out->w[2] = 0;
+                out->len = 0;
+        }
+}
+
 typedef void (*mkp_handler_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
                                struct mkp_answer *a);
 
@@ -182,8 +280,7 @@ struct mkp_pager {
                                       // not one of its tags)
         uint64_t upgrades;        // write faults answered by dirty tracking
         uint32_t budget;          // pool limit: 0 grows on demand, else mkp_init's nframes
-        uint64_t loop_key;        // the last fault (thread, page, access) answered with MAP
-        uint32_t loop_count;      // how many times in a row (MKP_LOOP_LIMIT: fault loop)
+        struct mkp_loop loop;     // fault-loop detection (mkp_loop_answer)
         uint8_t state[MKP_MAX_FRAMES];          // MKP_FS_* per frame
         uint8_t granted[MKP_MAX_FRAMES];        // rights the handler gave the frame's page
         uint16_t pa_hash[2 * MKP_MAX_FRAMES];   // pa -> frame index + 1
@@ -245,8 +342,18 @@ int mkp_fill_file(const struct mkp_frame *f, long fd, uint64_t page_index);
 // Sets a MAP answer (first grant: va, the frame, perms MK_PERM_*), or adds a
 // grant to a MAP answer that has some (ignored past MK_MAX_GRANTS).
 void mkp_answer_map(struct mkp_answer *a, uint64_t va, const struct mkp_frame *f, uint32_t perms);
-void mkp_answer_fail(struct mkp_answer *a, uint64_t reason);
-void mkp_answer_retry(struct mkp_answer *a);
+static inline void mkp_answer_fail(struct mkp_answer *a, uint64_t reason)
+{
+        a->action = MKP_FAIL;
+        a->reason = reason;
+        a->ngrants = 0;
+}
+static inline void mkp_answer_retry(struct mkp_answer *a)
+{
+        a->action = MKP_RETRY;
+        a->reason = 0;
+        a->ngrants = 0;
+}
 // Fault-around: adds grants for up to n more pages after f->page that fill()
 // provides (fill returns 0 and a frame, or nonzero to stop). Stays inside the
 // region and MK_MAX_GRANTS; skips pages the library knows are mapped. Only

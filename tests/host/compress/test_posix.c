@@ -73,9 +73,9 @@ static struct mk_msg fault(uint64_t page, unsigned access, unsigned kind)
 {
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL}, out;
         struct mkp_rec rec;
-        in.w[MK_FW_ADDR] = VA + page * P + 8;
-        in.w[MK_FW_INFO] = access | (uint64_t)kind << 8;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        struct fault_info fi = {
+            .addr = VA + page * P + 8, .access = (uint8_t)access, .kind = (uint8_t)kind};
+        fault_msg_encode(in.w, &fi, 5, MKP_HOST_PID);
         if (mkp_serve(&pg, &in, &out, &rec))
                 mkp_commit(&pg);
         return out;

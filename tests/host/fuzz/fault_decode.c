@@ -29,13 +29,7 @@ static void build_msg(const struct fault_info *f, uint32_t tid, uint32_t pid, st
 {
         memset(m, 0, offsetof(struct mk_msg, buf));
         m->tag = MK_TAG_FAULT;
-        m->w[MK_FW_ADDR] = f->addr;
-        m->w[MK_FW_IP] = f->ip;
-        m->w[MK_FW_INFO] = (uint64_t)f->access | (uint64_t)f->kind << 8 | (uint64_t)f->arch << 16 |
-                           (uint64_t)f->level << 24 | (uint64_t)f->flags << 32;
-        m->w[MK_FW_RAW0] = f->raw0;
-        m->w[MK_FW_RAW1] = f->raw1;
-        m->w[MK_FW_IDS] = tid | (uint64_t)pid << 32;
+        fault_msg_encode(m->w, f, tid, pid);
         m->flags = MK_MSG_KERNEL;
 }
 
@@ -82,16 +76,28 @@ static const char *check_msg(const struct mk_msg *m, uint64_t *digest)
 {
         struct mkp_fault d;
         mkp_fault_decode(&pg, m, &d);
-        uint64_t info = m->w[MK_FW_INFO];
-        if (d.addr != m->w[MK_FW_ADDR] || d.page != (d.addr & ~(uint64_t)(MK_PAGE_SIZE - 1)) ||
-            d.ip != m->w[MK_FW_IP] || d.raw0 != m->w[MK_FW_RAW0] || d.raw1 != m->w[MK_FW_RAW1])
-                return "mkp_fault_decode: address, ip or raw words";
-        if (d.access != (info & 0xff) || d.kind != ((info >> 8) & 0xff) ||
-            d.arch != ((info >> 16) & 0xff) || d.level != ((info >> 24) & 0xff) ||
-            d.flags != (uint32_t)(info >> 32))
-                return "mkp_fault_decode: info fields";
-        if (d.tid != (uint32_t)m->w[MK_FW_IDS] || d.pid != (uint32_t)(m->w[MK_FW_IDS] >> 32))
-                return "mkp_fault_decode: ids";
+        // Encoding what was decoded gives the message's words back: nothing
+        // is lost or misplaced (the layout itself is written once, mk/fault.h).
+        struct fault_info back = {.addr = d.addr,
+                                  .ip = d.ip,
+                                  .access = (uint8_t)d.access,
+                                  .kind = (uint8_t)d.kind,
+                                  .arch = (uint8_t)d.arch,
+                                  .level = (uint8_t)d.level,
+                                  .flags = d.flags,
+                                  .raw0 = d.raw0,
+                                  .raw1 = d.raw1};
+        uint64_t w[MK_MSG_WORDS];
+        fault_msg_encode(w, &back, d.tid, d.pid);
+        if (d.page != (d.addr & ~(uint64_t)(MK_PAGE_SIZE - 1)))
+                return "mkp_fault_decode: page";
+        if (d.access > 0xff || d.kind > 0xff || d.arch > 0xff || d.level > 0xff)
+                return "mkp_fault_decode: a field wider than its byte";
+        for (int k = 0; k < MK_MSG_WORDS; k++)
+                if (w[k] != m->w[k])
+                        return k == MK_FW_INFO  ? "mkp_fault_decode: info fields"
+                               : k == MK_FW_IDS ? "mkp_fault_decode: ids"
+                                                : "mkp_fault_decode: address, ip or raw words";
         if (d.region) {
                 const struct mkp_region *r = d.region;
                 if (m->badge < 1 || m->badge > MKP_MAX_REGIONS || r != &pg.regions[m->badge - 1])
@@ -167,11 +173,7 @@ static const char *one(const uint8_t *data, size_t size, uint64_t *digest)
                         if ((why = check_msg(&m, digest)))
                                 return why;
                         // A record with nonsense fields still describes safely.
-                        f.access = (uint8_t)m.w[MK_FW_INFO];
-                        f.kind = (uint8_t)(m.w[MK_FW_INFO] >> 8);
-                        f.arch = (uint8_t)(m.w[MK_FW_INFO] >> 16);
-                        f.level = (uint8_t)(m.w[MK_FW_INFO] >> 24);
-                        f.flags = (uint32_t)(m.w[MK_FW_INFO] >> 32);
+                        fault_info_decode(m.w[MK_FW_INFO], &f);
                         if ((why = describe(&f, sel >> 2, digest)))
                                 return why;
                         continue;

@@ -249,13 +249,16 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
                 uint8_t b = fin_u8(fin);
                 in.tag = MK_TAG_FAULT;
                 in.flags = MK_MSG_KERNEL;
-                in.w[MK_FW_ADDR] = fin_word(fin, near, NEAR) + (b & 0x40 ? fin_u8(fin) * 8 : 0);
-                in.w[MK_FW_INFO] = b >= 0xf0
-                                       ? fin_u64(fin)
-                                       : (uint64_t)(b % 3) | (uint64_t)(b / 3 % 3) << 8 |
-                                             1ull << 16 | 0xffull << 24 |
-                                             (uint64_t)(FAULT_F_USER | FAULT_F_ADDR_VALID) << 32;
-                in.w[MK_FW_IDS] = 1 | (uint64_t)pid << 32;
+                struct fault_info fi = {.access = (uint8_t)(b % 3),
+                                        .kind = (uint8_t)(b / 3 % 3),
+                                        .arch = FAULT_ARCH_X86_64,
+                                        .level = FAULT_LEVEL_UNKNOWN,
+                                        .flags = FAULT_F_USER | FAULT_F_ADDR_VALID};
+                fi.addr = fin_word(fin, near, NEAR);
+                fi.addr += b & 0x40 ? fin_u8(fin) * 8 : 0;
+                fault_msg_encode(in.w, &fi, 1, pid);
+                if (b >= 0xf0)
+                        in.w[MK_FW_INFO] = fin_u64(fin);
                 fault = true;
                 break;
         }
@@ -304,9 +307,9 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
                 in.tag = MK_TAG_FAULT;
                 in.flags = MK_MSG_KERNEL;
                 in.badge = vfs_idx;
-                in.w[MK_FW_ADDR] = va;
-                in.w[MK_FW_INFO] = FAULT_WRITE | 1ull << 16;
-                in.w[MK_FW_IDS] = 1 | (uint64_t)v->pid << 32;
+                struct fault_info fi = {
+                    .addr = va, .access = FAULT_WRITE, .arch = FAULT_ARCH_X86_64};
+                fault_msg_encode(in.w, &fi, 1, v->pid);
                 pager_serve(&in, &out);
                 fuzz_hash64(digest, out.tag);
                 uint64_t e = shadow_get(&v->sh, va & ~(uint64_t)(MK_PAGE_SIZE - 1));
@@ -324,9 +327,9 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
         default: // forged: a kernel tag without the kernel's flag, another pid
                 in.tag = fin_u8(fin) % 4;
                 in.flags = sel & 0x40 ? MK_MSG_KERNEL : 0;
-                in.w[MK_FW_ADDR] = fin_word(fin, near, NEAR);
-                in.w[MK_FW_INFO] = fin_u8(fin) % 3;
-                in.w[MK_FW_IDS] = 1 | (uint64_t)(pid ^ 1) << 32;
+                struct fault_info fi = {.addr = fin_word(fin, near, NEAR)};
+                fi.access = (uint8_t)(fin_u8(fin) % 3);
+                fault_msg_encode(in.w, &fi, 1, pid ^ 1);
                 in.w[MK_XW_PID] = pid ^ 1;
                 break;
         }

@@ -185,10 +185,21 @@ FUZZ_NOCOV static const char *reply_check(const struct mk_msg *in, const struct 
         return NULL;
 }
 
+static bool same_grants(const struct mkp_rec *a, const struct mkp_rec *b)
+{
+        if (a->ngrants != b->ngrants)
+                return false;
+        for (unsigned k = 0; k < a->ngrants; k++)
+                if (a->grants[k].offset != b->grants[k].offset ||
+                    a->grants[k].perms != b->grants[k].perms)
+                        return false;
+        return true;
+}
+
 // The fault's record formats to a line that parses back to it.
 FUZZ_NOCOV static const char *record_check(const struct mkp_rec *rec)
 {
-        char line[160];
+        char line[MKP_REC_LINE_MAX];
         struct mkp_rec back;
         if (rec->access > FAULT_EXEC || rec->kind > FAULT_OTHER)
                 return NULL; // a kernel that sent nonsense: nothing to replay
@@ -197,7 +208,7 @@ FUZZ_NOCOV static const char *record_check(const struct mkp_rec *rec)
                 return "a fault record that does not parse back";
         if (back.type != rec->type || strcmp(back.name, rec->name) || back.region != rec->region ||
             back.offset != rec->offset || back.access != rec->access || back.kind != rec->kind ||
-            back.action != rec->action || back.arg != rec->arg)
+            back.action != rec->action || back.arg != rec->arg || !same_grants(&back, rec))
                 return "a fault record that parses back to something else";
         return NULL;
 }
@@ -205,7 +216,7 @@ FUZZ_NOCOV static const char *record_check(const struct mkp_rec *rec)
 // Any text: parses or is refused; what parses formats and parses again the same.
 FUZZ_NOCOV static const char *line_check(struct fuzz_in *in, uint64_t *digest)
 {
-        char line[600], again[160];
+        char line[600], again[MKP_REC_LINE_MAX];
         struct mkp_rec r, back;
         size_t n = fin_u16(in) % (sizeof(line) - 1), k;
         for (k = 0; k < n && fin_left(in); k++)
@@ -219,8 +230,9 @@ FUZZ_NOCOV static const char *line_check(struct fuzz_in *in, uint64_t *digest)
         mkp_rec_format(&r, again, sizeof(again));
         if (mkp_rec_parse(again, &back) || back.type != r.type || strcmp(back.name, r.name) ||
             back.region != r.region || back.offset != r.offset ||
-            (r.type == MKP_REC_FAULT && (back.access != r.access || back.kind != r.kind ||
-                                         back.action != r.action || back.arg != r.arg)))
+            (r.type == MKP_REC_FAULT &&
+             (back.access != r.access || back.kind != r.kind || back.action != r.action ||
+              back.arg != r.arg || !same_grants(&back, &r))))
                 return "a parsed line that does not format and parse back the same";
         return NULL;
 }
@@ -263,14 +275,25 @@ static const char *one(const uint8_t *data, size_t size, uint64_t *digest)
                         uint8_t r = fin_u8(&fin);
                         const struct mkp_region *reg = &pg.regions[r % MKP_MAX_REGIONS];
                         in.tag = MK_TAG_FAULT;
-                        in.w[MK_FW_ADDR] =
-                            (r & 0x80) ? fin_word(&fin, near, ARRAY_SIZE(near))
-                                       : reg->start + fin_u16(&fin) % 64 * 4096 + fin_u8(&fin);
-                        in.w[MK_FW_INFO] = (r & 0x40) ? fin_u64(&fin)
-                                                      : (uint64_t)(fin_u8(&fin) % 3) |
-                                                            (uint64_t)(fin_u8(&fin) % 3) << 8;
-                        in.w[MK_FW_IDS] =
-                            (r & 0x20) ? fin_u64(&fin) : 5 | (uint64_t)MKP_HOST_PID << 32;
+                        struct fault_info fi = {0};
+                        if (r & 0x80) {
+                                fi.addr = fin_word(&fin, near, ARRAY_SIZE(near));
+                        } else {
+                                fi.addr = reg->start + fin_u16(&fin) % 64 * 4096;
+                                fi.addr += fin_u8(&fin);
+                        }
+                        uint64_t info = 0;
+                        if (r & 0x40) {
+                                info = fin_u64(&fin);
+                        } else {
+                                fi.access = (uint8_t)(fin_u8(&fin) % 3);
+                                fi.kind = (uint8_t)(fin_u8(&fin) % 3);
+                        }
+                        fault_msg_encode(in.w, &fi, 5, MKP_HOST_PID);
+                        if (r & 0x40)
+                                in.w[MK_FW_INFO] = info;
+                        if (r & 0x20)
+                                in.w[MK_FW_IDS] = fin_u64(&fin);
                         break;
                 }
                 case 6:

@@ -56,9 +56,8 @@ static void fault(uint64_t va, unsigned access, unsigned kind, struct mk_msg *ou
                   struct mkp_rec *rec)
 {
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL};
-        in.w[MK_FW_ADDR] = va;
-        in.w[MK_FW_INFO] = access | (uint64_t)kind << 8;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        struct fault_info fi = {.addr = va, .access = (uint8_t)access, .kind = (uint8_t)kind};
+        fault_msg_encode(in.w, &fi, 5, MKP_HOST_PID);
         if (mkp_serve(&pg, &in, out, rec))
                 mkp_commit(&pg);
 }
@@ -77,7 +76,6 @@ static void encode_map(void)
         EXPECT_EQ(m.w[0], 0x10000);
         EXPECT_EQ(m.w[1], 0x5000);
         EXPECT_EQ(m.w[2], MK_PERM_R);
-        EXPECT_EQ(m.w[3], 0); // unused words are cleared
         EXPECT_EQ(m.len, 2 * sizeof(struct mk_grant));
         struct mk_grant g[2];
         memcpy(g, m.buf, sizeof(g));
@@ -456,8 +454,7 @@ static void refused_reply(void)
         struct mkp_rec rec;
         setup(4);
         around_n = 1;
-        in.w[MK_FW_ADDR] = VA;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5, MKP_HOST_PID);
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(mkp_frames_free(&pg), 2);
         mkp_discard(&pg, &out); // the kernel said no
@@ -485,6 +482,59 @@ static void fault_loop(void)
         EXPECT_EQ(out.w[0], MK_REASON_LOOP);
 }
 
+// The one loop detector (mk/pagerlib.h), as the library and the system pager
+// use it: only answers that give the faulting page nothing new count.
+static bool step(struct mkp_loop *l, uint64_t key, uint32_t perms)
+{
+        mkp_loop_fault(l, key);
+        return mkp_loop_answer(l, perms);
+}
+
+static int loops_within(struct mkp_loop *l, uint64_t key, uint32_t perms, int n)
+{
+        for (int i = 0; i < n; i++)
+                if (step(l, key, perms))
+                        return i + 1; // the answer that was a loop
+        return 0;
+}
+
+static void loop_progress(void)
+{
+        const uint64_t va = 0x40000000;
+        const uint32_t R = MK_PERM_R, RW = MK_PERM_R | MK_PERM_W;
+        uint64_t w = mkp_loop_key(va, FAULT_WRITE, 5), r = mkp_loop_key(va, FAULT_READ, 5);
+        struct mkp_loop l = {0};
+        // The same write answered writable again and again: the answer after
+        // MKP_LOOP_LIMIT of them is a loop, and the detector starts over.
+        EXPECT_EQ(loops_within(&l, w, RW, 2 * MKP_LOOP_LIMIT), MKP_LOOP_LIMIT + 1);
+        EXPECT_EQ(loops_within(&l, w, RW, MKP_LOOP_LIMIT), 0);
+        // A handler that never lets the write happen (read-only each time): a loop.
+        mkp_loop_reset(&l);
+        EXPECT_EQ(loops_within(&l, w, R, 2 * MKP_LOOP_LIMIT), MKP_LOOP_LIMIT + 1);
+        // Progress: the rights grow (read-only, then writable) ...
+        mkp_loop_reset(&l);
+        EXPECT_EQ(loops_within(&l, w, R, MKP_LOOP_LIMIT), 0);
+        EXPECT(!step(&l, w, RW));
+        EXPECT_EQ(loops_within(&l, w, RW, MKP_LOOP_LIMIT - 1), 0);
+        EXPECT(step(&l, w, RW));
+        // ... the pager changed the mappings (a fork: the copy-on-write
+        // fault on the same stack page each time) ...
+        for (int i = 0; i < 4 * MKP_LOOP_LIMIT; i++) {
+                mkp_loop_reset(&l);
+                EXPECT(!step(&l, w, RW));
+        }
+        // ... another access, page or thread in between.
+        mkp_loop_reset(&l);
+        for (int i = 0; i < 4 * MKP_LOOP_LIMIT; i++) {
+                EXPECT(!step(&l, w, RW));
+                EXPECT(!step(&l, i & 1 ? r : mkp_loop_key(va, FAULT_WRITE, 6), RW));
+        }
+        EXPECT(!step(&l, mkp_loop_key(va + 0x1000, FAULT_WRITE, 5), RW));
+        // A counted RETRY (the system pager's) gives nothing: a loop.
+        mkp_loop_reset(&l);
+        EXPECT_EQ(loops_within(&l, r, MKP_LOOP_RETRY, 2 * MKP_LOOP_LIMIT), MKP_LOOP_LIMIT + 1);
+}
+
 static void no_region(void)
 {
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL}, out;
@@ -509,19 +559,20 @@ static void forged_fault(void)
         struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1}, out;
         struct mkp_rec rec;
         setup(4);
-        in.w[MK_FW_ADDR] = VA;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32;
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5, MKP_HOST_PID);
         EXPECT(mkp_serve(&pg, &in, &out, &rec)); // a call: answered with an error
         EXPECT_EQ(out.tag, 0);
         EXPECT_EQ(out.w[0], (uint64_t)-EINVAL);
         in.flags = MK_MSG_KERNEL;
-        in.w[MK_FW_IDS] = 5 | (uint64_t)(MKP_HOST_PID + 1) << 32; // not the client's pid
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5,
+                         MKP_HOST_PID + 1); // not the client's pid
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(out.tag, MK_FAULT_FAIL);
         EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
         EXPECT_EQ(handler_calls, 0);
         EXPECT_EQ(mkp_frames_free(&pg), 4);
-        in.w[MK_FW_IDS] = 5 | (uint64_t)MKP_HOST_PID << 32; // the client itself
+        fault_msg_encode(in.w, &(struct fault_info){.addr = VA}, 5,
+                         MKP_HOST_PID); // the client itself
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
         EXPECT_EQ(out.tag, MK_FAULT_MAP);
         EXPECT_EQ(handler_calls, 1);
@@ -638,8 +689,10 @@ static void record_format_parse(void)
             "mkp-rec trace fault 1 0x5000 write protection upgrade 1\n",
             "mkp-rec trace fault - 0x70000000 read not-present fail 1\n",
             "mkp-rec x fault 0 0x0 exec other retry 0\n",
+            "mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:r-- 0x5000:rw-\n",
+            "mkp-rec trace fault 1 0x5000 write protection upgrade 1 0x5000:rw-\n",
         };
-        char buf[160];
+        char buf[MKP_REC_LINE_MAX];
         struct mkp_rec r;
         for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
                 EXPECT_EQ(mkp_rec_parse(lines[i], &r), 0);
@@ -656,6 +709,21 @@ static void record_format_parse(void)
         EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present jump 1\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("mkp-rec a attach 2 0x1000z\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("no record here\n", &r), -1);
+        // The full answer: every grant's page and rights, all of them or none.
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 2 0x1000:r-x "
+                                "0x2000:rw-\n",
+                                &r),
+                  0);
+        EXPECT_EQ(r.ngrants, 2);
+        EXPECT_EQ(r.grants[0].offset, 0x1000);
+        EXPECT_EQ(r.grants[0].perms, MK_PERM_R | MK_PERM_X);
+        EXPECT_EQ(r.grants[1].perms, MK_PERM_R | MK_PERM_W);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 2 0x1000:r--\n", &r),
+                  -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 1 0x1000:r-?\n", &r),
+                  -1);
+        EXPECT_EQ(
+            mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present fail 1 0x1000:r--\n", &r), -1);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -679,6 +747,7 @@ int main(int argc, char **argv, char **envp)
         RUN(debug_mode_warnings);
         RUN(refused_reply);
         RUN(fault_loop);
+        RUN(loop_progress);
         RUN(no_region);
         RUN(forged_fault);
         RUN(empty_answer);

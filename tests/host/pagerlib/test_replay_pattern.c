@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Replays against the pattern pager's own handler (its source is included):
 // a recording made with `tools/run x86_64 --record pattern.rec --
-// example=pattern` (identical on the three arches) must give no mismatch;
+// example=pattern` (identical on the three arches; the full answers, every
+// grant's page and rights, compared) must give no mismatch;
 // hand-written lines must give exactly the one mismatch they contain, and it
 // must be reported; a changed policy shows up as mismatches.
 #include "harness.h"
@@ -32,6 +33,18 @@ static void hand_written_mismatch(void)
                            "not-present): recorded map 2, replayed map 4"));
 }
 
+// The replay compares the full answer: a grant with other rights than
+// recorded is a mismatch, though the action and the number of grants agree.
+static void grant_rights_compared(void)
+{
+        char out[4096];
+        int r =
+            replay_captured(FIXTURES "/pattern_grants_hand.rec", handle, NULL, out, sizeof(out));
+        EXPECT_EQ(r, 1);
+        EXPECT(strstr(out, "pattern_grants_hand.rec:6: pattern fault at offset 0x4000 (read "
+                           "not-present): grant 2 recorded 0x6000:r--, replayed 0x6000:rw-"));
+}
+
 static void policy_change_detected(void)
 {
         char out[16384];
@@ -52,6 +65,7 @@ int main(int argc, char **argv, char **envp)
         h_suite = "pagerlib.replay_pattern";
         RUN(recorded_stream);
         RUN(hand_written_mismatch);
+        RUN(grant_rights_compared);
         RUN(policy_change_detected);
         RUN(missing_file);
         return DONE();

@@ -112,25 +112,6 @@ static void hole_then_write(void)
         EXPECT_EQ(fault_perms(&fs, SH_PRESENT | SH_ZERO), R);
 }
 
-// Fault-loop detection counts only faults a grant already allowed.
-static void loop_progress(void)
-{
-        const uint64_t va = 0x40000000;
-        // The copy-on-write fault after each fork: the pager reset the state.
-        EXPECT(!fault_no_progress(0, FAULT_WRITE, R | W, va, FAULT_WRITE));
-        // A read answered read-only, then a write: progress.
-        EXPECT(!fault_no_progress(va, FAULT_READ, R, va, FAULT_WRITE));
-        // A write answered read-only (a handler that never allows it): a loop.
-        EXPECT(!fault_no_progress(va, FAULT_WRITE, R, va, FAULT_WRITE));
-        EXPECT(fault_no_progress(va, FAULT_WRITE, R | W, va, FAULT_WRITE));
-        EXPECT(fault_no_progress(va, FAULT_READ, R, va, FAULT_READ));
-        EXPECT(fault_no_progress(va, FAULT_EXEC, R | X, va, FAULT_EXEC));
-        EXPECT(!fault_no_progress(va, FAULT_EXEC, R, va, FAULT_EXEC));
-        // Another page, or a failed answer: not a loop.
-        EXPECT(!fault_no_progress(va, FAULT_READ, R, va + 0x1000, FAULT_READ));
-        EXPECT(!fault_no_progress(va, FAULT_READ, 0, va, FAULT_READ));
-}
-
 int main(void)
 {
         h_suite = "policy";
@@ -139,6 +120,5 @@ int main(void)
         RUN(present_pages);
         RUN(perms);
         RUN(hole_then_write);
-        RUN(loop_progress);
         return DONE();
 }
