@@ -6,10 +6,10 @@
 #include <arch/memlayout.h>
 #include <kernel/acct.h>
 #include <kernel/arch.h>
-#include <kernel/cpio.h>
-#include <kernel/elf.h>
+#include <common/cpio.h>
+#include <common/elf.h>
 #include <kernel/init.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>

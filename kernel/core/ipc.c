@@ -6,7 +6,7 @@
 // kmsg. Kernel-originated fault messages use the same path (ipc_fault_call),
 // and kernel events (process exits) queue on the endpoint without blocking.
 #include <kernel/arch.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/proc.h>
 #include <mk/errno.h>

@@ -5,7 +5,7 @@
 #include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>

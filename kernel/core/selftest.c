@@ -3,9 +3,9 @@
 // on the real MMU and devices of each arch.
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <kernel/extable.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/pt.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libsys's POSIX layer, the small stdio (formatted output, unbuffered, one
 // write per call) and the string and number helpers programs need beyond
-// kernel/lib/string.c.
+// kernel/common/string.c.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

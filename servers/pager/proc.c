@@ -3,7 +3,7 @@
 // (exec.c builds the image), the VFS server, fork, spawn, and releasing
 // everything when one ends.
 #include "pager.h"
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <mk/vfs.h>
 
 #define GIVEN_PER_PAGE (MK_PAGE_SIZE / 8) // entries of one page of pproc.given

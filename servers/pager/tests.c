@@ -12,7 +12,7 @@
 //   other  a short demo
 // Then it shuts the machine down with 0 (all passed) or 1.
 #include "pager.h"
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <tests/user/scenarios.h>
 
 static char cmdline[256];

@@ -3,7 +3,7 @@
 // endpoints, and the handles that name them (kernel/core/proc.c).
 #pragma once
 #include <arch/thread.h>
-#include <kernel/types.h>
+#include <common/types.h>
 #include <mk/fault.h>
 #include <mk/msg.h>
 #include <mk/syscall.h>

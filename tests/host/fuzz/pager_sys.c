@@ -5,7 +5,7 @@
 // queued for the harness to deliver), and failures on demand (fk_fail) so
 // that every error path of the pager runs.
 #include "pager_host.h"
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <mk/sys.h>
 #include <stdio.h>
 #include <stdlib.h>

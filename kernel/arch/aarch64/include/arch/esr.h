@@ -37,7 +37,7 @@
 #define ESR_EC_BRK64       0x3c // BRK instruction
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 
 static inline unsigned esr_ec(uint64_t esr)
 {

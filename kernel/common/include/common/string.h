@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Freestanding string and memory routines (kernel/lib/string.c).
+// Freestanding string and memory routines (kernel/common/string.c).
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

@@ -2,7 +2,7 @@
 // Fault decoders: each architecture's raw fault registers -> struct fault_info.
 // Portable (no arch headers): the constants below name the architectural bits,
 // so these build and are table-tested on the host for all three arches.
-#include <kernel/kprintf.h>
+#include <common/fmt.h>
 #include <mk/fault.h>
 
 // x86_64 #PF error code (Intel SDM vol. 3, 4.7).

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// ELF64 executables: validation and segment iteration (kernel/lib/elf.c).
+// ELF64 executables: validation and segment iteration (kernel/common/elf.c).
 // Portable: used by the kernel (the first process), the pager (every other
 // process) and host tests; fuzzed on the host.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 #define ELF_PF_X 1
 #define ELF_PF_W 2

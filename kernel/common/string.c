@@ -2,7 +2,7 @@
 // Freestanding memory and string routines. Simple byte loops with a word fast
 // path for aligned copies and fills: correct first, good enough for a kernel
 // that moves pages with memcpy/memset.
-#include <kernel/klib.h>
+#include <common/string.h>
 
 // Copies n bytes between non-overlapping buffers.
 void *memcpy(void *dst, const void *src, size_t n)

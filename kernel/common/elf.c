@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // ELF64 parser (System V gABI). Every field is checked before use; nothing is
 // read outside [data, data + size).
-#include <kernel/elf.h>
-#include <kernel/klib.h>
+#include <common/elf.h>
+#include <common/string.h>
 #include <mk/errno.h>
 
 #define EI_NIDENT    16
