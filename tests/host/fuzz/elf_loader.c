@@ -13,13 +13,11 @@ static const char *loader_check(const uint8_t *data, size_t size, uint64_t min_v
                                 const struct kernel_image *img, uint64_t *digest)
 {
         struct elf64_ehdr eh;
-        if (img->span_base & (PAGE_SIZE - 1) || img->span_size & (PAGE_SIZE - 1) ||
-            !img->span_size)
+        if (img->span_base & (PAGE_SIZE - 1) || img->span_size & (PAGE_SIZE - 1) || !img->span_size)
                 return "elf_check: span not whole pages";
         if (img->span_base < (min_vaddr & ~(PAGE_SIZE - 1)))
                 return "elf_check: span below min_vaddr";
-        if (img->elf.entry < img->span_base ||
-            img->elf.entry - img->span_base >= img->span_size)
+        if (img->elf.entry < img->span_base || img->elf.entry - img->span_base >= img->span_size)
                 return "elf_check: entry outside the span";
         if (size < sizeof(eh))
                 return "elf_check: accepted a file shorter than its header";
