@@ -111,7 +111,7 @@ void init_start(const struct boot_info *bi)
         const void *bootimg = phys_to_virt(bi->bootimg_phys);
         if (cpio_find(bootimg, bi->bootimg_size, "pager", &f))
                 init_fail("boot image", "no 'pager' program in it");
-        if (elf_parse(&img, f.data, f.size, ELF_MACHINE, USER_BASE, USER_TOP, &err))
+        if (elf_parse(&img, f.data, f.size, ELF_MACHINE, MK_USER_BASE, MK_USER_TOP, &err))
                 init_fail("pager", err);
 
         long kerr;

@@ -58,7 +58,7 @@ void fk_reset(const void *bootimg, uint64_t bootimg_size)
         img_size = bootimg_size;
         memset(kp, 0, sizeof(kp));
         nkp = 0;
-        next_pid = 2; // the pager is 1
+        next_pid = MK_PID_SYSTEM_PAGER + 1; // the pager is MK_PID_SYSTEM_PAGER
         nexits = exit_head = 0;
         fail_mask = fail_k = 0;
 }
