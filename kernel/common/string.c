@@ -97,3 +97,29 @@ char *strstr(const char *h, const char *n)
                         return (char *)h;
         return ln == 0 ? (char *)h : NULL;
 }
+
+char *strchr(const char *s, int c)
+{
+        for (;; s++) {
+                if (*s == (char)c)
+                        return (char *)s;
+                if (!*s)
+                        return NULL;
+        }
+}
+
+char *strrchr(const char *s, int c)
+{
+        const char *last = NULL;
+        for (;; s++) {
+                if (*s == (char)c)
+                        last = s;
+                if (!*s)
+                        return (char *)last;
+        }
+}
+
+char *strcpy(char *dst, const char *src)
+{
+        return memcpy(dst, src, strlen(src) + 1);
+}

@@ -82,32 +82,6 @@ int fflush(FILE *f)
         return 0;
 }
 
-char *strchr(const char *s, int c)
-{
-        for (;; s++) {
-                if (*s == (char)c)
-                        return (char *)s;
-                if (!*s)
-                        return NULL;
-        }
-}
-
-char *strrchr(const char *s, int c)
-{
-        const char *last = NULL;
-        for (;; s++) {
-                if (*s == (char)c)
-                        last = s;
-                if (!*s)
-                        return (char *)last;
-        }
-}
-
-char *strcpy(char *dst, const char *src)
-{
-        return memcpy(dst, src, strlen(src) + 1);
-}
-
 // mk's error names ("ENOENT", ...): there is no message table.
 const char *strerror(int err)
 {
