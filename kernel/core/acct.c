@@ -208,7 +208,7 @@ static bool unreachable(const struct proc *p, uint32_t extra_refs)
 
 void proc_unnamed(struct proc *p)
 {
-        if (!unreachable(p, 0) || p->reap_queued || p->pid == 1)
+        if (!unreachable(p, 0) || p->reap_queued || p->pid == MK_PID_SYSTEM_PAGER)
                 return;
         p->reap_queued = true;
         p->refs++;

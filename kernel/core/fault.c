@@ -1,26 +1,26 @@
 // SPDX-License-Identifier: MIT
 // The fault path: a user fault (or a kernel copy touching user memory) becomes
-// a MK_TAG_FAULT message to the process's pager; the pager's reply maps
-// frames it owns (validated here), retries, or ends the process with a reason.
+// a MK_TAG_FAULT message to the process's pager (or to the external pager of
+// the range, xpager.c); the pager's reply maps frames it owns (validated
+// here), retries, or ends the process with a reason.
 #include <arch/memlayout.h>
 #include <arch/trap.h>
 #include <kernel/acct.h>
 #include <kernel/arch.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
 #include <kernel/pt.h>
-#include <kernel/timer.h>
 #include <mk/errno.h>
+#include <mk/layout.h>
 
 // Checks one grant for process p from pager; 0 or a negative error.
 static long grant_check(struct proc *pager, struct proc *p, const struct mk_grant *g)
 {
-        if ((g->va & PAGE_MASK) || g->va < USER_BASE || g->va >= USER_TOP)
+        if ((g->va & PAGE_MASK) || g->va < MK_USER_BASE || g->va >= MK_USER_TOP)
                 return -EINVAL;
-        if ((g->pa & PAGE_MASK) || !(g->perms & MK_PERM_R) ||
-            (g->perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X)))
+        if ((g->pa & PAGE_MASK) || !(g->perms & MK_PERM_R) || (g->perms & ~(uint64_t)MK_PERM_ALL))
                 return -EINVAL;
         if ((g->perms & MK_PERM_W) && (g->perms & MK_PERM_X) && !(p->flags & MK_PROC_ALLOW_WX))
                 return -EACCES;
@@ -42,7 +42,7 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
         }
         // Mappings of another pager's frames are removed when its frames go
         // back to the system pager (proc.c, release_frames): remember where.
-        if (pager != p && pager->pid != PID_SYSTEM_PAGER)
+        if (pager != p && pager->pid != MK_PID_SYSTEM_PAGER)
                 pager->mapped_into[p->asid / 8] |= (uint8_t)(1u << (p->asid % 8));
         for (size_t i = 0; i < n; i++) {
                 unsigned fl = PT_U | PT_R;
@@ -68,53 +68,25 @@ void fault_msg_build(struct kmsg_hdr *m, const struct fault_info *f)
         m->flags = MK_MSG_KERNEL;
 }
 
-// The external region of p covering addr, or NULL.
-static const struct ext_region *ext_find(const struct proc *p, uint64_t addr)
-{
-        for (int i = 0; i < MK_MAX_EXT_REGIONS; i++)
-                if (p->ext[i].ep && addr >= p->ext[i].start && addr < p->ext[i].end)
-                        return &p->ext[i];
-        return NULL;
-}
-
 long fault_resolve(struct fault_info *f, bool from_user)
 {
         struct proc *p = current->proc;
         p->nfaults++;
-        const struct ext_region *x = ext_find(p, f->addr);
+        const struct ext_region *x = xpager_route(p, f->addr);
         struct endpoint *ep = x ? x->ep : p->pager;
         if (!ep) {
                 if (from_user)
                         proc_kill(p, MK_REASON_NOMAP, 0, f);
                 return -EFAULT;
         }
-        current->fault_range = x;
-        current->fault_deadline = 0;
-        if (x) {
-                // A fault on the page an external pager last answered with
-                // RETRY keeps that answer's deadline: RETRY forever is bounded.
-                uint64_t now = timer_ticks(), page = f->addr & ~(uint64_t)PAGE_MASK;
-                bool again = current->retry_deadline && current->retry_va == page;
-                current->fault_deadline =
-                    again ? current->retry_deadline : now + EXT_PAGER_TIMEOUT_S * TIMER_HZ;
-                if (again && now >= current->fault_deadline) {
-                        current->retry_deadline = 0;
-                        current->fault_range = NULL;
-                        if (from_user)
-                                proc_kill(p, MK_REASON_PAGER_TIMEOUT, 0, f);
-                        return -EFAULT;
-                }
+        uint64_t deadline;
+        if (!xpager_fault_begin(x, f->addr, &deadline)) {
+                if (from_user)
+                        proc_kill(p, MK_REASON_PAGER_TIMEOUT, 0, f);
+                return -EFAULT;
         }
-        uint64_t deadline = current->fault_deadline;
-        current->fault_retried = false;
         long r = ipc_fault_call(ep, x ? x->badge : p->pager_badge, f);
-        current->fault_range = NULL;
-        if (x && r == 0 && current->fault_retried) {
-                current->retry_va = f->addr & ~(uint64_t)PAGE_MASK;
-                current->retry_deadline = deadline;
-        } else {
-                current->retry_deadline = 0;
-        }
+        xpager_fault_end(x, f->addr, deadline, r);
         if (r == 0)
                 return 0;
         uint64_t reason = r == -EPIPE       ? MK_REASON_PAGER_GONE
@@ -138,12 +110,10 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
                 g[0] = (struct mk_grant){m->w[0], m->w[1], m->w[2]};
                 memcpy(&g[1], m->buf, m->len);
                 // An external pager maps only inside the region it serves.
-                const struct ext_region *x = c->fault_range;
-                for (size_t i = 0; x && i < n; i++)
-                        if (g[i].va < x->start || g[i].va >= x->end) {
-                                c->proc->bad_replies++;
-                                return -EPERM;
-                        }
+                if (!xpager_grants_inside(c->fault_range, g, n)) {
+                        c->proc->bad_replies++;
+                        return -EPERM;
+                }
                 long r = grant_install(replier->proc, c->proc, g, n);
                 if (r) {
                         c->proc->bad_replies++;
@@ -163,53 +133,6 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
         default:
                 c->proc->bad_replies++;
                 return -EINVAL;
-        }
-}
-
-long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoint *ep,
-                    uint64_t badge)
-{
-        if ((start | len) & PAGE_MASK || start < USER_BASE || start >= USER_TOP ||
-            len > USER_TOP - start)
-                return -EINVAL;
-        if (len == 0) {
-                for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
-                        struct ext_region *x = &p->ext[i];
-                        if (x->ep && x->start == start) {
-                                pt_unmap_range(p->root, x->start, x->end, NULL, NULL);
-                                arch_tlb_flush_asid(p->asid);
-                                ep_put(x->ep);
-                                x->ep = NULL;
-                                return 0;
-                        }
-                }
-                return -ENOENT;
-        }
-        int free = -1;
-        for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
-                const struct ext_region *x = &p->ext[i];
-                if (!x->ep)
-                        free = free < 0 ? i : free;
-                else if (start < x->end && x->start < start + len)
-                        return -EEXIST;
-        }
-        if (free < 0)
-                return -ENOSPC;
-        // What the default pager mapped there before is not the new pager's.
-        pt_unmap_range(p->root, start, start + len, NULL, NULL);
-        arch_tlb_flush_asid(p->asid);
-        p->ext[free] = (struct ext_region){start, start + len, ep, badge};
-        ep->refs++;
-        return 0;
-}
-
-void ext_regions_release(struct proc *p)
-{
-        for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
-                if (p->ext[i].ep) {
-                        ep_put(p->ext[i].ep);
-                        p->ext[i].ep = NULL;
-                }
         }
 }
 

@@ -6,10 +6,10 @@
 #include <arch/memlayout.h>
 #include <kernel/acct.h>
 #include <kernel/arch.h>
-#include <kernel/cpio.h>
-#include <kernel/elf.h>
+#include <common/cpio.h>
+#include <common/elf.h>
 #include <kernel/init.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
@@ -111,7 +111,7 @@ void init_start(const struct boot_info *bi)
         const void *bootimg = phys_to_virt(bi->bootimg_phys);
         if (cpio_find(bootimg, bi->bootimg_size, "pager", &f))
                 init_fail("boot image", "no 'pager' program in it");
-        if (elf_parse(&img, f.data, f.size, ELF_MACHINE, USER_BASE, USER_TOP, &err))
+        if (elf_parse(&img, f.data, f.size, ELF_MACHINE, MK_USER_BASE, MK_USER_TOP, &err))
                 init_fail("pager", err);
 
         long kerr;

@@ -6,7 +6,7 @@
 // kmsg. Kernel-originated fault messages use the same path (ipc_fault_call),
 // and kernel events (process exits) queue on the endpoint without blocking.
 #include <kernel/arch.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/proc.h>
 #include <mk/errno.h>
@@ -151,47 +151,22 @@ long ipc_send(struct endpoint *ep, uint64_t badge, uint64_t umsg, bool call)
         return r ? r : self->ipc_ret;
 }
 
-// Threads waiting on an external pager with a deadline (fault_deadline).
-static struct thread *fault_waiters;
-
-static void fault_wait_add(struct thread *t)
+// A fault call of t whose external pager did not answer by its deadline
+// (xpager.c): t leaves the pager's queue, or the pager's call is forgotten,
+// and t wakes with -ETIMEDOUT.
+void ipc_fault_timeout(struct thread *t)
 {
-        t->fault_wait_next = fault_waiters;
-        fault_waiters = t;
-}
-
-static void fault_wait_remove(struct thread *t)
-{
-        for (struct thread **pp = &fault_waiters; *pp; pp = &(*pp)->fault_wait_next) {
-                if (*pp == t) {
-                        *pp = t->fault_wait_next;
-                        return;
-                }
+        if (t->ep) {
+                q_remove(&t->ep->senders, &t->ep->senders_tail, t);
+                t->ep = NULL;
         }
-}
-
-void ext_fault_timeouts(uint64_t now)
-{
-        for (struct thread **pp = &fault_waiters; *pp;) {
-                struct thread *t = *pp;
-                if (now < t->fault_deadline) {
-                        pp = &t->fault_wait_next;
-                        continue;
-                }
-                *pp = t->fault_wait_next;
-                // Take it out of the pager's queue or forget the pager's call.
-                if (t->ep) {
-                        q_remove(&t->ep->senders, &t->ep->senders_tail, t);
-                        t->ep = NULL;
-                }
-                if (t->replier) {
-                        t->replier->caller = NULL;
-                        t->replier = NULL;
-                }
-                t->fault_deadline = 0;
-                t->ipc_ret = -ETIMEDOUT;
-                sched_ready(t);
+        if (t->replier) {
+                t->replier->caller = NULL;
+                t->replier = NULL;
         }
+        t->fault_deadline = 0;
+        t->ipc_ret = -ETIMEDOUT;
+        sched_ready(t);
 }
 
 long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info *f)
@@ -202,7 +177,7 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
         self->is_call = true;
         self->in_fault = true;
         if (self->fault_deadline)
-                fault_wait_add(self);
+                xpager_wait_add(self);
         struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
         if (rcv) {
                 // The pager is waiting: build the message straight into it.
@@ -221,7 +196,7 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
         }
         self->in_fault = false;
         if (self->fault_deadline) {
-                fault_wait_remove(self);
+                xpager_wait_remove(self);
                 self->fault_deadline = 0;
         }
         return self->ipc_ret;
@@ -364,7 +339,7 @@ void ep_abort_waiters(struct endpoint *ep)
 void ipc_cancel(struct thread *t)
 {
         if (t->fault_deadline) {
-                fault_wait_remove(t);
+                xpager_wait_remove(t);
                 t->fault_deadline = 0;
         }
         if (t->ep) {

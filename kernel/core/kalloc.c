@@ -6,7 +6,7 @@
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kvm.h>
 #include <kernel/pt.h>
 

@@ -4,10 +4,10 @@
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/boot.h>
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <kernel/init.h>
 #include <kernel/proc.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/selftest.h>

@@ -5,16 +5,23 @@
 #include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
 #include <kernel/pt.h>
 #include <mk/errno.h>
+#include <mk/layout.h>
 
 static struct proc *procs[MAX_PROCS]; // by slot; slot = asid (tools/gdb/mk.py reads it)
 _Static_assert(sizeof(struct proc) <= PAGE_SIZE, "kalloc gives at most a page");
-static uint32_t next_pid = 1, next_tid = 1;
+// The first process created is the system pager.
+static uint32_t next_pid = MK_PID_SYSTEM_PAGER, next_tid = 1;
+
+struct proc *proc_at(unsigned i)
+{
+        return i < MAX_PROCS ? procs[i] : NULL;
+}
 
 struct proc *proc_by_pid(uint32_t pid)
 {
@@ -125,7 +132,7 @@ unsigned proc_garbage(struct proc **out)
         unsigned n = 0, k = 0;
         for (unsigned i = 1; i < MAX_PROCS; i++) {
                 struct proc *p = procs[i];
-                mark[i] = p && p->alive && (p->threads || p->pid == PID_SYSTEM_PAGER);
+                mark[i] = p && p->alive && (p->threads || p->pid == MK_PID_SYSTEM_PAGER);
                 if (mark[i])
                         stack[n++] = p;
         }
@@ -252,20 +259,6 @@ static void wait_cancel(struct thread *t)
 #define OWNER_PAGES    512
 static uint16_t *owner_pages[OWNER_PAGES];
 
-void ext_pager_gone(struct endpoint *ep)
-{
-        for (unsigned i = 1; i < MAX_PROCS; i++) {
-                struct proc *p = procs[i];
-                if (!p || !p->alive)
-                        continue;
-                for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
-                        const struct ext_region *x = &p->ext[k];
-                        if (x->ep == ep && pt_unmap_range(p->root, x->start, x->end, NULL, NULL))
-                                arch_tlb_flush_asid(p->asid);
-                }
-        }
-}
-
 static bool owned_by(void *slot, paddr_t pa)
 {
         return frame_owner_get(pa) == *(uint32_t *)slot;
@@ -280,7 +273,7 @@ void frames_unmap_everywhere(struct proc *p)
                 if (!(p->mapped_into[i / 8] & (1u << (i % 8))))
                         continue;
                 if (q && q->alive && q != p &&
-                    pt_unmap_matching(q->root, USER_BASE, USER_TOP, owned_by, &p->asid))
+                    pt_unmap_matching(q->root, MK_USER_BASE, MK_USER_TOP, owned_by, &p->asid))
                         arch_tlb_flush_asid(q->asid);
         }
 }
@@ -291,8 +284,8 @@ void frames_unmap_everywhere(struct proc *p)
 // of them that p made survives: the next owner's data stays its own.
 static void release_frames(struct proc *p)
 {
-        struct proc *sys = proc_by_pid(PID_SYSTEM_PAGER);
-        if (p->pid != PID_SYSTEM_PAGER)
+        struct proc *sys = proc_by_pid(MK_PID_SYSTEM_PAGER);
+        if (p->pid != MK_PID_SYSTEM_PAGER)
                 frames_unmap_everywhere(p);
         for (unsigned t = 0; t < OWNER_PAGES; t++) {
                 if (!owner_pages[t])
@@ -301,7 +294,7 @@ static void release_frames(struct proc *p)
                         if (owner_pages[t][k] != p->asid)
                                 continue;
                         paddr_t pa = ((paddr_t)t * OWNER_PER_PAGE + k) << PAGE_SHIFT;
-                        if (p->pid != PID_SYSTEM_PAGER && sys && sys->alive) {
+                        if (p->pid != MK_PID_SYSTEM_PAGER && sys && sys->alive) {
                                 owner_pages[t][k] = (uint16_t)sys->asid;
                         } else {
                                 owner_pages[t][k] = 0;
@@ -316,7 +309,7 @@ static void release_frames(struct proc *p)
 static void aspace_destroy(struct proc *p)
 {
         sched_drop_root(p);
-        pt_free_tables(p->root, 0, USER_TOP);
+        pt_free_tables(p->root, 0, MK_USER_TOP);
         arch_tlb_flush_asid(p->asid);
         pt_table_free(p->root);
         p->root = 0;
@@ -370,7 +363,7 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         aspace_destroy(p);
         release_frames(p);
         acct_proc_ended(p);
-        if (p->pid == PID_SYSTEM_PAGER) {
+        if (p->pid == MK_PID_SYSTEM_PAGER) {
                 // The system pager is gone: nothing can be paged any more.
                 kprintf("mk: the system pager ended (%s, status %lld)\n", mk_reason_name(reason),
                         (long long)status);

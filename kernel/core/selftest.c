@@ -4,9 +4,9 @@
 // plan, then `ok NAME` or `not ok NAME` and a `# why` line per test).
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <kernel/extable.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/pt.h>

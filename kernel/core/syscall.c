@@ -7,7 +7,7 @@
 #include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
@@ -187,7 +187,7 @@ static long sys_thread_start(long ph, uint64_t ip, uint64_t sp, uint64_t arg)
                 return e;
         if (!p->alive)
                 return -ESRCH;
-        if (ip >= USER_TOP || sp > USER_TOP)
+        if (ip >= MK_USER_TOP || sp > MK_USER_TOP)
                 return -EINVAL;
         long err;
         struct thread *t = thread_create(p, ip, sp, arg, &err);
@@ -215,7 +215,7 @@ static long sys_unmap(long ph, uint64_t va)
                 return e;
         if (!p->alive)
                 return -ESRCH;
-        if ((va & PAGE_MASK) || va < USER_BASE || va >= USER_TOP)
+        if ((va & PAGE_MASK) || va < MK_USER_BASE || va >= MK_USER_TOP)
                 return -EINVAL;
         if (pt_unmap(p->root, va, &pa, NULL))
                 return -ENOENT;
@@ -283,11 +283,10 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
                 return e;
         if (!p->alive)
                 return -ESRCH;
-        if ((va | len) & PAGE_MASK || va < USER_BASE || va >= USER_TOP || len > USER_TOP - va ||
-            len > GiB(1))
+        if ((va | len) & PAGE_MASK || va < MK_USER_BASE || va >= MK_USER_TOP ||
+            len > MK_USER_TOP - va || len > GiB(1))
                 return -EINVAL;
-        if (perms &&
-            (!(perms & MK_PERM_R) || (perms & ~(uint64_t)(MK_PERM_R | MK_PERM_W | MK_PERM_X))))
+        if (perms && (!(perms & MK_PERM_R) || (perms & ~(uint64_t)MK_PERM_ALL)))
                 return -EINVAL;
         if ((perms & MK_PERM_W) && (perms & MK_PERM_X) && !(p->flags & MK_PROC_ALLOW_WX))
                 return -EACCES;
@@ -397,7 +396,7 @@ static long sys_info(uint64_t what, uint64_t uout)
         case MK_INFO_PHYS_WINDOW:
                 return copy_to_user(uout, &p->phys, sizeof(p->phys));
         case MK_INFO_BOOTIMG: {
-                if (p->pid != PID_SYSTEM_PAGER)
+                if (p->pid != MK_PID_SYSTEM_PAGER)
                         return -EPERM;
                 struct mk_region r = {MK_BOOTIMG_VA, kernel_bootimg_size};
                 return copy_to_user(uout, &r, sizeof(r));

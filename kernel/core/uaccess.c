@@ -7,12 +7,13 @@
 #include <kernel/extable.h>
 #include <kernel/proc.h>
 #include <mk/errno.h>
+#include <mk/layout.h>
 
 #define COPY_RETRIES 8
 
 static bool user_range_ok(uint64_t ua, size_t n)
 {
-        return ua >= USER_BASE && ua < USER_TOP && n <= USER_TOP - ua;
+        return ua >= MK_USER_BASE && ua < MK_USER_TOP && n <= MK_USER_TOP - ua;
 }
 
 static long copy_user(void *dst, const void *src, size_t n, uint64_t ua)

@@ -2,7 +2,7 @@
 // Boot-info validation and memory-map assembly (see kernel/boot.h).
 #include <kernel/boot.h>
 #include <kernel/dtb.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <mk/errno.h>
 
 // Whether [base, base+size) lies inside RAM ranges of the normalised map.

@@ -3,7 +3,7 @@
 // Header fields are big-endian; the structure block is a stream of 32-bit
 // tokens. Every offset and length is checked against the blob before use.
 #include <kernel/dtb.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <mk/errno.h>
 
 #define FDT_MAGIC      0xd00dfeedu

@@ -2,7 +2,7 @@
 // Bitmap frame allocator (see frame.h). Search starts at a hint word and wraps,
 // so allocation is O(1) amortised while memory is plentiful.
 #include <kernel/frame.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <mk/errno.h>
 
 static bool is_free_type(uint32_t t)

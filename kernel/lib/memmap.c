@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Physical memory map normalisation (see memmap.h). Bounded, allocation-free:
 // at most BOOT_MAX_MEM input ranges; scratch space is static.
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/memmap.h>
 #include <mk/errno.h>
 

@@ -23,6 +23,10 @@
 #define MS_KNOWN     (MS_ASYNC | MS_INVALIDATE | MS_SYNC)
 #define MAX_CHILDREN 64
 
+_Static_assert(PROT_READ == MK_PERM_R && PROT_WRITE == MK_PERM_W && PROT_EXEC == MK_PERM_X &&
+                   PROT_KNOWN == MK_PERM_ALL,
+               "PROT_* are the MK_PERM_* bits");
+
 int errno;
 
 long posix_fail(long err)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libsys's POSIX layer, the small stdio (formatted output, unbuffered, one
 // write per call) and the string and number helpers programs need beyond
-// kernel/lib/string.c.
+// kernel/common/string.c.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,32 +80,6 @@ int putchar(int c)
 int fflush(FILE *f)
 {
         return 0;
-}
-
-char *strchr(const char *s, int c)
-{
-        for (;; s++) {
-                if (*s == (char)c)
-                        return (char *)s;
-                if (!*s)
-                        return NULL;
-        }
-}
-
-char *strrchr(const char *s, int c)
-{
-        const char *last = NULL;
-        for (;; s++) {
-                if (*s == (char)c)
-                        last = s;
-                if (!*s)
-                        return (char *)last;
-        }
-}
-
-char *strcpy(char *dst, const char *src)
-{
-        return memcpy(dst, src, strlen(src) + 1);
 }
 
 // mk's error names ("ENOENT", ...): there is no message table.

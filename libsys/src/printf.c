@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Console printf for user programs, over the kernel's portable formatter.
-#include <kernel/kprintf.h>
+#include <common/fmt.h>
 #include <mk/sys.h>
 
 int mk_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)

@@ -4,7 +4,7 @@
 // stack. Portable C (no syscalls): the pager, tools/elfmaps and the host
 // tests and fuzzer run this same code.
 #include "exec.h"
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <mk/errno.h>
 #include <mk/layout.h>
 #include <mk/syscall.h>

@@ -5,7 +5,7 @@
 // the pager, by tools/elfmaps on the host, and fuzzed there.
 #pragma once
 #include "region_desc.h"
-#include <kernel/elf.h>
+#include <common/elf.h>
 
 #define EXEC_MAX_REGIONS (2 * ELF_MAX_SEGS + 2)
 #define EXEC_STACK_TOP   0x0000003ff0000000ull // top of the initial stack

@@ -2,7 +2,7 @@
 // The maps view: one line per region in the /proc/PID/maps shape. Portable
 // (the pager's PGR_MAPS and tools/elfmaps on the host print the same lines).
 #include "region_desc.h"
-#include <kernel/kprintf.h>
+#include <common/fmt.h>
 #include <mk/syscall.h>
 
 // What the last column shows: the region's own name (program or file), else

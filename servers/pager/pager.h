@@ -11,7 +11,7 @@
 #include "policy.h"
 #include "shadow.h"
 #include "vma.h"
-#include <kernel/elf.h>
+#include <common/elf.h>
 #include <mk/fault.h>
 #include <mk/pager.h>
 #include <mk/pagerlib.h>

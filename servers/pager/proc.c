@@ -3,7 +3,7 @@
 // (exec.c builds the image), the VFS server, fork, spawn, and releasing
 // everything when one ends.
 #include "pager.h"
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <mk/vfs.h>
 
 #define GIVEN_PER_PAGE (MK_PAGE_SIZE / 8) // entries of one page of pproc.given
@@ -164,8 +164,7 @@ bool oom_kill(struct pproc *v)
 }
 
 // Creates the kernel process and gives it its endpoint handles: the pager's
-// at 0 and the VFS's at 1 (every process has them at the same numbers, so a
-// forked child's copy of libsys finds them).
+// at PGR_HANDLE_PAGER_EP and the VFS's at PGR_HANDLE_VFS_EP (mk/pager.h).
 static int make_kernel_proc(struct pproc *p)
 {
         // A fork or spawn child is charged to its parent's tree in the kernel too.
@@ -182,7 +181,7 @@ static int make_kernel_proc(struct pproc *p)
         long h1 = vfs_ep_handle >= 0
                       ? mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge, MK_RIGHT_SEND)
                       : mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
-        return h0 == 0 && h1 == 1 ? 0 : -ENOSPC;
+        return h0 == PGR_HANDLE_PAGER_EP && h1 == PGR_HANDLE_VFS_EP ? 0 : -ENOSPC;
 }
 
 int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
@@ -190,10 +189,11 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
 {
         static struct exec_layout lay;
         struct cpio_file f;
-        struct exec_aux aux[6] = {{AT_MK_PAGER_EP, 0}, {AT_MK_VFS_EP, 1}};
+        struct exec_aux aux[6] = {{AT_MK_PAGER_EP, PGR_HANDLE_PAGER_EP},
+                                  {AT_MK_VFS_EP, PGR_HANDLE_VFS_EP}};
         int na = 2;
         if (p->is_vfs) {
-                aux[na++] = (struct exec_aux){AT_MK_VFS_SERVE, 2};
+                aux[na++] = (struct exec_aux){AT_MK_VFS_SERVE, PGR_HANDLE_VFS_SERVE};
                 aux[na++] = (struct exec_aux){AT_MK_BOOTIMG_SIZE, bootimg.size};
         }
         aux[na] = (struct exec_aux){AT_NULL, 0};
@@ -264,7 +264,8 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                                          .name = "page cache"};
                 if (vma_insert(&p->tree, &img, NULL) || vma_insert(&p->tree, &it, NULL) ||
                     vma_insert(&p->tree, &da, NULL) ||
-                    mk_handle_give(vfs_ep_handle, p->proc, 0, MK_RIGHT_RECV) != 2) {
+                    mk_handle_give(vfs_ep_handle, p->proc, 0, MK_RIGHT_RECV) !=
+                        PGR_HANDLE_VFS_SERVE) {
                         *err = "cannot set up the VFS server";
                         return -ENOMEM;
                 }

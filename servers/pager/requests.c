@@ -28,8 +28,9 @@ static void unmap_range(struct pproc *p, uint64_t start, uint64_t end)
 static long do_mmap(struct pproc *p, const struct mk_msg *m)
 {
         uint64_t hint = m->w[0], len = page_up(m->w[1]), prot = m->w[2], flags = m->w[3];
-        if (m->w[1] == 0 || len < m->w[1] || len > (1ull << 34) || (prot & ~7ull) ||
-            (flags & ~0x3full) || !(flags & (PGR_MAP_PRIVATE | PGR_MAP_SHARED)) ||
+        if (m->w[1] == 0 || len < m->w[1] || len > (1ull << 34) ||
+            (prot & ~(uint64_t)MK_PERM_ALL) || (flags & ~(uint64_t)PGR_MAP_ALL) ||
+            !(flags & (PGR_MAP_PRIVATE | PGR_MAP_SHARED)) ||
             ((flags & PGR_MAP_PRIVATE) && (flags & PGR_MAP_SHARED)))
                 return -EINVAL;
         struct region_desc d = {.prot = (uint32_t)prot, .name = NULL};
@@ -137,7 +138,7 @@ static long unmap_installed(struct pproc *p, uint64_t start, uint64_t end)
 static long do_mprotect(struct pproc *p, uint64_t addr, uint64_t len, uint64_t prot)
 {
         len = page_up(len);
-        if (!range_ok(addr, len) || (prot & ~7ull))
+        if (!range_ok(addr, len) || (prot & ~(uint64_t)MK_PERM_ALL))
                 return -EINVAL;
         if ((prot & MK_PERM_W) && (prot & MK_PERM_X))
                 return -EACCES;

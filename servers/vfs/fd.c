@@ -2,7 +2,7 @@
 // Open files of the RAM file system: one fd table per client (the badge of
 // its endpoint handle), with offsets and access modes. Errors follow Linux.
 #include "ramfs.h"
-#include <kernel/klib.h>
+#include <common/string.h>
 
 // The client's table, or NULL if it has no open file. Marks it used now.
 static struct ramfs_client *client_find(struct ramfs *fs, uint64_t badge)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Loading the boot image (a cpio newc archive) into the RAM file system.
 #include "serve.h"
-#include <kernel/cpio.h>
-#include <kernel/klib.h>
+#include <common/cpio.h>
+#include <common/string.h>
 
 #define CPIO_TYPE_MASK 0170000
 #define CPIO_TYPE_REG  0100000

@@ -2,7 +2,7 @@
 // RAM file system core: names, inodes and file data (see ramfs.h for the
 // promises it keeps to the pager that maps the same memory).
 #include "ramfs.h"
-#include <kernel/klib.h>
+#include <common/string.h>
 
 #define PAGE_OF(x) ((x) / RAMFS_PAGE)
 #define PAGE_UP(x) (((x) + RAMFS_PAGE - 1) & ~(RAMFS_PAGE - 1))

@@ -3,7 +3,7 @@
 // encodes the reply. Every word is range-checked by the layer below; this one
 // checks lengths and that names end inside the buffer.
 #include "serve.h"
-#include <kernel/klib.h>
+#include <common/string.h>
 
 void vfs_serve(struct ramfs *fs, const struct mk_msg *in, struct mk_msg *out)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "harness.h"
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <mk/errno.h>
 
 static unsigned char ar[4096];

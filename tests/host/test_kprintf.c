@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "harness.h"
-#include <kernel/kprintf.h>
+#include <common/fmt.h>
 
 // Some cases pass formats the compiler would reject on purpose.
 #pragma GCC diagnostic ignored "-Wformat"

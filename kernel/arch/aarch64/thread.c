@@ -7,7 +7,7 @@
 #include <arch/thread.h>
 #include <arch/trap.h>
 #include <kernel/arch.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 
 // PSTATE of a new user thread: EL0 on SP_EL0, all of D, A, I, F unmasked.
 #define SPSR_USER_INITIAL SPSR_MODE_EL0T

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // New threads and the kernel stack of the running one.
 #include <kernel/arch.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 #include <arch/regs.h>
 #include <arch/thread.h>

@@ -12,6 +12,7 @@
 #include <arch/memlayout.h>
 #include <arch/pte.h>
 #include <arch/regs.h>
+#include <mk/layout.h>
 
 static uint64_t asid_mask; // the ASID bits the hart implements
 
@@ -51,7 +52,7 @@ void arch_user_root_init(paddr_t root)
 // TLB entries current (arch_tlb_flush_user_page / arch_tlb_flush_asid), and
 // the kernel half is global. An asid the hart cannot hold becomes ASID 0 and
 // the TLB is flushed. root 0 (no user space, e.g. its process died) loads
-// kernel_root, which maps nothing below USER_TOP.
+// kernel_root, which maps nothing below MK_USER_TOP.
 void arch_user_root_switch(paddr_t root, unsigned asid)
 {
         bool fits = asid_fits(asid);

@@ -15,11 +15,12 @@
 #include <kernel/arch.h>
 #include <kernel/bootinfo.h>
 #include <kernel/kvm.h>
+#include <mk/layout.h>
 
 // PML4 entries of the kernel half (DIRECT_MAP_BASE and up), shared by every
 // user root.
 #define PML4_KERNEL_FIRST PT_INDEX(DIRECT_MAP_BASE, PT_LEVELS - 1)
-_Static_assert(PT_INDEX(USER_TOP - 1, PT_LEVELS - 1) < PML4_KERNEL_FIRST,
+_Static_assert(PT_INDEX(MK_USER_TOP - 1, PT_LEVELS - 1) < PML4_KERNEL_FIRST,
                "user range and kernel half share a PML4 entry");
 
 extern char __kernel_start[];

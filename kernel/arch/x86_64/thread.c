@@ -11,7 +11,7 @@
 #include <arch/thread.h>
 #include <arch/trap.h>
 #include <kernel/arch.h>
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <kernel/kprintf.h>
 
 // The SysV ABI wants rsp 16-byte aligned at each call.

@@ -13,7 +13,7 @@
 // The logic (kernel/lib/acct.c) is portable and host-tested
 // (tests/host/test_acct.c); the kernel's glue is kernel/core/acct.c.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 #include <mk/syscall.h>
 
 struct acct {

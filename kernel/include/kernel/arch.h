@@ -10,7 +10,7 @@
 // knows of a struct boot_info and calls kmain().
 #pragma once
 #include <kernel/bootinfo.h>
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct mem_range;
 

@@ -3,7 +3,7 @@
 // kernel needs at boot. Portable; host-tested with corrupt inputs.
 #pragma once
 #include <kernel/memmap.h>
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct dtb {
         const uint8_t *blob;

@@ -3,7 +3,7 @@
 // probes) and where to resume when they do. Arch assembly emits entries into
 // the __extable section; trap code calls extable_fixup() on a kernel fault.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 #include <mk/fault.h>
 
 struct extable_entry {

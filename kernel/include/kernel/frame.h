@@ -4,7 +4,7 @@
 // free. Portable logic: the caller supplies the bitmap storage. Host-tested.
 #pragma once
 #include <kernel/memmap.h>
-#include <kernel/types.h>
+#include <common/types.h>
 
 #define FRAME_NONE ((paddr_t)-1)
 

@@ -4,7 +4,7 @@
 // page below each, mapped in the scratch area. Kernel memory comes from the
 // kernel's reserve of frames (kframes), never from the pager's frames.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 // Zeroed object of at most PAGE_SIZE bytes, or NULL when memory is exhausted.
 void *kalloc(size_t size);

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Kernel console output and formatting. kvsnprintf is portable (host-tested):
-// %d %i %u %x %X %p %s %c %% with l/ll/z length, 0/- flags and width.
+// Kernel console output (kernel/core/kprintf.c); the formatting (kvsnprintf,
+// ksnprintf) is shared with user space: <common/fmt.h>.
 #pragma once
-#include <stdarg.h>
-#include <kernel/types.h>
+#include <common/fmt.h>
 
-int kvsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
-int ksnprintf(char *buf, size_t len, const char *fmt, ...) PRINTF(3, 4);
 void kprintf(const char *fmt, ...) PRINTF(1, 2);
 void kputs(const char *s);
 

@@ -4,7 +4,7 @@
 // types win over usable ones. Portable; host-tested.
 #pragma once
 #include <kernel/bootinfo.h>
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct memmap {
         struct mem_range *r; // storage, cap entries

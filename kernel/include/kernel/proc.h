@@ -3,10 +3,11 @@
 // endpoints, and the handles that name them (kernel/core/proc.c).
 #pragma once
 #include <arch/thread.h>
-#include <kernel/types.h>
+#include <common/types.h>
 #include <mk/fault.h>
 #include <mk/msg.h>
 #include <mk/syscall.h>
+#include <kernel/xpager.h>
 
 #define MAX_HANDLES 64
 #define MAX_PROCS   256
@@ -112,13 +113,6 @@ struct kevent {
         uint64_t w[3];
 };
 
-// A range of a process whose faults go to an external pager.
-struct ext_region {
-        uint64_t start, end;
-        struct endpoint *ep; // NULL: unused slot
-        uint64_t badge;
-};
-
 struct proc {
         uint32_t pid;
         uint32_t refs; // handles naming it + 1 while alive
@@ -204,6 +198,9 @@ void kevent_done(struct kevent *ev);
 long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m);
 // Removes t from whatever queue it is blocked in (it is being killed).
 void ipc_cancel(struct thread *t);
+// Wakes t, waiting in a fault call, with -ETIMEDOUT (xpager.c: its external
+// pager did not answer in time).
+void ipc_fault_timeout(struct thread *t);
 
 // User memory (kernel/core/uaccess.c): copies that fault pages in through the
 // pager like a user access would, and return -EFAULT for addresses no region
@@ -220,9 +217,9 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
 // failed it (the process is being killed when from_user).
 long fault_resolve(struct fault_info *f, bool from_user);
 
-// The first process, the system pager: the frames it owns are the memory of
-// every process; the frames it gives away come back to it.
-#define PID_SYSTEM_PAGER 1
+// The first process, the system pager (pid MK_PID_SYSTEM_PAGER, <mk/layout.h>):
+// the frames it owns are the memory of every process; the frames it gives
+// away come back to it.
 
 // Physical frames owned by processes (the pager's memory), by process slot
 // (proc->asid); 0 = the kernel's.
@@ -232,14 +229,5 @@ void handle_close(struct proc *p, int h);
 // Unmaps the frames p owns from every process p mapped them into.
 void frames_unmap_everywhere(struct proc *p);
 
-// External pagers (kernel/core/fault.c).
-// Seconds an external pager has to answer a fault before it counts as gone.
-#define EXT_PAGER_TIMEOUT_S 5
-long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoint *ep,
-                    uint64_t badge);
-void ext_regions_release(struct proc *p);
-// Nobody can receive on ep any more: remove the pages of every range routed
-// to it from the page tables (their frames go back to the system pager).
-void ext_pager_gone(struct endpoint *ep);
-// From the timer: fail faults whose external pager has not answered in time.
-void ext_fault_timeouts(uint64_t now);
+// The process in slot i (0 < i < MAX_PROCS), or NULL.
+struct proc *proc_at(unsigned i);

@@ -21,7 +21,7 @@
 //
 // The walker never flushes TLBs: callers do (arch_tlb_flush_page).
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 typedef uint64_t pte_t;
 

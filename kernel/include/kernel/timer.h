@@ -2,7 +2,7 @@
 // The periodic tick (kernel/core/timer.c). Arch interrupt code calls
 // timer_tick() once per timer interrupt.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 #define TIMER_HZ 100
 

@@ -60,6 +60,17 @@
 #define PGR_MAP_FIXED    0x08 // exactly at the hint (replacing what is there)
 #define PGR_MAP_GUARD    0x10 // an explicit guard region (PROT_NONE)
 #define PGR_MAP_EXTERNAL 0x20 // reserve the range for an external pager (SYS_REGION_PAGER)
+#define PGR_MAP_ALL                                                                                \
+        (PGR_MAP_PRIVATE | PGR_MAP_SHARED | PGR_MAP_ANON | PGR_MAP_FIXED | PGR_MAP_GUARD |          \
+         PGR_MAP_EXTERNAL) // every PGR_MAP_* bit
+// PGR_MMAP and PGR_MPROTECT prot: MK_PERM_* bits (at most MK_PERM_ALL).
+
+// The handles every process the system pager starts holds, at the same
+// numbers in each (so a forked child's copy of libsys finds them); the auxv
+// also names them (AT_MK_PAGER_EP, AT_MK_VFS_EP, AT_MK_VFS_SERVE).
+#define PGR_HANDLE_PAGER_EP  0 // send: the system pager
+#define PGR_HANDLE_VFS_EP    1 // send: the VFS server (the pager's own if there is none)
+#define PGR_HANDLE_VFS_SERVE 2 // the VFS server only: receive, its requests
 
 // PGR_SPAWN w1 flags.
 #define PGR_SPAWN_SUSPENDED 1 // do not start it until PGR_RESUME (hand it handles first)

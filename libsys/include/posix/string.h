@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// String functions for programs on mk (kernel/lib/string.c and
+// String functions for programs on mk (kernel/common/string.c; strerror:
 // libsys/src/posix_stdio.c).
 #pragma once
 #include <stddef.h>

@@ -6,7 +6,7 @@
 // with argv = FILE ARG..., an empty environment and the two auxv entries the
 // pager adds (AT_MK_PAGER_EP, AT_MK_VFS_EP).
 #include "../../../servers/pager/exec.h"
-#include <kernel/elf.h>
+#include <common/elf.h>
 #include <mk/pager.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 // the initial stack page back (argc, argv, envp, auxv).
 #pragma once
 #include "../../../servers/pager/exec.h"
-#include <kernel/elf.h>
+#include <common/elf.h>
 #include <mk/layout.h>
 #include <mk/syscall.h>
 #include <string.h>

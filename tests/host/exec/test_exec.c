@@ -6,7 +6,7 @@
 #include "../harness.h"
 #include "elf_build.h"
 #include "exec_check.h"
-#include <kernel/elf.h>
+#include <common/elf.h>
 #include <mk/errno.h>
 #include <mk/pager.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Fuzz target cpio: a boot image (cpio newc) through the kernel's reader
-// (kernel/lib/cpio.c: cpio_next, cpio_validate, cpio_find) and through the
+// (kernel/common/cpio.c: cpio_next, cpio_validate, cpio_find) and through the
 // VFS server's loader (servers/vfs/load.c: vfs_load_cpio into a fresh RAM
 // file system, servers/vfs/ramfs.c).
 //
@@ -11,7 +11,7 @@
 // archive entry of its name, and the load counts add up.
 #include "../../../servers/vfs/serve.h"
 #include "fuzz.h"
-#include <kernel/cpio.h>
+#include <common/cpio.h>
 #include <mk/errno.h>
 
 #define FS_INODES   8

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Fuzz target elf: an ELF file through both loaders that read one.
-//   - The pager's: elf_parse (kernel/lib/elf.c) through exec_build
+//   - The pager's: elf_parse (kernel/common/elf.c) through exec_build
 //     (servers/pager/exec.c), with and without allow_wx, then region_format
 //     (maps.c) of every region; every layout invariant of exec_check.h is
 //     checked on success.
@@ -13,7 +13,7 @@
 #include "../exec/exec_check.h"
 #include "elf_loader.h"
 #include "fuzz.h"
-#include <kernel/elf.h>
+#include <common/elf.h>
 #include <mk/errno.h>
 #include <mk/pager.h>
 

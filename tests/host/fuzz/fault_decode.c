@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Fuzz target fault_decode: the three fault decoders (kernel/lib/fault_decode.c:
+// Fuzz target fault_decode: the three fault decoders (kernel/common/fault_decode.c:
 // x86_64 error code + CR2, aarch64 ESR_EL1 + FAR_EL1, riscv64 scause + stval),
 // fault_describe into buffers of every size, and the portable fault message
 // as a pager decodes it (mkp_fault_decode, libsys/pagerlib/serve.c), both

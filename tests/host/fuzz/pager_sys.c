@@ -5,7 +5,7 @@
 // queued for the harness to deliver), and failures on demand (fk_fail) so
 // that every error path of the pager runs.
 #include "pager_host.h"
-#include <kernel/klib.h>
+#include <common/string.h>
 #include <mk/sys.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +58,7 @@ void fk_reset(const void *bootimg, uint64_t bootimg_size)
         img_size = bootimg_size;
         memset(kp, 0, sizeof(kp));
         nkp = 0;
-        next_pid = 2; // the pager is 1
+        next_pid = MK_PID_SYSTEM_PAGER + 1; // the pager is MK_PID_SYSTEM_PAGER
         nexits = exit_head = 0;
         fail_mask = fail_k = 0;
 }

@@ -1,26 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Freestanding helpers for the loader: the memory functions the compiler may
-// emit calls to, GUID comparison and page allocation.
+// Freestanding helpers for the loader: GUID comparison and page allocation
+// (the memory functions are kernel/common/string.c).
 #include "loader.h"
-
-// Copies n bytes; the ranges must not overlap.
-void *memcpy(void *dst, const void *src, size_t n)
-{
-        uint8_t *d = dst;
-        const uint8_t *s = src;
-        while (n--)
-                *d++ = *s++;
-        return dst;
-}
-
-// Fills n bytes with the byte value c.
-void *memset(void *dst, int c, size_t n)
-{
-        uint8_t *d = dst;
-        while (n--)
-                *d++ = (uint8_t)c;
-        return dst;
-}
 
 // Whether two GUIDs are equal.
 int guid_eq(const EFI_GUID *a, const EFI_GUID *b)

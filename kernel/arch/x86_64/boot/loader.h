@@ -16,6 +16,7 @@
 #include <efi.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <common/string.h>
 #include <kernel/bootinfo.h>
 
 #define LOADER_PAGE_SIZE 4096ull
@@ -45,9 +46,7 @@ __attribute__((noreturn)) void loader_fail(const char *fmt, ...) PRINTF_LIKE(1, 
 __attribute__((noreturn)) void loader_bad_input(const char *what, const char *fmt, ...)
     PRINTF_LIKE(2, 3);
 
-// lib.c: what the compiler may call, plus GUID comparison.
-void *memcpy(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
+// lib.c: GUID comparison.
 int guid_eq(const EFI_GUID *a, const EFI_GUID *b);
 
 // file.c: the root directory of the volume the loader was loaded from.

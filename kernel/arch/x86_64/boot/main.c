@@ -12,7 +12,7 @@ EFI_BOOT_SERVICES *loader_bs;
 
 // Reads and validates \kernel.elf, copies its segments into LoaderData pages
 // and records the placement in bi and *img (entry, virtual span).
-static void load_kernel(EFI_FILE_HANDLE root, struct boot_info *bi, struct elf_image *img)
+static void load_kernel(EFI_FILE_HANDLE root, struct boot_info *bi, struct kernel_image *img)
 {
         uint64_t size;
         void *file;
@@ -22,20 +22,17 @@ static void load_kernel(EFI_FILE_HANDLE root, struct boot_info *bi, struct elf_i
         if (EFI_ERROR(st))
                 loader_fail("cannot read kernel.elf (status 0x%llx)", st);
         const char *err = elf_check(file, size, KERNEL_VBASE, img);
-        if (err && img->bad_phdr >= 0)
-                loader_bad_input("kernel.elf", "program header %d: %s (file %llu bytes)",
-                                 img->bad_phdr, err, size);
         if (err)
                 loader_bad_input("kernel.elf", "%s (file %llu bytes)", err, size);
         void *dst = alloc_pages(img->span_size, EfiLoaderData, "the kernel");
-        elf_load(file, img, dst);
+        elf_load(img, dst);
         if (file)
                 loader_bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)file, LOADER_PAGES(size));
         bi->kernel_phys = (uint64_t)(uintptr_t)dst;
         bi->kernel_size = img->span_size;
         con_printf("loader: kernel.elf %llu bytes, entry 0x%llx, span 0x%llx+0x%llx at phys "
                    "0x%llx\n",
-                   size, img->entry, img->span_base, img->span_size, bi->kernel_phys);
+                   size, img->elf.entry, img->span_base, img->span_size, bi->kernel_phys);
 }
 
 // Reads \bootimg.cpio into LoaderData pages (it must exist and be non-empty).
@@ -129,7 +126,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
         bi->version = BOOT_INFO_VERSION;
         bi->dtb_phys = 0;
 
-        struct elf_image kimg;
+        struct kernel_image kimg;
         EFI_FILE_HANDLE root = esp_open_root();
         load_kernel(root, bi, &kimg);
         load_bootimg(root, bi);
@@ -143,5 +140,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
         efimap_exit_boot_services(bi);
         con_printf("loader: %u memory ranges, boot_info at 0x%llx\n", bi->nmem,
                    (uint64_t)(uintptr_t)bi);
-        enter_kernel(pml4, kimg.entry, (uint64_t)(uintptr_t)bi);
+        enter_kernel(pml4, kimg.elf.entry, (uint64_t)(uintptr_t)bi);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Arch-internal boot interfaces between head.S and the C side.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 // Linker-script and head.S symbols.
 extern char __kernel_start[], __kernel_end[];

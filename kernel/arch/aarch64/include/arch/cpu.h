@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Per-CPU state, reached through TPIDR_EL1. One CPU for now.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 #include <arch/regs.h>
 
 struct arch_cpu {

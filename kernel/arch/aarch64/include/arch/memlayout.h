@@ -3,8 +3,8 @@
 // TTBR1 = kernel).
 //
 //   0x0000_0000_0000_0000  +--------------------------+  TTBR0
-//                          | user (USER_BASE..USER_TOP)|  same range on every arch
-//   0x0000_0040_0000_0000  +--------------------------+  USER_TOP (256 GiB)
+//                          | user                     |  MK_USER_BASE.., same range on every arch
+//   0x0000_0040_0000_0000  +--------------------------+  MK_USER_TOP (256 GiB)
 //   0xffff_0000_0000_0000  +--------------------------+  TTBR1, DIRECT_MAP_BASE
 //                          | direct map of RAM and the |  QEMU virt RAM starts at
 //                          | device window              |  phys 0x4000_0000; the kernel
@@ -12,9 +12,10 @@
 //                          |                            |  DIRECT_MAP_BASE + 0x4008_0000
 //   0xffff_c000_0000_0000  +--------------------------+  KSCRATCH_BASE
 #pragma once
+#include <mk/layout.h>
 
-#define USER_BASE       0x0000000000010000ull
-#define USER_TOP        0x0000004000000000ull
+// The user range is MK_USER_BASE..MK_USER_TOP (<mk/layout.h>, one range on
+// every arch): TTBR0's 48-bit half holds it.
 #define DIRECT_MAP_BASE 0xffff000000000000ull
 #define DIRECT_MAP_SIZE 0x0000400000000000ull
 #define KSCRATCH_BASE   0xffffc00000000000ull
@@ -23,3 +24,6 @@
 
 #define phys_to_virt(pa) ((void *)((unsigned long)(pa) + DIRECT_MAP_BASE))
 #define virt_to_phys(va) ((unsigned long)(va)-DIRECT_MAP_BASE)
+
+_Static_assert(MK_USER_BASE >= 4096 && MK_USER_BASE < MK_USER_TOP && MK_USER_TOP <= (1ull << 48),
+               "the user range must fit the aarch64 user half");

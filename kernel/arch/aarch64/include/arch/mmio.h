@@ -2,7 +2,7 @@
 // Device register access through the direct map. Single ldr/str instructions
 // (no writeback addressing), as device memory and hypervisors expect.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 #include <arch/memlayout.h>
 
 static inline uint32_t mmio_read32(paddr_t pa)

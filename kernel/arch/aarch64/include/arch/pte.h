@@ -56,7 +56,7 @@
         (PTE_DESC_BLOCK | PTE_ATTR_DEVICE | PTE_SH_INNER | PTE_AF | PTE_UXN | PTE_PXN)
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 #include <kernel/pt.h>
 
 #define PTE_ADDR_MASK (((uint64_t)1 << 48) - PAGE_SIZE) // bits 47:12

@@ -2,7 +2,7 @@
 // Accessors for the AArch64 system registers the kernel uses, and barriers.
 // Bit fields are named in arch/sysreg.h.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 #include <arch/sysreg.h>
 
 #define SYSREG_READ(reg)                                                                           \

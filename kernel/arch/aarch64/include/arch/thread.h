@@ -14,7 +14,7 @@
 #define CTX_SIZE 104
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct arch_context {
         uint64_t x19_x28[10];

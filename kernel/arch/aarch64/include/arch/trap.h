@@ -50,7 +50,7 @@
 #define VEC_COUNT         16
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 #include <arch/sysreg.h>
 
 struct trap_frame {

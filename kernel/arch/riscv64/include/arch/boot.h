@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // riscv64-private boot interfaces between entry.S and the C files.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 // C entry, called by entry.S on the boot stack with the MMU on (early table),
 // running at the linked address, BSS cleared. a0/a1 as OpenSBI passed them.

@@ -2,8 +2,8 @@
 // riscv64 virtual address layout (Sv39: 39-bit VAs, 3 levels).
 //
 //   0x0000_0000_0000_0000  +--------------------------+
-//                          | user (USER_BASE..USER_TOP)|  same range on every arch
-//   0x0000_0040_0000_0000  +--------------------------+  USER_TOP (256 GiB, Sv39 limit)
+//                          | user                     |  MK_USER_BASE.., same range on every arch
+//   0x0000_0040_0000_0000  +--------------------------+  MK_USER_TOP (256 GiB, Sv39 limit)
 //   0xffff_ffc0_0000_0000  +--------------------------+  DIRECT_MAP_BASE
 //                          | direct map (128 GiB)       |  the kernel image lives here,
 //                          |                            |  linked at DIRECT_MAP_BASE +
@@ -12,6 +12,7 @@
 //
 // Also included from assembly (boot code), hence the MEMLAYOUT_UL() suffixes.
 #pragma once
+#include <mk/layout.h>
 
 #ifdef __ASSEMBLER__
 #define MEMLAYOUT_UL(x) x
@@ -19,8 +20,8 @@
 #define MEMLAYOUT_UL(x) x##ull
 #endif
 
-#define USER_BASE            MEMLAYOUT_UL(0x0000000000010000)
-#define USER_TOP             MEMLAYOUT_UL(0x0000004000000000)
+// The user range is MK_USER_BASE..MK_USER_TOP (<mk/layout.h>, one range on
+// every arch): Sv39's lower half holds it.
 #define DIRECT_MAP_BASE      MEMLAYOUT_UL(0xffffffc000000000)
 #define DIRECT_MAP_SIZE      MEMLAYOUT_UL(0x0000002000000000)
 #define KSCRATCH_BASE        MEMLAYOUT_UL(0xffffffe000000000)
@@ -28,6 +29,8 @@
 #define KERNEL_IN_DIRECT_MAP 1
 
 #ifndef __ASSEMBLER__
+_Static_assert(MK_USER_BASE >= 4096 && MK_USER_BASE < MK_USER_TOP && MK_USER_TOP <= (1ull << 38),
+               "the user range must fit the riscv64 user half");
 #define phys_to_virt(pa) ((void *)((unsigned long)(pa) + DIRECT_MAP_BASE))
 #define virt_to_phys(va) ((unsigned long)(va)-DIRECT_MAP_BASE)
 #endif

@@ -26,7 +26,7 @@
 #define PTE_PPN_SHIFT 10
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 #include <kernel/pt.h>
 
 #define PTE_LEAF_MASK (PTE_R | PTE_W | PTE_X)

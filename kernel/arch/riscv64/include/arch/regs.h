@@ -2,6 +2,7 @@
 // RISC-V supervisor CSRs: bit constants (usable from assembly) and the inline
 // accessors (csr_read(stval), csr_set(sstatus, SSTATUS_SIE), rdtime, sfence.vma).
 #pragma once
+#include <common/fault_regs.h>
 
 #ifdef __ASSEMBLER__
 #define RV_UL(x) x
@@ -24,25 +25,7 @@
 #define SIE_STIE RV_UL(0x20)  // supervisor timer interrupt
 #define SIE_SEIE RV_UL(0x200) // supervisor external interrupt
 
-// scause: the interrupt bit and the exception / interrupt codes.
-#define SCAUSE_INTERRUPT          RV_UL(0x8000000000000000)
-#define SCAUSE_CODE_MASK          RV_UL(0x7fffffffffffffff)
-#define SCAUSE_INSN_MISALIGNED    0
-#define SCAUSE_INSN_ACCESS_FAULT  1
-#define SCAUSE_ILLEGAL_INSN       2
-#define SCAUSE_BREAKPOINT         3
-#define SCAUSE_LOAD_MISALIGNED    4
-#define SCAUSE_LOAD_ACCESS_FAULT  5
-#define SCAUSE_STORE_MISALIGNED   6
-#define SCAUSE_STORE_ACCESS_FAULT 7
-#define SCAUSE_ECALL_U            8
-#define SCAUSE_ECALL_S            9
-#define SCAUSE_INSN_PAGE_FAULT    12
-#define SCAUSE_LOAD_PAGE_FAULT    13
-#define SCAUSE_STORE_PAGE_FAULT   15
-#define SCAUSE_IRQ_S_SOFT         1
-#define SCAUSE_IRQ_S_TIMER        5
-#define SCAUSE_IRQ_S_EXT          9
+// scause: <common/fault_regs.h> (SCAUSE_*).
 
 // satp: MODE[63:60], ASID[59:44], PPN[43:0].
 #define SATP_MODE_SV39  RV_UL(0x8000000000000000) // mode 8 in bits 63:60

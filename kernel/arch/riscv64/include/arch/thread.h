@@ -13,7 +13,7 @@
 #define CTX_SIZE    120
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct arch_context {
         uint64_t ra;      // where arch_switch returns (thread_start for a new thread)

@@ -26,7 +26,7 @@
 #define TF_SIZE    288 // keeps sp 16-byte aligned
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 #include <arch/regs.h>
 
 struct trap_frame {

@@ -26,7 +26,7 @@
 #define X86_CPU_USER_RSP   16
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 
 // SYSRET derives user SS and CS from one base (STAR[63:48]).
 _Static_assert(X86_SEL_UDATA == X86_SEL_UCODE32 + 8, "SYSRET SS");

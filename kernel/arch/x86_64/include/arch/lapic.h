@@ -2,7 +2,7 @@
 // Local APIC (lapic.c), xAPIC registers through the direct map, and the clock
 // calibration that measures its timer (clock.c).
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 // Enables the LAPIC with the spurious vector set and every local interrupt
 // masked. Panics if there is none or it is in x2APIC mode.

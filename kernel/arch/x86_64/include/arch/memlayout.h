@@ -2,8 +2,8 @@
 // x86_64 virtual address layout (4-level paging, 48-bit VAs).
 //
 //   0x0000_0000_0000_0000  +--------------------------+
-//                          | user (USER_BASE..USER_TOP)|  same range on every arch
-//   0x0000_0040_0000_0000  +--------------------------+  USER_TOP (256 GiB)
+//                          | user                     |  MK_USER_BASE.., same range on every arch
+//   0x0000_0040_0000_0000  +--------------------------+  MK_USER_TOP (256 GiB)
 //                          | unused (canonical hole ...)|
 //   0xffff_8000_0000_0000  +--------------------------+  DIRECT_MAP_BASE: phys 0 ...
 //                          | direct map of RAM (64 TiB)|
@@ -13,9 +13,10 @@
 //                          | kernel image (-mcmodel=kernel), mapped to wherever
 //                          | the UEFI loader put it (boot_info.kernel_phys)
 #pragma once
+#include <mk/layout.h>
 
-#define USER_BASE       0x0000000000010000ull
-#define USER_TOP        0x0000004000000000ull
+// The user range is MK_USER_BASE..MK_USER_TOP (<mk/layout.h>, one range on
+// every arch): the canonical lower half holds it.
 #define DIRECT_MAP_BASE 0xffff800000000000ull
 #define DIRECT_MAP_SIZE 0x0000400000000000ull
 #define KSCRATCH_BASE   0xffffc00000000000ull
@@ -26,3 +27,7 @@
 
 #define phys_to_virt(pa) ((void *)((unsigned long)(pa) + DIRECT_MAP_BASE))
 #define virt_to_phys(va) ((unsigned long)(va)-DIRECT_MAP_BASE) // direct-map addresses only
+
+_Static_assert(MK_USER_BASE >= 4096 && MK_USER_BASE < MK_USER_TOP &&
+                   MK_USER_TOP <= 0x0000800000000000ull,
+               "the user range must fit the x86_64 user half");

@@ -2,7 +2,7 @@
 // Legacy PC devices at fixed I/O ports: the COM1 UART (console.c), the 8259
 // PIC pair (pic.c) and the 8254 PIT (pit.c).
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 // Programs COM1 for 115200 8N1 (it also works without this).
 void x86_console_init(void);

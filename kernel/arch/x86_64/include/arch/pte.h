@@ -21,7 +21,7 @@
 // already owns, never by installing new PML4 entries after user roots exist.
 #pragma once
 #include <kernel/pt.h>
-#include <kernel/types.h>
+#include <common/types.h>
 
 #define PT_LEVELS 4
 

@@ -3,7 +3,7 @@
 // instructions the kernel uses, as static inline accessors, with named
 // constants for every architectural bit (Intel SDM vol. 3, ch. 2 and 4).
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 // CR0 (SDM 2.5).
 #define X86_CR0_PE (1ull << 0)  // protected mode

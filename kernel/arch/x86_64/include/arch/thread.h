@@ -20,7 +20,7 @@
 #define CTX_SIZE   72
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct arch_context {
         uint64_t rbx, rbp, r12, r13, r14, r15;

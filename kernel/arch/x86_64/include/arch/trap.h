@@ -103,7 +103,7 @@
 #define X86_EFAULT 14
 
 #ifndef __ASSEMBLER__
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct trap_frame {
         uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

@@ -2,7 +2,7 @@
 // The boot image: a cpio "newc" archive (magic 070701) of the servers and test
 // programs. Portable, bounds-checked reader; host-tested with corrupt inputs.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 struct cpio_file {
         const char *name; // NUL-terminated, inside the archive

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <mk/layout.h>
 
 typedef uint64_t paddr_t; // physical address
 typedef uint64_t vaddr_t; // virtual address
@@ -11,6 +12,7 @@ typedef uint64_t vaddr_t; // virtual address
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  ((uint64_t)1 << PAGE_SHIFT)
 #define PAGE_MASK  (PAGE_SIZE - 1)
+_Static_assert(PAGE_SIZE == MK_PAGE_SIZE, "one page size: <mk/layout.h>");
 
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define ALIGN_UP(x, a)   ALIGN_DOWN((x) + (uint64_t)(a)-1, (a))

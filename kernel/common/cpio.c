@@ -6,8 +6,8 @@
 //   data (filesize bytes), padded to a multiple of 4
 //
 // Every length is checked against the archive bounds before use.
-#include <kernel/cpio.h>
-#include <kernel/klib.h>
+#include <common/cpio.h>
+#include <common/string.h>
 #include <mk/errno.h>
 
 #define CPIO_HDR_LEN    110

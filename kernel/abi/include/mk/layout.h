@@ -7,7 +7,8 @@
 #define MK_USER_TOP  0x0000004000000000ull
 #define MK_PAGE_SIZE 4096ull
 
-// Where the kernel puts things in the first process (the system pager).
+// The first process, the system pager: its pid, and where the kernel puts things in it.
+#define MK_PID_SYSTEM_PAGER 1
 #define MK_PAGER_STACK_TOP  0x0000001e00000000ull // 64 KiB stack below this
 #define MK_PAGER_STACK_SIZE 0x10000ull
 #define MK_BOOTIMG_VA       0x0000001f00000000ull // the boot image, read-only

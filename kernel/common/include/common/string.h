@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Freestanding string and memory routines (kernel/lib/string.c).
+// Freestanding string and memory routines (kernel/common/string.c).
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -12,3 +12,6 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strstr(const char *h, const char *n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+char *strcpy(char *dst, const char *src);

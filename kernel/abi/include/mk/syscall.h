@@ -76,9 +76,10 @@
 #define MK_PROC_ALLOW_WX 1 // grants may be writable and executable at once
 
 // Permissions in grants and SYS_MAP (same bits as the pager protocol).
-#define MK_PERM_R 1
-#define MK_PERM_W 2
-#define MK_PERM_X 4
+#define MK_PERM_R   1
+#define MK_PERM_W   2
+#define MK_PERM_X   4
+#define MK_PERM_ALL (MK_PERM_R | MK_PERM_W | MK_PERM_X) // every permission bit
 
 // Handle rights. Endpoints: SEND, RECV, MINT (may give copies with a new
 // badge, and create processes whose faults carry any badge). Processes: GIVE

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Formatted output. kvsnprintf is portable and host-tested; kprintf, kputs and
-// panic write to the arch console and exist only in the kernel build.
-#include <kernel/kprintf.h>
-#include <kernel/klib.h>
+// Formatting, shared by the kernel and user space (kernel/common): kvsnprintf
+// and ksnprintf. The kernel's console output (kprintf, panic) is
+// kernel/core/kprintf.c; libsys's mk_printf is libsys/src/printf.c.
+#include <common/fmt.h>
+#include <common/string.h>
 
 struct outbuf {
         char *buf;
@@ -134,41 +135,3 @@ int ksnprintf(char *buf, size_t len, const char *fmt, ...)
         va_end(ap);
         return n;
 }
-
-#ifdef KERNEL
-#include <kernel/arch.h>
-
-void kputs(const char *s)
-{
-        for (; *s; s++) {
-                if (*s == '\n')
-                        arch_console_putc('\r');
-                arch_console_putc(*s);
-        }
-}
-
-// Formats into a bounded buffer and writes it; long lines are cut at 512.
-void kprintf(const char *fmt, ...)
-{
-        char buf[512];
-        va_list ap;
-        va_start(ap, fmt);
-        kvsnprintf(buf, sizeof(buf), fmt, ap);
-        va_end(ap);
-        kputs(buf);
-}
-
-void panic(const char *fmt, ...)
-{
-        char buf[512];
-        va_list ap;
-        arch_irq_disable();
-        va_start(ap, fmt);
-        kvsnprintf(buf, sizeof(buf), fmt, ap);
-        va_end(ap);
-        kputs("PANIC: ");
-        kputs(buf);
-        kputs("\n");
-        arch_exit(EXIT_PANIC);
-}
-#endif

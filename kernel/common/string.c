@@ -2,7 +2,7 @@
 // Freestanding memory and string routines. Simple byte loops with a word fast
 // path for aligned copies and fills: correct first, good enough for a kernel
 // that moves pages with memcpy/memset.
-#include <kernel/klib.h>
+#include <common/string.h>
 
 // Copies n bytes between non-overlapping buffers.
 void *memcpy(void *dst, const void *src, size_t n)
@@ -96,4 +96,30 @@ char *strstr(const char *h, const char *n)
                 if (strncmp(h, n, ln) == 0)
                         return (char *)h;
         return ln == 0 ? (char *)h : NULL;
+}
+
+char *strchr(const char *s, int c)
+{
+        for (;; s++) {
+                if (*s == (char)c)
+                        return (char *)s;
+                if (!*s)
+                        return NULL;
+        }
+}
+
+char *strrchr(const char *s, int c)
+{
+        const char *last = NULL;
+        for (;; s++) {
+                if (*s == (char)c)
+                        last = s;
+                if (!*s)
+                        return (char *)last;
+        }
+}
+
+char *strcpy(char *dst, const char *src)
+{
+        return memcpy(dst, src, strlen(src) + 1);
 }

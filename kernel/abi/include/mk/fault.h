@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The portable fault record. Each architecture's trap code decodes its own
-// fault registers into this one shape (see kernel/lib/fault_decode.c); the
+// fault registers into this one shape (see kernel/common/fault_decode.c); the
 // kernel prints it for kernel faults and sends it to the pager for user faults.
 // The raw registers are kept next to the decoded fields so nothing is lost.
 #pragma once

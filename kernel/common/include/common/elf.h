@@ -1,9 +1,59 @@
 // SPDX-License-Identifier: MIT
-// ELF64 executables: validation and segment iteration (kernel/lib/elf.c).
+// ELF64 executables: the file format (System V gABI) and validation
+// (kernel/common/elf.c).
 // Portable: used by the kernel (the first process), the pager (every other
 // process) and host tests; fuzzed on the host.
 #pragma once
-#include <kernel/types.h>
+#include <common/types.h>
+
+// The file format: headers, and the constants the validator and its tests use.
+#define EI_NIDENT    16
+#define EI_MAG0      0 // e_ident[] indices
+#define EI_MAG1      1
+#define EI_MAG2      2
+#define EI_MAG3      3
+#define EI_CLASS     4
+#define EI_DATA      5
+#define EI_VERSION   6
+#define ELFMAG0      0x7f
+#define ELFMAG1      'E'
+#define ELFMAG2      'L'
+#define ELFMAG3      'F'
+#define ELFCLASS64   2
+#define ELFDATA2LSB  1 // little endian
+#define EV_CURRENT   1
+#define ET_EXEC      2
+#define PT_LOAD      1
+#define PT_PHDR      6
+#define PT_GNU_STACK 0x6474e551
+
+struct elf64_ehdr {
+        uint8_t e_ident[EI_NIDENT];
+        uint16_t e_type;
+        uint16_t e_machine;
+        uint32_t e_version;
+        uint64_t e_entry;
+        uint64_t e_phoff;
+        uint64_t e_shoff;
+        uint32_t e_flags;
+        uint16_t e_ehsize;
+        uint16_t e_phentsize;
+        uint16_t e_phnum;
+        uint16_t e_shentsize;
+        uint16_t e_shnum;
+        uint16_t e_shstrndx;
+};
+
+struct elf64_phdr {
+        uint32_t p_type;
+        uint32_t p_flags;
+        uint64_t p_offset;
+        uint64_t p_vaddr;
+        uint64_t p_paddr;
+        uint64_t p_filesz;
+        uint64_t p_memsz;
+        uint64_t p_align;
+};
 
 #define ELF_PF_X 1
 #define ELF_PF_W 2

@@ -1,19 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Fault decoders: each architecture's raw fault registers -> struct fault_info.
-// Portable (no arch headers): the constants below name the architectural bits,
+// Portable (no arch headers): <common/fault_regs.h> names the architectural bits,
 // so these build and are table-tested on the host for all three arches.
-#include <kernel/kprintf.h>
+#include <common/fault_regs.h>
+#include <common/fmt.h>
 #include <mk/fault.h>
-
-// x86_64 #PF error code (Intel SDM vol. 3, 4.7).
-#define X86_PF_P    (1u << 0)  // 0: not present, 1: protection violation
-#define X86_PF_W    (1u << 1)  // write access
-#define X86_PF_U    (1u << 2)  // user-mode access
-#define X86_PF_RSVD (1u << 3)  // reserved bit set in a paging entry
-#define X86_PF_I    (1u << 4)  // instruction fetch
-#define X86_PF_PK   (1u << 5)  // protection-key violation
-#define X86_PF_SS   (1u << 6)  // shadow-stack access
-#define X86_PF_SGX  (1u << 15) // SGX EPCM violation
 
 // Decodes a #PF: kind from P and RSVD, access from I and W (a shadow-stack
 // access counts as a write), user from U; the error code is kept raw.
@@ -48,32 +39,6 @@ int fault_decode_x86_64(uint64_t err, uint64_t cr2, uint64_t ip, struct fault_in
                 f->access = FAULT_READ;
         return 0;
 }
-
-// AArch64 ESR_EL1 (Arm ARM D17.2.37).
-#define ESR_EC_SHIFT     26
-#define ESR_EC_MASK      0x3fu
-#define ESR_EC_IABT_LOW  0x20u      // instruction abort from a lower EL (user)
-#define ESR_EC_IABT_CUR  0x21u      // instruction abort from the current EL (kernel)
-#define ESR_EC_PC_ALIGN  0x22u      // PC alignment fault
-#define ESR_EC_DABT_LOW  0x24u      // data abort from a lower EL
-#define ESR_EC_DABT_CUR  0x25u      // data abort from the current EL
-#define ESR_EC_SP_ALIGN  0x26u      // SP alignment fault
-#define ESR_ISS_FSC_MASK 0x3fu      // DFSC / IFSC
-#define ESR_ISS_WNR      (1u << 6)  // write, not read (data aborts)
-#define ESR_ISS_S1PTW    (1u << 7)  // fault on a stage-2 walk of a stage-1 table
-#define ESR_ISS_CM       (1u << 8)  // cache maintenance (data aborts)
-#define ESR_ISS_FNV      (1u << 10) // FAR not valid
-// Fault status codes: the low two bits give the level for the first four.
-#define FSC_TYPE_MASK     0x3cu
-#define FSC_LEVEL_MASK    0x03u
-#define FSC_ADDR_SIZE     0x00u // address-size fault, level 0-3
-#define FSC_TRANSLATION   0x04u // translation fault, level 0-3
-#define FSC_ACCESS_FLAG   0x08u // access-flag fault, level 0-3
-#define FSC_PERMISSION    0x0cu // permission fault, level 0-3
-#define FSC_SYNC_EXT      0x10u // synchronous external abort
-#define FSC_SYNC_EXT_WALK 0x14u // synchronous external abort on a table walk, level 0-3
-#define FSC_ALIGNMENT     0x21u // alignment fault
-#define FSC_TLB_CONFLICT  0x30u // TLB conflict abort
 
 // Decodes an instruction or data abort. Access: instruction aborts are EXEC;
 // data aborts are WRITE when WnR is set, except that cache maintenance (CM)
@@ -156,18 +121,6 @@ int fault_decode_aarch64(uint64_t esr, uint64_t far, uint64_t ip, struct fault_i
         return 0;
 }
 
-// RISC-V scause exception codes (privileged spec, table 4.2).
-#define SCAUSE_INTERRUPT          (1ull << 63)
-#define SCAUSE_INST_MISALIGNED    0
-#define SCAUSE_INST_ACCESS_FAULT  1
-#define SCAUSE_LOAD_MISALIGNED    4
-#define SCAUSE_LOAD_ACCESS_FAULT  5
-#define SCAUSE_STORE_MISALIGNED   6
-#define SCAUSE_STORE_ACCESS_FAULT 7
-#define SCAUSE_INST_PAGE_FAULT    12
-#define SCAUSE_LOAD_PAGE_FAULT    13
-#define SCAUSE_STORE_PAGE_FAULT   15
-
 // Decodes page faults (12/13/15), access faults (1/5/7, kept distinct as
 // FAULT_OTHER + FAULT_F_BUS) and misaligned accesses (0/4/6). A page fault is
 // a protection fault when the caller found a valid leaf for stval.
@@ -184,9 +137,9 @@ int fault_decode_riscv64(uint64_t scause, uint64_t stval, uint64_t ip, int from_
         if (scause & SCAUSE_INTERRUPT)
                 return -1;
         switch (scause) {
-        case SCAUSE_INST_PAGE_FAULT:
-        case SCAUSE_INST_ACCESS_FAULT:
-        case SCAUSE_INST_MISALIGNED:
+        case SCAUSE_INSN_PAGE_FAULT:
+        case SCAUSE_INSN_ACCESS_FAULT:
+        case SCAUSE_INSN_MISALIGNED:
                 f->access = FAULT_EXEC;
                 break;
         case SCAUSE_LOAD_PAGE_FAULT:
@@ -203,12 +156,12 @@ int fault_decode_riscv64(uint64_t scause, uint64_t stval, uint64_t ip, int from_
                 return -1;
         }
         switch (scause) {
-        case SCAUSE_INST_PAGE_FAULT:
+        case SCAUSE_INSN_PAGE_FAULT:
         case SCAUSE_LOAD_PAGE_FAULT:
         case SCAUSE_STORE_PAGE_FAULT:
                 f->kind = pte_valid ? FAULT_PROTECTION : FAULT_NOT_PRESENT;
                 break;
-        case SCAUSE_INST_ACCESS_FAULT:
+        case SCAUSE_INSN_ACCESS_FAULT:
         case SCAUSE_LOAD_ACCESS_FAULT:
         case SCAUSE_STORE_ACCESS_FAULT:
                 f->kind = FAULT_OTHER;
