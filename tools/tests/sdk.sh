@@ -14,6 +14,11 @@
 #     sets) replays tests/host/pagerlib/trace.rec with no mismatch and does
 #     not without the setup; a hand-edited line (one grant's rights) in the
 #     recording must fail the pattern test with that grant named.
+#  sdk.tutorial  the hello pager of docs/writing-a-pager.md, its files taken
+#     from the page (the code blocks marked `tools/tests/sdk.sh builds this
+#     file`): built for ARCH, booted with --record (its test passes), and its
+#     host test (meson test, with the setup of a pager with state) passes on
+#     that recording.
 # Folder: build/logs/sdk-ARCH/; log: build/logs/ARCH-sdk.log.
 set -u
 . "$(dirname "$0")/tap.sh"
@@ -103,6 +108,7 @@ if ! { "$TOP/tools/sdk" "$a" "$d/sdk" &&
 	tap_notok "pattern_out_of_tree: the SDK or the build failed; last lines of $out:"
 	tap_tail 12 "$out"
 	tap_notok "host_replay: not run (no SDK)"
+	tap_notok "tutorial: not run (no SDK)"
 	tap_end
 fi
 TIMEOUT=60 "$TOP/tools/run" "$a" --add "$d/build/pattern" "$d/build/xtest_pattern" \
@@ -134,5 +140,40 @@ if [ -z "$why" ]; then
 else
 	tap_notok "host_replay: $why; last lines of $hout:"
 	tap_tail 12 "$hout"
+fi
+
+# The tutorial's hello, from the page itself.
+h="$d/hello"
+tout="$LOGS/$a-sdk-tutorial.log"
+mkdir -p "$h"
+awk -v dir="$h" '
+	/^<!-- tools\/tests\/sdk.sh builds this file: .* -->$/ { f = dir "/" $(NF - 1); next }
+	f && /^```/ { if (open) { close(f); f = ""; open = 0 } else open = 1; next }
+	f && open { print > f }
+' "$TOP/docs/writing-a-pager.md"
+why=""
+for f in hello.c xtest_hello.c meson.build test_hello.c hello_guard.rec; do
+	[ -s "$h/$f" ] || why="${why:-the page has no file $f}"
+done
+if [ -z "$why" ] && ! { meson setup "$d/build-hello" "$h" --cross-file "$d/sdk/share/mk/cross.ini" &&
+	ninja -C "$d/build-hello"; } >"$tout" 2>&1; then
+	why="its build for $a failed"
+fi
+if [ -z "$why" ]; then
+	TIMEOUT=60 "$TOP/tools/run" "$a" --add "$d/build-hello/hello" "$d/build-hello/xtest_hello" \
+		--record "$h/hello.rec" -- example=hello >>"$tout" 2>&1
+	if ! tr -d '\r' <"$tout" | grep -q "^example ok hello$"; then
+		why="its test did not pass"
+	elif ! { meson setup "$d/build-hello-host" "$h" --native-file "$d/sdk/share/mk/native.ini" &&
+		meson test -C "$d/build-hello-host" -v; } >>"$tout" 2>&1; then
+		why="its host test failed"
+	fi
+fi
+if [ -z "$why" ]; then
+	tap_ok tutorial
+else
+	tap_notok "tutorial: $why; last lines of $tout:"
+	grep -v "^$" "$tout" | grep -v -e '^[A-Z][a-z ]*: *[0-9]* *$' -e '^Full log' -e '^―' >"$tout.short"
+	tap_tail 12 "$tout.short"
 fi
 tap_end
