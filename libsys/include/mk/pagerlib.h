@@ -240,6 +240,7 @@ typedef void (*mkp_detach_fn)(struct mkp_pager *pg, struct mkp_region *r);
 // the pool; forget what you keep for them (a copy, a checksum).
 typedef void (*mkp_discard_fn)(struct mkp_pager *pg, struct mkp_region *r, uint64_t off,
                                uint64_t len);
+
 // The library's own state of a pager: the endpoint, the handler, the frame
 // pool and its tables, the answer in flight, the fault-loop detector, the
 // protection layer's slots (struct mkp_private, libsys/pagerlib/
@@ -279,7 +280,13 @@ struct mkp_pager {
 // starts empty and grows by MKP_FRAMES_STEP whenever it runs dry, up to
 // MKP_MAX_FRAMES (the system pager gives one process at most PGR_FRAMES_MAX,
 // within its tree's frame limit). Reads the kernel command line for
-// `record`. 0, or -errno when fewer frames could be had (the pool keeps those).
+// `record` and `pagerdebug`, and installs the POSIX layer (mkp_posix_enable).
+// 0, or -errno (the pager is set up all the same):
+//   -EINVAL  nframes > MKP_MAX_FRAMES (nothing fetched)
+//   -ENOMEM  fewer frames could be had (the tree's frame limit, no address
+//            space for them); the pool keeps those that came
+//   -ENOSPC  the process already holds PGR_FRAMES_MAX frames of the system pager
+//   an IPC error of the call to the system pager, as is
 int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user);
 // Serves faults and requests until mkp_stop() or MKP_REQ_SHUTDOWN. Returns 0.
 // A reply the kernel refuses (a bad grant) is reported on the console and the
