@@ -24,18 +24,18 @@ static bool cmdline_has(const char *w)
 int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user)
 {
         memset(pg, 0, sizeof(*pg));
-        pg->ep = ep;
-        pg->handler = handler;
+        mkp_priv(pg)->ep = ep;
+        mkp_priv(pg)->handler = handler;
         pg->user = user;
         memcpy(pg->name, "pager", sizeof("pager"));
-        pg->budget = nframes;
-        pg->record = cmdline_has("record");
+        mkp_priv(pg)->budget = nframes;
+        mkp_priv(pg)->record = cmdline_has("record");
         pg->debug = cmdline_has("pagerdebug");
         mkp_posix_enable(pg); // POSIX mmaps of clients using posix_hook.h
         if (nframes > MKP_MAX_FRAMES)
                 return -EINVAL;
-        while (pg->nframes < nframes) {
-                uint32_t want = nframes - pg->nframes;
+        while (mkp_priv(pg)->nframes < nframes) {
+                uint32_t want = nframes - mkp_priv(pg)->nframes;
                 long got = mkp_sys_frames(pg, want < MKP_FRAMES_STEP ? want : MKP_FRAMES_STEP);
                 if (got <= 0)
                         return got < 0 ? (int)got : -ENOMEM;
@@ -45,7 +45,7 @@ int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn han
 
 void mkp_stop(struct mkp_pager *pg)
 {
-        pg->stop = true;
+        mkp_priv(pg)->stop = true;
 }
 
 static void rec_print(const struct mkp_rec *r)
@@ -57,7 +57,7 @@ static void rec_print(const struct mkp_rec *r)
 // What the kernel's refusal of the answer in flight means, with its grants.
 static void refused_print(const struct mkp_pager *pg, long err)
 {
-        const struct mkp_pending *p = &pg->pending;
+        const struct mkp_pending *p = &mkp_priv(pg)->pending;
         const char *why = err == -EACCES   ? "writable and executable together, which the client "
                                              "does not allow"
                           : err == -EPERM  ? "a frame this pager does not hold, or a page outside "
@@ -76,13 +76,14 @@ static void refused_print(const struct mkp_pager *pg, long err)
 int mkp_run(struct mkp_pager *pg)
 {
         struct mk_msg in, out;
-        struct mkp_rec rec = {.type = MKP_REC_INIT, .offset = pg->budget};
+        struct mkp_rec rec = {.type = MKP_REC_INIT, .offset = mkp_priv(pg)->budget};
         bool have_reply = false;
         memcpy(rec.name, pg->name, sizeof(rec.name));
-        if (pg->record)
+        if (mkp_priv(pg)->record)
                 rec_print(&rec);
-        while (!pg->stop) {
-                long rr = have_reply ? mk_reply_recv(pg->ep, &out, &in) : mk_recv(pg->ep, &in);
+        while (!mkp_priv(pg)->stop) {
+                long rr = have_reply ? mk_reply_recv(mkp_priv(pg)->ep, &out, &in)
+                                     : mk_recv(mkp_priv(pg)->ep, &in);
                 if (rr == -EPIPE) {
                         // Not a refused reply: the receive says no process can
                         // send to our endpoint any more (our clients are gone).
@@ -106,13 +107,13 @@ int mkp_run(struct mkp_pager *pg)
                 if (have_reply)
                         mkp_commit(pg);
                 have_reply = mkp_serve(pg, &in, &out, &rec);
-                if (pg->record && rec.type)
+                if (mkp_priv(pg)->record && rec.type)
                         rec_print(&rec);
-                if (have_reply && pg->stop) {
+                if (have_reply && mkp_priv(pg)->stop) {
                         if (mk_reply(&out) == 0)
                                 mkp_commit(pg);
                         else
-                                pg->pending.action = 0;
+                                mkp_priv(pg)->pending.action = 0;
                 }
         }
         return 0;

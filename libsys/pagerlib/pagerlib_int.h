@@ -10,6 +10,66 @@
 #define MKP_HASH_SIZE (2 * MKP_MAX_FRAMES)
 #define MKP_NO_REGION UINT32_MAX
 
+// The protection layer's slots (the POSIX layer, posix_hook.c: mkp_posix_enable).
+// prefault: runs for every fault in a region before the library's own
+// answers and the handler; returning true means it answered (in a).
+// postfault: runs on the handler's answer before it is sent (to take rights
+// away, say).
+typedef bool (*mkp_prefault_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
+                                struct mkp_answer *a);
+typedef void (*mkp_postfault_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
+                                 struct mkp_answer *a);
+
+// Frame states (state[i]).
+#define MKP_FS_USED     0x01 // out of the free list
+#define MKP_FS_MAPPED   0x02 // mapped at (mapped_region, mapped_va)
+#define MKP_FS_WRITABLE 0x04 // mapped writable (so dirty)
+#define MKP_FS_MAYWRITE 0x08 // mapped read-only, the handler allowed writing: upgrade on write
+#define MKP_FS_HELD     0x10 // taken out of the client for new rights (POSIX layer), kept
+
+// The library's state of a pager, kept in its opaque bytes (mkp_priv).
+struct mkp_private {
+        long ep; // the endpoint it serves (receive right)
+        mkp_handler_fn handler;
+        bool stop;
+        bool record;     // print "mkp-rec" lines (tools/run --record)
+        uint32_t budget; // pool limit: 0 grows on demand, else mkp_init's nframes
+        // The frame pool.
+        struct mkp_frame frames[MKP_MAX_FRAMES];
+        uint32_t nframes, nfree;
+        uint32_t free_list[MKP_MAX_FRAMES];
+        uint8_t dirty[MKP_MAX_FRAMES];      // written since it was mapped writable
+        uint64_t mapped_va[MKP_MAX_FRAMES]; // where a frame is mapped in its region (0: not)
+        uint32_t mapped_region[MKP_MAX_FRAMES];
+        uint8_t state[MKP_MAX_FRAMES];    // MKP_FS_* per frame
+        uint8_t granted[MKP_MAX_FRAMES];  // rights the handler gave the frame's page
+        uint16_t pa_hash[MKP_HASH_SIZE];  // pa -> frame index + 1
+        uint16_t map_hash[MKP_HASH_SIZE]; // (region, va) -> frame index + 1
+        struct mkp_loop loop;             // fault-loop detection (mkp_loop_answer)
+        mkp_prefault_fn prefault;         // the protection layer's (above)
+        mkp_postfault_fn postfault;
+        mkp_request_fn layer_request; // its requests, tried before pg->request (-ENOSYS:
+                                      // not one of its tags)
+        struct mkp_pending {          // the answer in flight (mkp_serve)
+                int action;
+                unsigned ngrants;
+                uint32_t region;
+                uint8_t maywrite[MK_MAX_GRANTS]; // the handler allowed W; installed without
+                bool by_handler;                 // the handler's answer (not the library's)
+                struct mk_grant grants[MK_MAX_GRANTS];
+        } pending;
+};
+_Static_assert(sizeof(struct mkp_private) <= MKP_PRIVATE_SIZE,
+               "the library's state fits in struct mkp_pager's opaque bytes");
+_Static_assert(_Alignof(struct mkp_private) <= _Alignof(uint64_t),
+               "the opaque bytes are aligned enough for it");
+
+// The library's state of pager pg (const for a const pg).
+#define mkp_priv(pg)                                                                               \
+        _Generic((pg),                                                                             \
+            const struct mkp_pager *: (const struct mkp_private *)(const void *)(pg)->opaque.bytes, \
+            struct mkp_pager *: (struct mkp_private *)(void *)(pg)->opaque.bytes)
+
 // The system, as the portable part needs it.
 // Asks for n more frames and adds them with mkp_pool_add; how many came, or -errno.
 long mkp_sys_frames(struct mkp_pager *pg, uint32_t n);

@@ -24,43 +24,43 @@ static uint32_t map_home(uint32_t region, uint64_t va)
 int mkp_pool_index(const struct mkp_pager *pg, uint64_t pa)
 {
         for (uint32_t s = hash64(pa);; s = (s + 1) & HASH_MASK) {
-                uint16_t e = pg->pa_hash[s];
+                uint16_t e = mkp_priv(pg)->pa_hash[s];
                 if (!e)
                         return -1;
-                if (pg->frames[e - 1].pa == pa)
+                if (mkp_priv(pg)->frames[e - 1].pa == pa)
                         return e - 1;
         }
 }
 
 int mkp_pool_add(struct mkp_pager *pg, uint64_t pa, void *va)
 {
-        if (pg->nframes >= MKP_MAX_FRAMES)
+        if (mkp_priv(pg)->nframes >= MKP_MAX_FRAMES)
                 return -ENOSPC;
         if (mkp_pool_index(pg, pa) >= 0)
                 return -EEXIST;
-        uint32_t i = pg->nframes++;
-        pg->frames[i] = (struct mkp_frame){pa, va};
-        pg->state[i] = 0;
-        pg->dirty[i] = 0;
-        pg->mapped_va[i] = 0;
+        uint32_t i = mkp_priv(pg)->nframes++;
+        mkp_priv(pg)->frames[i] = (struct mkp_frame){pa, va};
+        mkp_priv(pg)->state[i] = 0;
+        mkp_priv(pg)->dirty[i] = 0;
+        mkp_priv(pg)->mapped_va[i] = 0;
         uint32_t s = hash64(pa);
-        while (pg->pa_hash[s])
+        while (mkp_priv(pg)->pa_hash[s])
                 s = (s + 1) & HASH_MASK;
-        pg->pa_hash[s] = (uint16_t)(i + 1);
-        pg->free_list[pg->nfree++] = i;
+        mkp_priv(pg)->pa_hash[s] = (uint16_t)(i + 1);
+        mkp_priv(pg)->free_list[mkp_priv(pg)->nfree++] = i;
         return 0;
 }
 
 static bool map_match(const struct mkp_pager *pg, int i, uint32_t region, uint64_t va)
 {
-        return (pg->state[i] & MKP_FS_MAPPED) && pg->mapped_region[i] == region &&
-               pg->mapped_va[i] == va;
+        return (mkp_priv(pg)->state[i] & MKP_FS_MAPPED) &&
+               mkp_priv(pg)->mapped_region[i] == region && mkp_priv(pg)->mapped_va[i] == va;
 }
 
 int mkp_map_lookup(const struct mkp_pager *pg, uint32_t region, uint64_t va)
 {
         for (uint32_t s = map_home(region, va);; s = (s + 1) & HASH_MASK) {
-                uint16_t e = pg->map_hash[s];
+                uint16_t e = mkp_priv(pg)->map_hash[s];
                 if (!e)
                         return -1;
                 if (map_match(pg, e - 1, region, va))
@@ -72,35 +72,36 @@ int mkp_map_lookup(const struct mkp_pager *pg, uint32_t region, uint64_t va)
 // entry after the hole that may move into it does).
 static void map_hash_remove(struct mkp_pager *pg, int i)
 {
-        uint32_t s = map_home(pg->mapped_region[i], pg->mapped_va[i]);
-        while (pg->map_hash[s] != i + 1) {
-                if (!pg->map_hash[s])
+        uint32_t s = map_home(mkp_priv(pg)->mapped_region[i], mkp_priv(pg)->mapped_va[i]);
+        while (mkp_priv(pg)->map_hash[s] != i + 1) {
+                if (!mkp_priv(pg)->map_hash[s])
                         return;
                 s = (s + 1) & HASH_MASK;
         }
         for (uint32_t j = s;;) {
                 j = (j + 1) & HASH_MASK;
-                uint16_t e = pg->map_hash[j];
+                uint16_t e = mkp_priv(pg)->map_hash[j];
                 if (!e)
                         break;
-                uint32_t h = map_home(pg->mapped_region[e - 1], pg->mapped_va[e - 1]);
+                uint32_t h =
+                    map_home(mkp_priv(pg)->mapped_region[e - 1], mkp_priv(pg)->mapped_va[e - 1]);
                 // Stays if its home lies cyclically in (s, j].
                 bool stays = s < j ? (h > s && h <= j) : (h > s || h <= j);
                 if (stays)
                         continue;
-                pg->map_hash[s] = e;
+                mkp_priv(pg)->map_hash[s] = e;
                 s = j;
         }
-        pg->map_hash[s] = 0;
+        mkp_priv(pg)->map_hash[s] = 0;
 }
 
 void mkp_map_clear(struct mkp_pager *pg, int i)
 {
-        if (!(pg->state[i] & MKP_FS_MAPPED))
+        if (!(mkp_priv(pg)->state[i] & MKP_FS_MAPPED))
                 return;
         map_hash_remove(pg, i);
-        pg->state[i] &= (uint8_t)~STATE_MAPS;
-        pg->mapped_va[i] = 0;
+        mkp_priv(pg)->state[i] &= (uint8_t)~STATE_MAPS;
+        mkp_priv(pg)->mapped_va[i] = 0;
 }
 
 void mkp_map_set(struct mkp_pager *pg, int i, uint32_t region, uint64_t va)
@@ -111,24 +112,24 @@ void mkp_map_set(struct mkp_pager *pg, int i, uint32_t region, uint64_t va)
         if (old >= 0)
                 mkp_map_clear(pg, old);
         mkp_map_clear(pg, i);
-        pg->mapped_region[i] = region;
-        pg->mapped_va[i] = va;
-        pg->state[i] |= MKP_FS_USED | MKP_FS_MAPPED;
+        mkp_priv(pg)->mapped_region[i] = region;
+        mkp_priv(pg)->mapped_va[i] = va;
+        mkp_priv(pg)->state[i] |= MKP_FS_USED | MKP_FS_MAPPED;
         uint32_t s = map_home(region, va);
-        while (pg->map_hash[s])
+        while (mkp_priv(pg)->map_hash[s])
                 s = (s + 1) & HASH_MASK;
-        pg->map_hash[s] = (uint16_t)(i + 1);
+        mkp_priv(pg)->map_hash[s] = (uint16_t)(i + 1);
 }
 
 void mkp_pool_release(struct mkp_pager *pg, int i)
 {
-        if (!(pg->state[i] & MKP_FS_USED))
+        if (!(mkp_priv(pg)->state[i] & MKP_FS_USED))
                 return;
         mkp_map_clear(pg, i);
-        pg->state[i] = 0;
-        pg->granted[i] = 0;
-        pg->dirty[i] = 0;
-        pg->free_list[pg->nfree++] = (uint32_t)i;
+        mkp_priv(pg)->state[i] = 0;
+        mkp_priv(pg)->granted[i] = 0;
+        mkp_priv(pg)->dirty[i] = 0;
+        mkp_priv(pg)->free_list[mkp_priv(pg)->nfree++] = (uint32_t)i;
 }
 
 void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r)
@@ -137,8 +138,9 @@ void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r)
                 return;
         if (pg->detach)
                 pg->detach(pg, r);
-        for (uint32_t i = 0; i < pg->nframes; i++)
-                if ((pg->state[i] & MKP_FS_MAPPED) && pg->mapped_region[i] == r->id)
+        for (uint32_t i = 0; i < mkp_priv(pg)->nframes; i++)
+                if ((mkp_priv(pg)->state[i] & MKP_FS_MAPPED) &&
+                    mkp_priv(pg)->mapped_region[i] == r->id)
                         mkp_pool_release(pg, (int)i);
         if (r->proc >= 0)
                 mkp_sys_close(r->proc);
@@ -148,46 +150,46 @@ void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r)
 
 uint32_t mkp_reap(struct mkp_pager *pg)
 {
-        uint32_t before = pg->nfree;
+        uint32_t before = mkp_priv(pg)->nfree;
         for (uint32_t k = 0; k < MKP_MAX_REGIONS; k++) {
                 struct mkp_region *r = &pg->regions[k];
                 if (r->used && !mkp_sys_alive(r->proc))
                         mkp_region_drop(pg, r);
         }
-        return pg->nfree - before;
+        return mkp_priv(pg)->nfree - before;
 }
 
 int mkp_frame_alloc(struct mkp_pager *pg, struct mkp_frame *out)
 {
-        if (!pg->nfree)
+        if (!mkp_priv(pg)->nfree)
                 mkp_reap(pg);
-        if (!pg->nfree && !pg->budget)
+        if (!mkp_priv(pg)->nfree && !mkp_priv(pg)->budget)
                 mkp_sys_frames(pg, MKP_FRAMES_STEP);
-        if (!pg->nfree)
+        if (!mkp_priv(pg)->nfree)
                 return -ENOMEM;
-        uint32_t i = pg->free_list[--pg->nfree];
-        pg->state[i] = MKP_FS_USED;
-        pg->dirty[i] = 0;
-        *out = pg->frames[i];
+        uint32_t i = mkp_priv(pg)->free_list[--mkp_priv(pg)->nfree];
+        mkp_priv(pg)->state[i] = MKP_FS_USED;
+        mkp_priv(pg)->dirty[i] = 0;
+        *out = mkp_priv(pg)->frames[i];
         return 0;
 }
 
 void mkp_frame_free(struct mkp_pager *pg, uint64_t pa)
 {
         int i = mkp_pool_index(pg, pa);
-        if (i < 0 || !(pg->state[i] & MKP_FS_USED))
+        if (i < 0 || !(mkp_priv(pg)->state[i] & MKP_FS_USED))
                 return;
-        if (pg->state[i] & MKP_FS_MAPPED) {
-                const struct mkp_region *r = &pg->regions[pg->mapped_region[i]];
+        if (mkp_priv(pg)->state[i] & MKP_FS_MAPPED) {
+                const struct mkp_region *r = &pg->regions[mkp_priv(pg)->mapped_region[i]];
                 if (r->used)
-                        mkp_sys_unmap(r->proc, pg->mapped_va[i]);
+                        mkp_sys_unmap(r->proc, mkp_priv(pg)->mapped_va[i]);
         }
         mkp_pool_release(pg, i);
 }
 
 uint32_t mkp_frames_free(const struct mkp_pager *pg)
 {
-        return pg->nfree;
+        return mkp_priv(pg)->nfree;
 }
 
 int mkp_frame_find(const struct mkp_pager *pg, uint64_t pa, struct mkp_frame *out)
@@ -195,7 +197,7 @@ int mkp_frame_find(const struct mkp_pager *pg, uint64_t pa, struct mkp_frame *ou
         int i = mkp_pool_index(pg, pa);
         if (i < 0)
                 return -ENOENT;
-        *out = pg->frames[i];
+        *out = mkp_priv(pg)->frames[i];
         return 0;
 }
 
@@ -205,7 +207,7 @@ int mkp_mapped_at(const struct mkp_pager *pg, const struct mkp_region *r, uint64
         int i = mkp_map_lookup(pg, r->id, va & ~MKP_PAGE_MASK);
         if (i < 0)
                 return -ENOENT;
-        *out = pg->frames[i];
+        *out = mkp_priv(pg)->frames[i];
         return 0;
 }
 
@@ -217,10 +219,10 @@ int mkp_evict(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, uint64_t 
                 return -ENOENT;
         // A client that has ended has no mapping left to remove.
         mkp_sys_unmap(r->proc, va);
-        *pa = pg->frames[i].pa;
-        *dirty = pg->dirty[i] || (pg->state[i] & MKP_FS_WRITABLE);
+        *pa = mkp_priv(pg)->frames[i].pa;
+        *dirty = mkp_priv(pg)->dirty[i] || (mkp_priv(pg)->state[i] & MKP_FS_WRITABLE);
         mkp_map_clear(pg, i);
-        pg->dirty[i] = 0;
+        mkp_priv(pg)->dirty[i] = 0;
         pg->evictions++;
         return 0;
 }
@@ -232,34 +234,36 @@ int mkp_clean(struct mkp_pager *pg, struct mkp_region *r, uint64_t va, bool *was
         if (i < 0)
                 return -ENOENT;
         if (was_dirty)
-                *was_dirty = pg->dirty[i] || (pg->state[i] & MKP_FS_WRITABLE);
-        if (pg->state[i] & MKP_FS_WRITABLE) {
-                long e = mkp_sys_protect(r->proc, va, pg->granted[i] & (uint8_t)~MK_PERM_W);
+                *was_dirty = mkp_priv(pg)->dirty[i] || (mkp_priv(pg)->state[i] & MKP_FS_WRITABLE);
+        if (mkp_priv(pg)->state[i] & MKP_FS_WRITABLE) {
+                long e =
+                    mkp_sys_protect(r->proc, va, mkp_priv(pg)->granted[i] & (uint8_t)~MK_PERM_W);
                 if (e < 0 && e != -ESRCH)
                         return (int)e;
-                pg->state[i] &= (uint8_t)~MKP_FS_WRITABLE;
+                mkp_priv(pg)->state[i] &= (uint8_t)~MKP_FS_WRITABLE;
                 if (pg->track_dirty)
-                        pg->state[i] |= MKP_FS_MAYWRITE;
+                        mkp_priv(pg)->state[i] |= MKP_FS_MAYWRITE;
         }
-        pg->dirty[i] = 0;
+        mkp_priv(pg)->dirty[i] = 0;
         return 0;
 }
 
 bool mkp_mapped_next(struct mkp_pager *pg, uint32_t *cursor, struct mkp_mapping *out)
 {
-        for (uint32_t i = *cursor; i < pg->nframes; i++) {
-                if (!(pg->state[i] & MKP_FS_MAPPED) || pg->mapped_region[i] >= MKP_MAX_REGIONS)
+        for (uint32_t i = *cursor; i < mkp_priv(pg)->nframes; i++) {
+                if (!(mkp_priv(pg)->state[i] & MKP_FS_MAPPED) ||
+                    mkp_priv(pg)->mapped_region[i] >= MKP_MAX_REGIONS)
                         continue;
-                *out =
-                    (struct mkp_mapping){.region = &pg->regions[pg->mapped_region[i]],
-                                         .va = pg->mapped_va[i],
-                                         .frame = pg->frames[i],
-                                         .writable = pg->state[i] & MKP_FS_WRITABLE,
-                                         .dirty = pg->dirty[i] || (pg->state[i] & MKP_FS_WRITABLE)};
+                *out = (struct mkp_mapping){.region = &pg->regions[mkp_priv(pg)->mapped_region[i]],
+                                            .va = mkp_priv(pg)->mapped_va[i],
+                                            .frame = mkp_priv(pg)->frames[i],
+                                            .writable = mkp_priv(pg)->state[i] & MKP_FS_WRITABLE,
+                                            .dirty = mkp_priv(pg)->dirty[i] ||
+                                                     (mkp_priv(pg)->state[i] & MKP_FS_WRITABLE)};
                 *cursor = i + 1;
                 return true;
         }
-        *cursor = pg->nframes;
+        *cursor = mkp_priv(pg)->nframes;
         return false;
 }
 

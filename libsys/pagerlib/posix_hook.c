@@ -76,12 +76,12 @@ bool mkp_posix_fault(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp
         // never more than the handler gave it. An access the handler never
         // allowed goes to the handler: it decides every upgrade.
         int i = mkp_map_lookup(pg, f->region->id, f->page);
-        if (i < 0 || !(pg->state[i] & MKP_FS_HELD))
+        if (i < 0 || !(mkp_priv(pg)->state[i] & MKP_FS_HELD))
                 return false;
-        uint32_t perms = s & PERMS_ALL & pg->granted[i];
+        uint32_t perms = s & PERMS_ALL & mkp_priv(pg)->granted[i];
         if (!(perms & access_perm(f->access)))
                 return false;
-        mkp_answer_map(a, f->page, &pg->frames[i], perms);
+        mkp_answer_map(a, f->page, &mkp_priv(pg)->frames[i], perms);
         return true;
 }
 
@@ -107,9 +107,9 @@ void mkp_posix_clamp(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp
 
 void mkp_posix_enable(struct mkp_pager *pg)
 {
-        pg->prefault = mkp_posix_fault;
-        pg->postfault = mkp_posix_clamp;
-        pg->layer_request = mkp_posix_request;
+        mkp_priv(pg)->prefault = mkp_posix_fault;
+        mkp_priv(pg)->postfault = mkp_posix_clamp;
+        mkp_priv(pg)->layer_request = mkp_posix_request;
 }
 
 static void watchdog_start(struct mkp_pager *pg, const struct mkp_region *r, uint64_t send1);
@@ -149,14 +149,14 @@ long mkp_posix_request(struct mkp_pager *pg, const struct mk_msg *in, struct mk_
                 uint64_t va = r->start + o;
                 int i = mkp_map_lookup(pg, r->id, va);
                 if (i >= 0 && (st & POSIX_FLAGS)) {
-                        mkp_frame_free(pg, pg->frames[i].pa); // unmaps it first
+                        mkp_frame_free(pg, mkp_priv(pg)->frames[i].pa); // unmaps it first
                 } else if (i >= 0 && s != p->page[o / MK_PAGE_SIZE]) {
                         // New rights: out of the client now, the frame kept
                         // (mkp_posix_fault maps it again with the new rights);
                         // no dirty-tracking upgrade past them.
                         mkp_sys_unmap(r->proc, va);
-                        pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
-                        pg->state[i] |= MKP_FS_HELD;
+                        mkp_priv(pg)->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE);
+                        mkp_priv(pg)->state[i] |= MKP_FS_HELD;
                 }
                 p->page[o / MK_PAGE_SIZE] = s;
         }

@@ -142,15 +142,15 @@ int mkp_fill_file(const struct mkp_frame *f, long fd, uint64_t page_index)
 int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user)
 {
         memset(pg, 0, sizeof(*pg));
-        pg->ep = ep;
-        pg->handler = handler;
+        mkp_priv(pg)->ep = ep;
+        mkp_priv(pg)->handler = handler;
         pg->user = user;
         memcpy(pg->name, "pager", sizeof("pager"));
-        pg->budget = nframes;
+        mkp_priv(pg)->budget = nframes;
         if (nframes > MKP_MAX_FRAMES)
                 return -EINVAL;
-        while (pg->nframes < nframes) {
-                uint32_t want = nframes - pg->nframes;
+        while (mkp_priv(pg)->nframes < nframes) {
+                uint32_t want = nframes - mkp_priv(pg)->nframes;
                 long got = mkp_sys_frames(pg, want < MKP_FRAMES_STEP ? want : MKP_FRAMES_STEP);
                 if (got <= 0)
                         return got < 0 ? (int)got : -ENOMEM;
@@ -166,7 +166,7 @@ int mkp_run(struct mkp_pager *pg)
 
 void mkp_stop(struct mkp_pager *pg)
 {
-        pg->stop = true;
+        mkp_priv(pg)->stop = true;
 }
 
 static int word_index(const char *s, const char *(*name)(unsigned), unsigned n)

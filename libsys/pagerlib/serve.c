@@ -28,9 +28,10 @@ static bool upgrade(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_
         if (f->access != FAULT_WRITE)
                 return false;
         int i = mkp_map_lookup(pg, f->region->id, f->page);
-        if (i < 0 || !(pg->state[i] & MKP_FS_MAYWRITE) || (pg->state[i] & MKP_FS_WRITABLE))
+        if (i < 0 || !(mkp_priv(pg)->state[i] & MKP_FS_MAYWRITE) ||
+            (mkp_priv(pg)->state[i] & MKP_FS_WRITABLE))
                 return false;
-        mkp_answer_map(a, f->page, &pg->frames[i], MK_PERM_R | MK_PERM_W);
+        mkp_answer_map(a, f->page, &mkp_priv(pg)->frames[i], MK_PERM_R | MK_PERM_W);
         a->upgraded = true;
         pg->upgrades++;
         return true;
@@ -70,10 +71,11 @@ static void debug_grant(struct mkp_pager *pg, const struct mkp_fault *f, const s
         if (i < 0)
                 return;
         const char *why = NULL;
-        if (!(pg->state[i] & MKP_FS_USED))
+        if (!(mkp_priv(pg)->state[i] & MKP_FS_USED))
                 why = "a frame that was freed back to the pool";
-        else if ((pg->state[i] & MKP_FS_MAPPED) &&
-                 (pg->mapped_region[i] != f->region->id || pg->mapped_va[i] != g->va))
+        else if ((mkp_priv(pg)->state[i] & MKP_FS_MAPPED) &&
+                 (mkp_priv(pg)->mapped_region[i] != f->region->id ||
+                  mkp_priv(pg)->mapped_va[i] != g->va))
                 why = "a frame already mapped at another page";
         for (unsigned j = 0; !why && j < k; j++)
                 if (a->grants[j].pa == g->pa)
@@ -118,11 +120,11 @@ static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
                 mkp_answer_fail(a, MK_REASON_NOMAP);
         }
         if (a->action != MKP_MAP) {
-                mkp_loop_reset(&pg->loop);
+                mkp_loop_reset(&mkp_priv(pg)->loop);
                 return;
         }
-        mkp_loop_fault(&pg->loop, mkp_loop_key(f->page, f->access, f->tid));
-        if (mkp_loop_answer(&pg->loop, mkp_answer_perms(a, f->page))) {
+        mkp_loop_fault(&mkp_priv(pg)->loop, mkp_loop_key(f->page, f->access, f->tid));
+        if (mkp_loop_answer(&mkp_priv(pg)->loop, mkp_answer_perms(a, f->page))) {
                 mk_printf("pagerlib: %s: fault loop at 0x%llx (%s): failing it\n", pg->name,
                           (unsigned long long)f->addr, fault_access_name(f->access));
                 mkp_answer_fail(a, MK_REASON_LOOP);
@@ -135,7 +137,7 @@ static void answer_check(struct mkp_pager *pg, const struct mkp_fault *f, struct
 static void pending_set(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a,
                         bool by_handler)
 {
-        struct mkp_pending *p = &pg->pending;
+        struct mkp_pending *p = &mkp_priv(pg)->pending;
         p->action = a->action;
         p->by_handler = by_handler;
         p->ngrants = a->action == MKP_MAP ? a->ngrants : 0;
@@ -174,18 +176,18 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
         if (!f.region) {
                 mkp_answer_fail(&a, MK_REASON_NOMAP);
                 act = MKP_FAIL;
-        } else if (pg->prefault && pg->prefault(pg, &f, &a)) {
+        } else if (mkp_priv(pg)->prefault && mkp_priv(pg)->prefault(pg, &f, &a)) {
                 answer_check(pg, &f, &a);
                 grants_check(pg, &f, &a);
                 act = a.action;
         } else if (upgrade(pg, &f, &a)) {
                 act = MKP_ACT_UPGRADE;
         } else {
-                pg->handler(pg, &f, &a);
+                mkp_priv(pg)->handler(pg, &f, &a);
                 by_handler = true;
                 answer_check(pg, &f, &a);
-                if (pg->postfault && a.action == MKP_MAP) {
-                        pg->postfault(pg, &f, &a);
+                if (mkp_priv(pg)->postfault && a.action == MKP_MAP) {
+                        mkp_priv(pg)->postfault(pg, &f, &a);
                         if (!a.ngrants)
                                 mkp_answer_fail(&a, MK_REASON_ACCESS);
                 }
@@ -218,17 +220,18 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
 // The frames of the pending answer that nothing maps go back to the pool.
 static void pending_release(struct mkp_pager *pg)
 {
-        struct mkp_pending *p = &pg->pending;
+        struct mkp_pending *p = &mkp_priv(pg)->pending;
         for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++) {
                 int i = mkp_pool_index(pg, p->grants[k].pa);
-                if (i >= 0 && (pg->state[i] & MKP_FS_USED) && !(pg->state[i] & MKP_FS_MAPPED))
+                if (i >= 0 && (mkp_priv(pg)->state[i] & MKP_FS_USED) &&
+                    !(mkp_priv(pg)->state[i] & MKP_FS_MAPPED))
                         mkp_pool_release(pg, i);
         }
 }
 
 void mkp_commit(struct mkp_pager *pg)
 {
-        struct mkp_pending *p = &pg->pending;
+        struct mkp_pending *p = &mkp_priv(pg)->pending;
         // The region is gone: its client ended and, the pool running dry while
         // its fault was served, it was reaped. Nothing may be recorded as
         // mapped in it (the next attach gets its id).
@@ -246,14 +249,16 @@ void mkp_commit(struct mkp_pager *pg)
                 // The rights the handler gave this page; the library's own
                 // answers (upgrades, frames given back after mprotect) keep them.
                 if (p->by_handler)
-                        pg->granted[i] = (uint8_t)((g->perms | (p->maywrite[k] ? MK_PERM_W : 0)) &
-                                                   (MK_PERM_R | MK_PERM_W | MK_PERM_X));
-                pg->state[i] &= (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE | MKP_FS_HELD);
+                        mkp_priv(pg)->granted[i] =
+                            (uint8_t)((g->perms | (p->maywrite[k] ? MK_PERM_W : 0)) &
+                                      (MK_PERM_R | MK_PERM_W | MK_PERM_X));
+                mkp_priv(pg)->state[i] &=
+                    (uint8_t) ~(MKP_FS_WRITABLE | MKP_FS_MAYWRITE | MKP_FS_HELD);
                 if (g->perms & MK_PERM_W) {
-                        pg->state[i] |= MKP_FS_WRITABLE;
-                        pg->dirty[i] = 1;
+                        mkp_priv(pg)->state[i] |= MKP_FS_WRITABLE;
+                        mkp_priv(pg)->dirty[i] = 1;
                 } else if (p->maywrite[k]) {
-                        pg->state[i] |= MKP_FS_MAYWRITE;
+                        mkp_priv(pg)->state[i] |= MKP_FS_MAYWRITE;
                 }
         }
         p->action = 0;
@@ -261,7 +266,7 @@ void mkp_commit(struct mkp_pager *pg)
 
 void mkp_discard(struct mkp_pager *pg, struct mk_msg *out)
 {
-        struct mkp_pending *p = &pg->pending;
+        struct mkp_pending *p = &mkp_priv(pg)->pending;
         pending_release(pg);
         if (p->action == MKP_MAP) {
                 pg->maps--;
@@ -305,17 +310,18 @@ static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct 
                 *rec = (struct mkp_rec){.type = MKP_REC_DETACH, .region = (uint32_t)in->w[0]};
                 return 0;
         case MKP_REQ_SHUTDOWN:
-                pg->stop = true;
+                mkp_priv(pg)->stop = true;
                 return 0;
         case MKP_REQ_STATS:
                 out->w[1] = pg->maps;
                 out->w[2] = pg->fails;
                 out->w[3] = pg->evictions;
                 out->w[4] = pg->upgrades;
-                out->w[5] = pg->nfree;
+                out->w[5] = mkp_priv(pg)->nfree;
                 return (long)pg->faults;
         default:
-                r = pg->layer_request ? pg->layer_request(pg, in, out) : -ENOSYS;
+                r = mkp_priv(pg)->layer_request ? mkp_priv(pg)->layer_request(pg, in, out)
+                                                : -ENOSYS;
                 if (r == -ENOSYS && in->tag >= MKP_REQ_USER && pg->request)
                         r = pg->request(pg, in, out);
                 return r;
@@ -338,7 +344,7 @@ bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out
                 serve_fault(pg, in, out, rec);
         } else {
                 memset(out, 0, offsetof(struct mk_msg, buf));
-                pg->pending.action = 0;
+                mkp_priv(pg)->pending.action = 0;
                 out->w[0] = (uint64_t)serve_request(pg, in, out, rec);
         }
         memcpy(rec->name, pg->name, sizeof(rec->name));

@@ -55,5 +55,5 @@ void mkp_sys_close(long handle)
 
 long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge)
 {
-        return mk_handle_give(pg->ep, proc, badge, MK_RIGHT_SEND);
+        return mk_handle_give(mkp_priv(pg)->ep, proc, badge, MK_RIGHT_SEND);
 }

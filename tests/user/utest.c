@@ -390,9 +390,9 @@ static void no_handler(struct mkp_pager *pg, const struct mkp_fault *f, struct m
 static int pagerlib_max_frames(void)
 {
         int r = mkp_init(&max_pg, -1, MKP_MAX_FRAMES, no_handler, NULL);
-        if (r || max_pg.nframes != MKP_MAX_FRAMES) {
-                mk_printf("utest: mkp_init with MKP_MAX_FRAMES (%u) frames: %d, %u frames\n",
-                          MKP_MAX_FRAMES, r, max_pg.nframes);
+        if (r || mkp_frames_free(&max_pg) != MKP_MAX_FRAMES) {
+                mk_printf("utest: mkp_init with MKP_MAX_FRAMES (%u) frames: %d, %u frames free\n",
+                          MKP_MAX_FRAMES, r, mkp_frames_free(&max_pg));
                 return 1;
         }
         struct mk_msg m;

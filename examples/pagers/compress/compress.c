@@ -118,30 +118,34 @@ static void copy_keep(struct cpage *cp, const struct mkp_frame *f)
 }
 
 // The clock: finds a page not used for a whole turn, evicts it, and returns
-// its frame (still ours). 0 or -ENOMEM (nothing mapped to evict).
+// its frame (still ours). 0 or -ENOMEM (nothing mapped to evict). The hand
+// walks the pages the library has mapped, in its frames' order
+// (mkp_mapped_next), two turns at most.
 static int evict_one(struct mkp_frame *out)
 {
-        for (uint32_t step = 0; step < 2 * pg.nframes + 1; step++) {
-                uint32_t i = hand;
-                hand = (hand + 1) % pg.nframes;
-                if (!(pg.state[i] & MKP_FS_MAPPED))
+        struct mkp_mapping m;
+        for (int ends = 0; ends < 3;) {
+                if (!mkp_mapped_next(&pg, &hand, &m)) {
+                        hand = 0; // the end of a turn
+                        ends++;
                         continue;
-                struct mkp_region *r = &pg.regions[pg.mapped_region[i]];
+                }
+                struct mkp_region *r = m.region;
                 struct cregion *cr = r->user;
-                uint64_t va = pg.mapped_va[i];
                 if (!cr)
                         continue;
-                struct cpage *cp = &cr->pages[(va - r->start) / MK_PAGE_SIZE];
+                struct cpage *cp = &cr->pages[(m.va - r->start) / MK_PAGE_SIZE];
                 if (!(cp->flags & CP_SAMPLED)) {
-                        mk_unmap(r->proc, va);
+                        mk_unmap(r->proc, m.va);
                         cp->flags |= CP_SAMPLED;
                         cs.samples++;
                         continue;
                 }
                 uint64_t pa;
                 bool dirty;
-                if (mkp_evict(&pg, r, va, &pa, &dirty) || mkp_frame_find(&pg, pa, out))
+                if (mkp_evict(&pg, r, m.va, &pa, &dirty))
                         continue;
+                *out = m.frame;
                 cp->flags &= (uint8_t)~CP_SAMPLED;
                 if (dirty) {
                         copy_keep(cp, out);

@@ -39,10 +39,9 @@
 //   mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:rw- 0x5000:rw-
 // mkp_replay_file() reads these lines back on the host and runs them through
 // the library and your handler, comparing the full answer (action, ARG and
-// every grant; lines without grants compare action and ARG); in a replay the fault's arch, level, ip, raw
-// registers are 0 (FAULT_LEVEL_UNKNOWN for level), pid and tid 1, flags
-// FAULT_F_USER | FAULT_F_ADDR_VALID, and region REGION starts at
-// 0x800000000 + REGION * 0x200000000.
+// every grant; lines without grants compare action and ARG); in a replay the fault's arch, level,
+// ip, raw registers are 0 (FAULT_LEVEL_UNKNOWN for level), pid and tid 1, flags FAULT_F_USER |
+// FAULT_F_ADDR_VALID, and region REGION starts at 0x800000000 + REGION * 0x200000000.
 #pragma once
 #include <mk/fault.h>
 #include <mk/msg.h>
@@ -54,9 +53,9 @@
 #define MKP_MAX_REGIONS 16
 #define MKP_MAX_FRAMES  4096 // frames one pager may hold (16 MiB)
 _Static_assert(MKP_MAX_FRAMES <= PGR_FRAMES_MAX, "the system pager gives a process that many");
-#define MKP_FRAMES_STEP 64   // frames asked of the system pager at a time (PGR_FRAMES limit)
+#define MKP_FRAMES_STEP 64 // frames asked of the system pager at a time (PGR_FRAMES limit)
 #define MKP_NAME_MAX    24
-#define MKP_LOOP_LIMIT  8    // answers that make no progress in a row (mkp_loop_answer)
+#define MKP_LOOP_LIMIT  8 // answers that make no progress in a row (mkp_loop_answer)
 
 // The handle at which a pager started by mkp_spawn_pager() finds the
 // endpoint it serves (receive right): 0 and 1 are the system pager's and
@@ -65,31 +64,34 @@ _Static_assert(MKP_MAX_FRAMES <= PGR_FRAMES_MAX, "the system pager gives a proce
 
 // Requests a client sends to an external pager (tags above the system
 // pager's and the VFS's). Calls; the reply's w0 is >= 0 or -errno.
-#define MKP_REQ_ATTACH   (MK_TAG_USER + 0x80) // w0 va, w1 len, w2 proc handle (in the pager) of
-                                              // the client -> w0 region id or -errno, w1 a
-                                              // send handle (in the client) to the pager
-                                              // carrying the region's badge (id + 1)
-#define MKP_REQ_DETACH   (MK_TAG_USER + 0x81) // w0 region id -> 0, w1 its length; its frames
+#define MKP_REQ_ATTACH                                                                             \
+        (MK_TAG_USER + 0x80) // w0 va, w1 len, w2 proc handle (in the pager) of
+                             // the client -> w0 region id or -errno, w1 a
+                             // send handle (in the client) to the pager
+                             // carrying the region's badge (id + 1)
+#define MKP_REQ_DETACH                                                                             \
+        (MK_TAG_USER + 0x81)                  // w0 region id -> 0, w1 its length; its frames
                                               // go back to the pool
 #define MKP_REQ_SHUTDOWN (MK_TAG_USER + 0x82) // -> 0; the pager's loop ends after replying
-#define MKP_REQ_STATS    (MK_TAG_USER + 0x83) // -> w0 faults, w1 maps, w2 fails, w3 evictions,
-                                              //    w4 dirty upgrades, w5 frames free
-#define MKP_REQ_USER     (MK_TAG_USER + 0x90) // from here: a pager's own requests (pg->request)
+#define MKP_REQ_STATS                                                                              \
+        (MK_TAG_USER + 0x83)              // -> w0 faults, w1 maps, w2 fails, w3 evictions,
+                                          //    w4 dirty upgrades, w5 frames free
+#define MKP_REQ_USER (MK_TAG_USER + 0x90) // from here: a pager's own requests (pg->request)
 
 struct mkp_pager;
 struct mkp_region;
 
 // One fault, decoded (libsys/include/mk/fault.h gives the meaning per arch).
 struct mkp_fault {
-        uint64_t addr;    // faulting address
-        uint64_t page;    // addr rounded down to the page
-        uint64_t offset;  // page - region start: which page of the region
-        unsigned access;  // FAULT_READ, FAULT_WRITE, FAULT_EXEC
-        unsigned kind;    // FAULT_NOT_PRESENT, FAULT_PROTECTION, FAULT_OTHER
-        unsigned arch;    // FAULT_ARCH_*
-        unsigned level;   // translation level (aarch64) or FAULT_LEVEL_UNKNOWN
-        uint32_t flags;   // FAULT_F_*
-        uint64_t ip;      // faulting instruction
+        uint64_t addr;       // faulting address
+        uint64_t page;       // addr rounded down to the page
+        uint64_t offset;     // page - region start: which page of the region
+        unsigned access;     // FAULT_READ, FAULT_WRITE, FAULT_EXEC
+        unsigned kind;       // FAULT_NOT_PRESENT, FAULT_PROTECTION, FAULT_OTHER
+        unsigned arch;       // FAULT_ARCH_*
+        unsigned level;      // translation level (aarch64) or FAULT_LEVEL_UNKNOWN
+        uint32_t flags;      // FAULT_F_*
+        uint64_t ip;         // faulting instruction
         uint64_t raw0, raw1; // the arch's fault registers, as the kernel read them
         uint32_t pid, tid;
         struct mkp_region *region; // never NULL for the handler
@@ -101,7 +103,7 @@ struct mkp_region {
         uint32_t pid;        // its pid: faults under this region's badge must come from it
         uint32_t id;
         bool used;
-        void *user;          // yours
+        void *user; // yours
 };
 
 // A frame of the pool: its physical address (what a grant names) and where
@@ -139,7 +141,7 @@ struct mkp_loop {
         uint32_t count; // answers in a row that made no progress (0: nothing known)
 };
 #define MKP_LOOP_RETRY     0xffffffffu // perms of a RETRY that is to count (the system pager)
-#define MKP_LOOP_TID_SHIFT 38       // above every user page address
+#define MKP_LOOP_TID_SHIFT 38          // above every user page address
 static inline uint64_t mkp_loop_key(uint64_t page, unsigned access, uint32_t tid)
 {
         return (page | (access & 0xfff)) ^ ((uint64_t)tid << MKP_LOOP_TID_SHIFT);
@@ -238,69 +240,39 @@ typedef void (*mkp_detach_fn)(struct mkp_pager *pg, struct mkp_region *r);
 // the pool; forget what you keep for them (a copy, a checksum).
 typedef void (*mkp_discard_fn)(struct mkp_pager *pg, struct mkp_region *r, uint64_t off,
                                uint64_t len);
-// prefault: runs for every fault in a region before the library's own
-// answers and the handler; returning true means it answered (in a).
-// postfault: runs on the handler's answer before it is sent (to take rights
-// away, say). For layers that add semantics to every pager (protection).
-typedef bool (*mkp_prefault_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
-                                struct mkp_answer *a);
-typedef void (*mkp_postfault_fn)(struct mkp_pager *pg, const struct mkp_fault *f,
-                                 struct mkp_answer *a);
 
+// The library's own state of a pager: the endpoint, the handler, the frame
+// pool and its tables, the answer in flight, the fault-loop detector, the
+// protection layer's slots (struct mkp_private, libsys/pagerlib/
+// pagerlib_int.h). Opaque: reach it only through the mkp_* calls. Its size
+// is fixed here (the library checks that its state fits).
+#define MKP_PRIVATE_SIZE (44 * MKP_MAX_FRAMES + 2048)
+
+// A pager. Everything here is yours to set (after mkp_init, before mkp_run)
+// or to read; the rest is the library's, opaque.
 struct mkp_pager {
-        long ep;                 // the endpoint it serves (receive right)
-        mkp_handler_fn handler;
-        void *user;              // yours
-        struct mkp_region regions[MKP_MAX_REGIONS];
-        bool stop;
-        bool record;             // print "mkp-rec" lines (tools/run --record)
-        uint64_t faults, maps, fails, evictions;
+        void *user;              // yours: mkp_init's user argument
+        char name[MKP_NAME_MAX]; // yours to set: names the pager in messages and recordings
         bool track_dirty;        // yours to set after mkp_init: dirty tracking (see above)
         bool debug;              // debug mode (yours, or the kernel command line word
                                  // `pagerdebug`): warns of grants of a frame that is free,
                                  // mapped at another page, or granted twice in one answer
+        mkp_observe_fn observe;  // yours (see above)
+        mkp_request_fn request;  // yours
+        mkp_detach_fn detach;    // yours
+        mkp_discard_fn discard;  // yours
+        // Read-only: the regions the pager serves (used ones: r->used; a
+        // fault gives the handler its own as f->region) and its counters.
+        struct mkp_region regions[MKP_MAX_REGIONS];
+        uint64_t faults, maps, fails, evictions;
+        uint64_t upgrades;       // write faults answered by dirty tracking
         uint64_t bad_grants;     // answers failed because a grant broke a rule
         uint64_t debug_warnings; // debug-mode warnings printed
-        // Frame pool (library-private).
-        struct mkp_frame frames[MKP_MAX_FRAMES];
-        uint32_t nframes, nfree;
-        uint32_t free_list[MKP_MAX_FRAMES];
-        uint8_t dirty[MKP_MAX_FRAMES];   // written since it was mapped writable
-        uint64_t mapped_va[MKP_MAX_FRAMES]; // where a frame is mapped in its region (0: not)
-        uint32_t mapped_region[MKP_MAX_FRAMES];
-        // Added for issue 5 (also library-private unless said otherwise).
-        char name[MKP_NAME_MAX];  // yours to set: names the pager in messages and recordings
-        mkp_observe_fn observe;   // yours (see above)
-        mkp_request_fn request;   // yours
-        mkp_detach_fn detach;     // yours
-        mkp_discard_fn discard;   // yours
-        mkp_prefault_fn prefault;   // a layer's (see above)
-        mkp_postfault_fn postfault; // a layer's
-        mkp_request_fn layer_request; // a layer's requests, tried before pg->request (-ENOSYS:
-                                      // not one of its tags)
-        uint64_t upgrades;        // write faults answered by dirty tracking
-        uint32_t budget;          // pool limit: 0 grows on demand, else mkp_init's nframes
-        struct mkp_loop loop;     // fault-loop detection (mkp_loop_answer)
-        uint8_t state[MKP_MAX_FRAMES];          // MKP_FS_* per frame
-        uint8_t granted[MKP_MAX_FRAMES];        // rights the handler gave the frame's page
-        uint16_t pa_hash[2 * MKP_MAX_FRAMES];   // pa -> frame index + 1
-        uint16_t map_hash[2 * MKP_MAX_FRAMES];  // (region, va) -> frame index + 1
-        struct mkp_pending {                    // the answer in flight (mkp_serve)
-                int action;
-                unsigned ngrants;
-                uint32_t region;
-                uint8_t maywrite[MK_MAX_GRANTS]; // the handler allowed W; installed without
-                bool by_handler;                 // the handler's answer (not the library's)
-                struct mk_grant grants[MK_MAX_GRANTS];
-        } pending;
+        union {
+                unsigned char bytes[MKP_PRIVATE_SIZE];
+                uint64_t align;
+        } opaque; // the library's (struct mkp_private)
 };
-
-// Frame states (pg->state[i]).
-#define MKP_FS_USED     0x01 // out of the free list
-#define MKP_FS_MAPPED   0x02 // mapped at (mapped_region, mapped_va)
-#define MKP_FS_WRITABLE 0x04 // mapped writable (so dirty)
-#define MKP_FS_MAYWRITE 0x08 // mapped read-only, the handler allowed writing: upgrade on write
-#define MKP_FS_HELD     0x10 // taken out of the client for new rights (POSIX layer), kept
 
 // Sets up a pager serving endpoint ep (MKP_SERVE_HANDLE when a client
 // started it with mkp_spawn_pager) with nframes frames from the system pager
@@ -308,7 +280,13 @@ struct mkp_pager {
 // starts empty and grows by MKP_FRAMES_STEP whenever it runs dry, up to
 // MKP_MAX_FRAMES (the system pager gives one process at most PGR_FRAMES_MAX,
 // within its tree's frame limit). Reads the kernel command line for
-// `record`. 0, or -errno when fewer frames could be had (the pool keeps those).
+// `record` and `pagerdebug`, and installs the POSIX layer (mkp_posix_enable).
+// 0, or -errno (the pager is set up all the same):
+//   -EINVAL  nframes > MKP_MAX_FRAMES (nothing fetched)
+//   -ENOMEM  fewer frames could be had (the tree's frame limit, no address
+//            space for them); the pool keeps those that came
+//   -ENOSPC  the process already holds PGR_FRAMES_MAX frames of the system pager
+//   an IPC error of the call to the system pager, as is
 int mkp_init(struct mkp_pager *pg, long ep, uint32_t nframes, mkp_handler_fn handler, void *user);
 // Serves faults and requests until mkp_stop() or MKP_REQ_SHUTDOWN. Returns 0.
 // A reply the kernel refuses (a bad grant) is reported on the console and the

@@ -119,27 +119,30 @@ static long request(struct mkp_pager *p, const struct mk_msg *in, struct mk_msg 
 FUZZ_NOCOV static const char *pool_check(void)
 {
         uint32_t used = 0;
-        if (pg.nfree > pg.nframes || pg.nframes > MKP_MAX_FRAMES)
+        if (mkp_priv(&pg)->nfree > mkp_priv(&pg)->nframes ||
+            mkp_priv(&pg)->nframes > MKP_MAX_FRAMES)
                 return "pool: counts";
-        for (uint32_t k = 0; k < pg.nfree; k++) {
-                uint32_t i = pg.free_list[k];
-                if (i >= pg.nframes || pg.state[i])
+        for (uint32_t k = 0; k < mkp_priv(&pg)->nfree; k++) {
+                uint32_t i = mkp_priv(&pg)->free_list[k];
+                if (i >= mkp_priv(&pg)->nframes || mkp_priv(&pg)->state[i])
                         return "pool: a free-list frame in use";
         }
-        for (uint32_t i = 0; i < pg.nframes; i++) {
-                if (mkp_pool_index(&pg, pg.frames[i].pa) != (int)i)
+        for (uint32_t i = 0; i < mkp_priv(&pg)->nframes; i++) {
+                if (mkp_pool_index(&pg, mkp_priv(&pg)->frames[i].pa) != (int)i)
                         return "pool: the pa hash does not find a frame";
-                used += (pg.state[i] & MKP_FS_USED) != 0;
-                if (!(pg.state[i] & MKP_FS_MAPPED))
+                used += (mkp_priv(&pg)->state[i] & MKP_FS_USED) != 0;
+                if (!(mkp_priv(&pg)->state[i] & MKP_FS_MAPPED))
                         continue;
-                if (!(pg.state[i] & MKP_FS_USED))
+                if (!(mkp_priv(&pg)->state[i] & MKP_FS_USED))
                         return "pool: a mapped frame not in use";
-                if (pg.mapped_region[i] >= MKP_MAX_REGIONS || !pg.regions[pg.mapped_region[i]].used)
+                if (mkp_priv(&pg)->mapped_region[i] >= MKP_MAX_REGIONS ||
+                    !pg.regions[mkp_priv(&pg)->mapped_region[i]].used)
                         return "pool: a frame mapped in a region that is gone";
-                if (mkp_map_lookup(&pg, pg.mapped_region[i], pg.mapped_va[i]) != (int)i)
+                if (mkp_map_lookup(&pg, mkp_priv(&pg)->mapped_region[i],
+                                   mkp_priv(&pg)->mapped_va[i]) != (int)i)
                         return "pool: the map hash does not find a mapped frame";
         }
-        if (used != pg.nframes - pg.nfree)
+        if (used != mkp_priv(&pg)->nframes - mkp_priv(&pg)->nfree)
                 return "pool: frames in use + free != frames";
         return NULL;
 }
@@ -259,7 +262,7 @@ static const char *one(const uint8_t *data, size_t size, uint64_t *digest)
         posix_used = setup & 0x40;
         if (posix_used)
                 mkp_posix_enable(&pg);
-        for (unsigned k = 0; k < MAX_MSGS && fin_left(&fin) && !pg.stop; k++) {
+        for (unsigned k = 0; k < MAX_MSGS && fin_left(&fin) && !mkp_priv(&pg)->stop; k++) {
                 uint8_t sel = fin_u8(&fin);
                 struct mkp_rec rec;
                 memset(&in, 0, offsetof(struct mk_msg, buf));
@@ -360,7 +363,7 @@ static const char *one(const uint8_t *data, size_t size, uint64_t *digest)
         }
         fuzz_hash64(digest, pg.faults);
         fuzz_hash64(digest, pg.maps);
-        fuzz_hash64(digest, pg.nfree);
+        fuzz_hash64(digest, mkp_priv(&pg)->nfree);
         return NULL;
 }
 

@@ -121,7 +121,7 @@ static void pool_budget(void)
 {
         struct mkp_frame f[9];
         setup(8);
-        EXPECT_EQ(pg.nframes, 8);
+        EXPECT_EQ(mkp_priv(&pg)->nframes, 8);
         EXPECT_EQ(mkp_frames_free(&pg), 8);
         for (int i = 0; i < 8; i++)
                 EXPECT_EQ(mkp_frame_alloc(&pg, &f[i]), 0);
@@ -144,10 +144,10 @@ static void pool_grows(void)
 {
         struct mkp_frame f;
         setup(0);
-        EXPECT_EQ(pg.nframes, 0);
+        EXPECT_EQ(mkp_priv(&pg)->nframes, 0);
         for (int i = 0; i < MKP_FRAMES_STEP + 1; i++)
                 EXPECT_EQ(mkp_frame_alloc(&pg, &f), 0);
-        EXPECT_EQ(pg.nframes, 2 * MKP_FRAMES_STEP);
+        EXPECT_EQ(mkp_priv(&pg)->nframes, 2 * MKP_FRAMES_STEP);
         EXPECT_EQ(mkp_frames_free(&pg), MKP_FRAMES_STEP - 1);
 }
 
@@ -378,7 +378,7 @@ static void grant_rules(void)
         struct mkp_rec rec;
         struct mkp_frame fr;
         setup(4);
-        pg.handler = grant_handler;
+        mkp_priv(&pg)->handler = grant_handler;
         EXPECT_EQ(mkp_frame_alloc(&pg, &fr), 0);
         const uint64_t R = MK_PERM_R, W = MK_PERM_W, X = MK_PERM_X;
         const struct {
@@ -421,7 +421,7 @@ static void debug_mode_warnings(void)
         struct mkp_rec rec;
         struct mkp_frame fr, fr2;
         setup(4);
-        pg.handler = grant_handler;
+        mkp_priv(&pg)->handler = grant_handler;
         EXPECT_EQ(mkp_frame_alloc(&pg, &fr), 0);
         EXPECT_EQ(mkp_frame_alloc(&pg, &fr2), 0);
         bad_grant = (struct mk_grant){VA, fr.pa, MK_PERM_R};
@@ -585,7 +585,7 @@ static void empty_answer(void)
         struct mk_msg out;
         struct mkp_rec rec;
         setup(0);
-        pg.handler = silent_handler; // answers nothing
+        mkp_priv(&pg)->handler = silent_handler; // answers nothing
         fault(VA, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
         EXPECT_EQ(out.tag, MK_FAULT_FAIL);
         EXPECT_EQ(out.w[0], MK_REASON_NOMAP);
@@ -633,7 +633,7 @@ static void requests(void)
         EXPECT(!mkp_serve(&pg, &in, &out, &rec)); // an event: no reply
         in = (struct mk_msg){.tag = MKP_REQ_SHUTDOWN};
         EXPECT(mkp_serve(&pg, &in, &out, &rec));
-        EXPECT(pg.stop);
+        EXPECT(mkp_priv(&pg)->stop);
 }
 
 // A protection layer: page 1 forbids everything, nothing is writable.
@@ -661,9 +661,9 @@ static void layer_hooks(void)
         struct mk_msg out, in = {.tag = MK_TAG_USER + 0x84};
         struct mkp_rec rec;
         setup(0);
-        pg.prefault = layer_pre;
-        pg.postfault = layer_post;
-        pg.layer_request = layer_req;
+        mkp_priv(&pg)->prefault = layer_pre;
+        mkp_priv(&pg)->postfault = layer_post;
+        mkp_priv(&pg)->layer_request = layer_req;
         fault(VA + P, FAULT_READ, FAULT_NOT_PRESENT, &out, &rec);
         EXPECT_EQ(out.tag, MK_FAULT_FAIL);
         EXPECT_EQ(out.w[0], MK_REASON_GUARD);
