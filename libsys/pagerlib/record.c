@@ -3,6 +3,7 @@
 // here (portable, the target prints these lines); parsing is in replay.c,
 // on the host.
 #include "pagerlib_int.h"
+#include <mk/pagerloop.h>
 
 static const char *const action_names[] = {"?", "map", "fail", "retry", "upgrade"};
 #define NACTIONS (sizeof(action_names) / sizeof(action_names[0]))
@@ -10,6 +11,13 @@ static const char *const action_names[] = {"?", "map", "fail", "retry", "upgrade
 const char *mkp_action_name(int action)
 {
         return action > 0 && (unsigned)action < NACTIONS ? action_names[action] : "?";
+}
+
+const char *mkp_perms_name(uint64_t perms)
+{
+        static const char *const names[8] = {"---", "r--", "-w-", "rw-",
+                                             "--x", "r-x", "-wx", "rwx"};
+        return perms & ~(uint64_t)7 ? "bad" : names[perms];
 }
 
 int mkp_action_parse(const char *s)
@@ -54,4 +62,10 @@ char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len)
                 buf[0] = '\0';
         }
         return buf;
+}
+
+void mkp_rec_print(const struct mkp_rec *r)
+{
+        char line[MKP_REC_LINE_MAX];
+        mk_printf("%s", mkp_rec_format(r, line, sizeof(line)));
 }

@@ -71,6 +71,22 @@ int mk_snprintf(char *buf, size_t len, const char *fmt, ...)
         return n;
 }
 
+// No kernel to receive from (mkp_server_run returns at once).
+long mk_recv(long ep, struct mk_msg *m)
+{
+        return -ENOSYS;
+}
+
+long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv)
+{
+        return -ENOSYS;
+}
+
+long mk_reply(struct mk_msg *m)
+{
+        return -ENOSYS;
+}
+
 long mkp_sys_frames(struct mkp_pager *pg, uint32_t n)
 {
         if (nchunks >= MAX_CHUNKS)

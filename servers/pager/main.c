@@ -89,58 +89,90 @@ static void oom_finish(void)
                         proc_exit(&procs[i], 0, MK_REASON_OOM);
 }
 
-bool pager_serve(struct mk_msg *in, struct mk_msg *out)
+// The process a message's badge names (NULL: none of ours, or ended for memory).
+static struct pproc *badge_proc(uint64_t b)
 {
-        bool have_reply = false;
-        uint64_t b = in->badge;
-        struct pproc *p =
-            b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
-        // Fault and exit messages count only when the kernel sent them
-        // (MK_MSG_KERNEL) and name the process the badge stands for: a
-        // process created with a copy of another's pager handle carries
-        // that one's badge, but not its pid.
-        bool kernel = in->flags & MK_MSG_KERNEL;
-        if (in->tag == MK_TAG_FAULT && kernel) {
-                struct mkp_fault f;
-                struct mkp_answer a;
-                mkp_fault_from_msg(in, &f);
-                if (p && f.pid == p->pid) {
-                        serving = p;
-                        handle_fault(p, &f, &a);
-                } else {
-                        mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f.pid,
-                                  (unsigned long long)b);
-                        mkp_answer_fail(&a, MK_REASON_NOMAP);
-                }
-                mkp_answer_encode(&a, out);
-                have_reply = true;
-        } else if (in->tag == MK_TAG_EXIT && kernel) {
-                if (p && in->w[MK_XW_PID] == p->pid)
-                        proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
-        } else if (!p) {
+        return b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
+}
+
+// The loop's callbacks (mk/pagerloop.h): the loop tells the kernel's
+// messages from requests, decodes faults and encodes the answers. Fault and
+// exit messages count only when they name the process the badge stands for:
+// a process created with a copy of another's pager handle carries that
+// one's badge, but not its pid.
+static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *f,
+                        struct mkp_answer *a)
+{
+        struct pproc *p = badge_proc(in->badge);
+        if (p && f->pid == p->pid) {
+                serving = p;
+                handle_fault(p, f, a);
+        } else {
+                mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f->pid,
+                          (unsigned long long)in->badge);
+                mkp_answer_fail(a, MK_REASON_NOMAP);
+        }
+}
+
+static void serve_event(struct mkp_server *s, const struct mk_msg *in)
+{
+        struct pproc *p = badge_proc(in->badge);
+        if (in->tag == MK_TAG_EXIT && p && in->w[MK_XW_PID] == p->pid)
+                proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
+}
+
+static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
+{
+        struct pproc *p = badge_proc(in->badge);
+        if (!p)
                 return false; // not from a process of ours
-        } else if (in->tag < MK_TAG_USER) {
+        if (in->tag < MK_TAG_USER) {
                 // A kernel tag from a process: refuse it (no reply is
                 // delivered if it was a send).
                 out->tag = 0;
                 out->len = 0;
                 out->w[0] = (uint64_t)-EINVAL;
-                have_reply = true;
-        } else {
-                serving = p;
-                handle_request(p, in, out);
-                have_reply = true;
+                return true;
         }
+        serving = p;
+        handle_request(p, in, out);
+        return true;
+}
+
+static void serve_after(struct mkp_server *s)
+{
         serving = NULL;
         if (oom_pending)
                 oom_finish();
         vfs_release_pending();
-        return have_reply;
+}
+
+// Our reply was refused: end the faulting process cleanly (unless it has ended).
+static bool serve_refused(struct mkp_server *s, long err, struct mk_msg *out)
+{
+        if (err == -ESRCH)
+                return false;
+        mk_printf("pager: reply refused (%s)\n", err_name(err));
+        fail_reply(out, MK_REASON_BAD_REPLY);
+        return true;
+}
+
+static const struct mkp_server_ops serve_ops = {
+    .fault = serve_fault,
+    .event = serve_event,
+    .request = serve_request,
+    .after = serve_after,
+    .refused = serve_refused,
+};
+static struct mkp_server server = {.ops = &serve_ops};
+
+bool pager_serve(struct mk_msg *in, struct mk_msg *out)
+{
+        return mkp_server_step(&server, in, out);
 }
 
 int main(int argc, char **argv, char **envp)
 {
-        static struct mk_msg in, out;
         long arch = mk_info(MK_INFO_ARCH, 0);
         pager_machine = (uint16_t)(arch == FAULT_ARCH_X86_64    ? ELF_EM_X86_64
                                    : arch == FAULT_ARCH_AARCH64 ? ELF_EM_AARCH64
@@ -161,19 +193,7 @@ int main(int argc, char **argv, char **envp)
         if (r && r != -ENOENT)
                 mk_printf("pager: no VFS server (%s)\n", err_name(r));
         init_start();
-        bool have_reply = false;
-        for (;;) {
-                long rr = have_reply ? mk_reply_recv(pager_ep, &out, &in) : mk_recv(pager_ep, &in);
-                if (rr < 0) {
-                        if (have_reply && rr != -ESRCH) {
-                                // Our reply was refused: end the faulting process cleanly.
-                                mk_printf("pager: reply refused (%s)\n", err_name(rr));
-                                fail_reply(&out, MK_REASON_BAD_REPLY);
-                                mk_reply(&out);
-                        }
-                        have_reply = false;
-                        continue;
-                }
-                have_reply = pager_serve(&in, &out);
-        }
+        server.ep = pager_ep;
+        for (;;)
+                mkp_server_run(&server); // returns only when a receive fails
 }

@@ -15,6 +15,7 @@
 #include <mk/fault.h>
 #include <mk/pager.h>
 #include <mk/pagerlib.h>
+#include <mk/pagerloop.h>
 #include <mk/sys.h>
 
 #define MAX_PROCS 96
@@ -135,4 +136,4 @@ int64_t vfs_file_generation(uint64_t ino, uint64_t *generation);
 bool pager_serve(struct mk_msg *in, struct mk_msg *out);
 
 // Requests (requests.c).
-void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
+void handle_request(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
