@@ -52,9 +52,11 @@ int mkp_run(struct mkp_pager *pg)
 {
         struct mkp_server s;
         mkp_lib_server(pg, &s);
+        // Every instance apart in a recording: NAME@PID.
+        mkp_rec_instance(s.name, pg->name, mk_info(MK_INFO_PID, 0));
         if (pg->record) {
                 s.rec = (struct mkp_rec){.type = MKP_REC_INIT, .offset = pg->budget};
-                memcpy(s.rec.name, pg->name, sizeof(s.rec.name));
+                memcpy(s.rec.name, s.name, sizeof(s.rec.name));
                 mkp_rec_print(&s.rec);
         }
         int r = mkp_server_run(&s);

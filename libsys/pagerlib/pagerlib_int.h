@@ -44,12 +44,6 @@ uint32_t mkp_reap(struct mkp_pager *pg);
 void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r);
 
 // One recorded event: struct mkp_rec (mk/pagerloop.h).
-// ACTION words: "map", "fail", "retry", "upgrade"; parse gives -1 for others.
-const char *mkp_action_name(int action);
-int mkp_action_parse(const char *s);
-// Parses a line (text before "mkp-rec" and a trailing CR allowed); 0, or -1
-// if it is not a well-formed mkp-rec line (replay.c, host only).
-int mkp_rec_parse(const char *line, struct mkp_rec *r);
 
 // Handles one received message. Returns true when a reply is due (in out);
 // *rec gets the fault's record (type 0 when it was not a fault). After the

@@ -396,6 +396,7 @@ void mkp_lib_server(struct mkp_pager *pg, struct mkp_server *s)
         s->owner = pg;
         s->stop = pg->stop;
         s->record = pg->record;
+        s->name[0] = '\0';
         s->rec.type = 0;
 }
 

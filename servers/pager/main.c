@@ -70,7 +70,7 @@ static void proc_exit(struct pproc *p, uint64_t status, uint64_t reason)
                 struct pproc *c = &procs[i];
                 if (c->used && c->parent == p->idx && (c->tied || c->suspended) && !c->oom_killed &&
                     c->proc >= 0)
-                        mk_proc_kill(c->proc, MK_REASON_KILLED);
+                        SYSREC("proc_kill", mk_proc_kill(c->proc, MK_REASON_KILLED));
         }
         if (p->idx == init_idx && init_idx) {
                 mk_printf("pager: the first program %s ended (%s, status %lld)\n", p->name,
@@ -112,16 +112,20 @@ static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mk
                           (unsigned long long)in->badge);
                 mkp_answer_fail(a, MK_REASON_NOMAP);
         }
+        if (__builtin_expect(rec_mode == REC_RECORD, 0))
+                record_fault(s, in, f, a);
 }
 
 static void serve_event(struct mkp_server *s, const struct mk_msg *in)
 {
         struct pproc *p = badge_proc(in->badge);
+        if (rec_mode == REC_RECORD)
+                record_exit(in);
         if (in->tag == MK_TAG_EXIT && p && in->w[MK_XW_PID] == p->pid)
                 proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
 }
 
-static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
+static bool request(const struct mk_msg *in, struct mk_msg *out)
 {
         struct pproc *p = badge_proc(in->badge);
         if (!p)
@@ -137,6 +141,14 @@ static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct 
         serving = p;
         handle_request(p, in, out);
         return true;
+}
+
+static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
+{
+        bool replied = request(in, out);
+        if (__builtin_expect(rec_mode == REC_RECORD, 0))
+                record_request(in, out, replied);
+        return replied;
 }
 
 static void serve_after(struct mkp_server *s)
@@ -168,12 +180,33 @@ static struct mkp_server server = {.ops = &serve_ops};
 
 bool pager_serve(struct mk_msg *in, struct mk_msg *out)
 {
-        return mkp_server_step(&server, in, out);
+        return mkp_server_step_with(&server, &serve_ops, in, out);
 }
 
-int main(int argc, char **argv, char **envp)
+// Whether the command line has the word w.
+static bool cmdline_word(const char *cmdline, const char *w)
 {
+        size_t n = strlen(w);
+        for (const char *p = cmdline; (p = strstr(p, w)); p += n)
+                if ((p == cmdline || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+                        return true;
+        return false;
+}
+
+// Not inlined into main: the loop there gets the fault and request
+// handling inlined instead (this is every fault's path).
+__attribute__((noinline)) void pager_start(void)
+{
+        static char cmdline[256];
         long arch = mk_info(MK_INFO_ARCH, 0);
+        mk_info(MK_INFO_CMDLINE, cmdline);
+        cmdline[sizeof(cmdline) - 1] = '\0';
+        mkp_rec_instance(rec_name, "pager", mk_info(MK_INFO_PID, 0));
+        if (rec_mode != REC_REPLAY && cmdline_word(cmdline, "record")) {
+                rec_mode = REC_RECORD;
+                server.record = true;
+                memcpy(server.name, rec_name, sizeof(server.name));
+        }
         pager_machine = (uint16_t)(arch == FAULT_ARCH_X86_64    ? ELF_EM_X86_64
                                    : arch == FAULT_ARCH_AARCH64 ? ELF_EM_AARCH64
                                                                 : ELF_EM_RISCV);
@@ -181,7 +214,9 @@ int main(int argc, char **argv, char **envp)
         frames_init();
         if (mk_info(MK_INFO_BOOTIMG, &bootimg) < 0)
                 mk_shutdown(2);
-        pager_ep = mk_ep_create();
+        if (rec_mode == REC_RECORD)
+                record_boot(arch, cmdline);
+        pager_ep = SYSREC("ep_create", mk_ep_create());
         // A top-level tree may hold 3/4 of the frames, so the rest can still run.
         default_frame_limit = frames_free() / 4 * 3;
         zero_page = frame_get();
@@ -194,6 +229,12 @@ int main(int argc, char **argv, char **envp)
                 mk_printf("pager: no VFS server (%s)\n", err_name(r));
         init_start();
         server.ep = pager_ep;
-        for (;;)
-                mkp_server_run(&server); // returns only when a receive fails
+}
+
+int main(int argc, char **argv, char **envp)
+{
+        static struct mk_msg in, out;
+        pager_start();
+        for (;;) // returns only when a receive fails
+                mkp_server_run_with(&server, &serve_ops, &in, &out);
 }

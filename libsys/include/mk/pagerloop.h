@@ -34,12 +34,27 @@ struct mkp_rec {
                 uint64_t offset;
                 uint32_t perms;
         } grants[MK_MAX_GRANTS];
+        // The system pager's faults also say who faulted and how (the
+        // attributes tid=, pid=, flags= after the grants).
+        bool ids;
+        uint32_t tid, pid, flags;
 };
 #define MKP_REC_LINE_MAX 512 // a formatted line fits
 // Formats r as one line with its newline; returns buf.
 char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len);
+// ACTION words: "map", "fail", "retry", "upgrade"; parse gives -1 for others.
+const char *mkp_action_name(int action);
+int mkp_action_parse(const char *s);
+// Parses a line (text before "mkp-rec" and a trailing CR allowed); 0, or -1
+// if it is not a well-formed mkp-rec line (host only: libsys/pagerlib/parse.c).
+int mkp_rec_parse(const char *line, struct mkp_rec *r);
 // Prints r on the console (one line).
 void mkp_rec_print(const struct mkp_rec *r);
+// Prints the line "mkp-rec NAME " + the formatted rest (the system pager's
+// other line types: mk/pagerlib.h has the grammar). Keep it under 256 bytes.
+void mkp_rec_printf(const char *name, const char *fmt, ...);
+// The name of this instance in recordings: NAME@PID (NAME cut to fit).
+void mkp_rec_instance(char out[MKP_NAME_MAX], const char *name, long pid);
 
 struct mkp_server;
 struct mkp_server_ops {
@@ -66,16 +81,91 @@ struct mkp_server_ops {
 struct mkp_server {
         long ep; // the endpoint served (receive right)
         const struct mkp_server_ops *ops;
-        void *owner;        // the owner's state (its callbacks')
-        bool stop;          // set by a callback: mkp_server_run returns
-        bool record;        // print the record of each message
-        struct mkp_rec rec; // the message in hand's record (type 0: none)
+        void *owner;             // the owner's state (its callbacks')
+        bool stop;               // set by a callback: mkp_server_run returns
+        bool record;             // print the record of each message
+        char name[MKP_NAME_MAX]; // the instance's name in records (empty: the owner's)
+        struct mkp_rec rec;      // the message in hand's record (type 0: none)
 };
 
-// One message in: dispatches it to the callbacks; true when a reply is due
-// (in out). Portable: host tests drive the loop with it.
+// One message in: dispatches it to the callbacks ops (s->ops for
+// mkp_server_step); true when a reply is due (in out). Portable: host tests
+// drive the loop with it. Inline, so that an owner whose callbacks are known
+// when it is compiled (the system pager) gets them inlined: this is every
+// fault's path.
+static inline __attribute__((always_inline)) bool
+mkp_server_step_with(struct mkp_server *s, const struct mkp_server_ops *ops,
+                     const struct mk_msg *in, struct mk_msg *out)
+{
+        bool reply = false;
+        s->rec.type = 0;
+        if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_FAULT) {
+                struct mkp_fault f;
+                struct mkp_answer a;
+                mkp_fault_from_msg(in, &f);
+                a.action = 0;
+                a.reason = 0;
+                a.ngrants = 0;
+                a.upgraded = false;
+                ops->fault(s, in, &f, &a);
+                mkp_answer_encode(&a, out);
+                reply = true;
+        } else if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_EXIT) {
+                if (ops->event)
+                        ops->event(s, in);
+        } else {
+                reply = ops->request(s, in, out);
+        }
+        if (ops->after)
+                ops->after(s);
+        if (__builtin_expect(s->record, 0) && s->rec.type) {
+                if (s->name[0])
+                        memcpy(s->rec.name, s->name, sizeof(s->rec.name));
+                mkp_rec_print(&s->rec);
+        }
+        return reply;
+}
+
+// The loop: receives into in and replies from out (the owner's buffers)
+// and steps until s->stop (0), or until a receive fails with no reply in
+// flight (returns -EPIPE when no sender is left, else the error).
+static inline __attribute__((always_inline)) int
+mkp_server_run_with(struct mkp_server *s, const struct mkp_server_ops *ops, struct mk_msg *in,
+                    struct mk_msg *out)
+{
+        bool have_reply = false;
+        while (!s->stop) {
+                long rr = have_reply ? mk_reply_recv(s->ep, out, in) : mk_recv(s->ep, in);
+                if (rr == -EPIPE) {
+                        // Not a refused reply: the receive says no process can
+                        // send to our endpoint any more (our clients are gone).
+                        if (have_reply && ops->sent)
+                                ops->sent(s);
+                        return -EPIPE;
+                }
+                if (rr < 0 && !have_reply)
+                        return (int)rr;
+                if (rr < 0) {
+                        // The kernel refused our reply: the caller still waits.
+                        have_reply = false;
+                        if (ops->refused && ops->refused(s, rr, out))
+                                mk_reply(out);
+                        continue;
+                }
+                if (have_reply && ops->sent)
+                        ops->sent(s);
+                have_reply = mkp_server_step_with(s, ops, in, out);
+        }
+        // Stopped: the last reply still goes out.
+        if (have_reply) {
+                long r = mk_reply(out);
+                if (r == 0 && ops->sent)
+                        ops->sent(s);
+                else if (r < 0 && ops->refused && ops->refused(s, r, out))
+                        mk_reply(out);
+        }
+        return 0;
+}
+
 bool mkp_server_step(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out);
-// The loop (target only): receives and steps until s->stop (0), or until a
-// receive fails with no reply in flight (-EPIPE: no sender is left, 0; else
-// the error).
 int mkp_server_run(struct mkp_server *s);
