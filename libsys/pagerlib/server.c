@@ -7,11 +7,12 @@
 
 bool mkp_server_step(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
 {
-        return mkp_server_step_with(s, s->ops, in, out);
+        const struct mkp_server_ops *o = s->ops;
+        return mkp_server_step_with(s, in, out, o->fault, o->event, o->request, o->after);
 }
 
 int mkp_server_run(struct mkp_server *s)
 {
         struct mk_msg in, out;
-        return mkp_server_run_with(s, s->ops, &in, &out);
+        return mkp_server_run_with(s, mkp_server_step, &in, &out);
 }

@@ -169,18 +169,27 @@ static bool serve_refused(struct mkp_server *s, long err, struct mk_msg *out)
         return true;
 }
 
+// The step's callbacks go to mkp_server_step_with directly (step, below), so
+// that each has one caller and is inlined; the loop finds only the rare one
+// in the table.
 static const struct mkp_server_ops serve_ops = {
-    .fault = serve_fault,
-    .event = serve_event,
-    .request = serve_request,
-    .after = serve_after,
     .refused = serve_refused,
 };
 static struct mkp_server server = {.ops = &serve_ops};
 
+// The loop's step, with the callbacks inlined (this is every fault's path):
+// one function, so that the fault and request handling have one caller
+// each and are inlined into it.
+__attribute__((noinline)) static bool step(struct mkp_server *s, const struct mk_msg *in,
+                                           struct mk_msg *out)
+{
+        return mkp_server_step_with(s, in, out, serve_fault, serve_event, serve_request,
+                                    serve_after);
+}
+
 bool pager_serve(struct mk_msg *in, struct mk_msg *out)
 {
-        return mkp_server_step_with(&server, &serve_ops, in, out);
+        return step(&server, in, out);
 }
 
 // Whether the command line has the word w.
@@ -193,9 +202,7 @@ static bool cmdline_word(const char *cmdline, const char *w)
         return false;
 }
 
-// Not inlined into main: the loop there gets the fault and request
-// handling inlined instead (this is every fault's path).
-__attribute__((noinline)) void pager_start(void)
+void pager_start(void)
 {
         static char cmdline[256];
         long arch = mk_info(MK_INFO_ARCH, 0);
@@ -236,5 +243,5 @@ int main(int argc, char **argv, char **envp)
         static struct mk_msg in, out;
         pager_start();
         for (;;) // returns only when a receive fails
-                mkp_server_run_with(&server, &serve_ops, &in, &out);
+                mkp_server_run_with(&server, step, &in, &out);
 }

@@ -74,7 +74,7 @@ void record_mem(void *buf, size_t len)
 }
 
 void record_fault(struct mkp_server *s, const struct mk_msg *in, const struct mkp_fault *f,
-               const struct mkp_answer *a)
+                  const struct mkp_answer *a)
 {
         struct mkp_rec *r = &s->rec;
         r->type = MKP_REC_FAULT;

@@ -88,14 +88,18 @@ struct mkp_server {
         struct mkp_rec rec;      // the message in hand's record (type 0: none)
 };
 
-// One message in: dispatches it to the callbacks ops (s->ops for
-// mkp_server_step); true when a reply is due (in out). Portable: host tests
-// drive the loop with it. Inline, so that an owner whose callbacks are known
-// when it is compiled (the system pager) gets them inlined: this is every
-// fault's path.
+// One message in: dispatches it to the callbacks (mkp_server_step: s->ops's);
+// true when a reply is due (in out). Portable: host tests drive the loop
+// with it. Inline, with the callbacks as arguments, so that an owner whose
+// callbacks are known when it is compiled (the system pager) calls them
+// directly and gets them inlined: this is every fault's path.
 static inline __attribute__((always_inline)) bool
-mkp_server_step_with(struct mkp_server *s, const struct mkp_server_ops *ops,
-                     const struct mk_msg *in, struct mk_msg *out)
+mkp_server_step_with(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out,
+                     void (*fault)(struct mkp_server *, const struct mk_msg *, struct mkp_fault *,
+                                   struct mkp_answer *),
+                     void (*event)(struct mkp_server *, const struct mk_msg *),
+                     bool (*request)(struct mkp_server *, const struct mk_msg *, struct mk_msg *),
+                     void (*after)(struct mkp_server *))
 {
         bool reply = false;
         s->rec.type = 0;
@@ -107,17 +111,17 @@ mkp_server_step_with(struct mkp_server *s, const struct mkp_server_ops *ops,
                 a.reason = 0;
                 a.ngrants = 0;
                 a.upgraded = false;
-                ops->fault(s, in, &f, &a);
+                fault(s, in, &f, &a);
                 mkp_answer_encode(&a, out);
                 reply = true;
         } else if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_EXIT) {
-                if (ops->event)
-                        ops->event(s, in);
+                if (event)
+                        event(s, in);
         } else {
-                reply = ops->request(s, in, out);
+                reply = request(s, in, out);
         }
-        if (ops->after)
-                ops->after(s);
+        if (after)
+                after(s);
         if (__builtin_expect(s->record, 0) && s->rec.type) {
                 if (s->name[0])
                         memcpy(s->rec.name, s->name, sizeof(s->rec.name));
@@ -126,13 +130,17 @@ mkp_server_step_with(struct mkp_server *s, const struct mkp_server_ops *ops,
         return reply;
 }
 
-// The loop: receives into in and replies from out (the owner's buffers)
-// and steps until s->stop (0), or until a receive fails with no reply in
-// flight (returns -EPIPE when no sender is left, else the error).
+// The loop: receives into in and replies from out (the owner's buffers),
+// hands each message to step (mkp_server_step, or an owner's own function
+// around mkp_server_step_with), until s->stop (0), or until a receive fails
+// with no reply in flight (returns -EPIPE when no sender is left, else the
+// error).
 static inline __attribute__((always_inline)) int
-mkp_server_run_with(struct mkp_server *s, const struct mkp_server_ops *ops, struct mk_msg *in,
-                    struct mk_msg *out)
+mkp_server_run_with(struct mkp_server *s,
+                    bool (*step)(struct mkp_server *, const struct mk_msg *, struct mk_msg *),
+                    struct mk_msg *in, struct mk_msg *out)
 {
+        const struct mkp_server_ops *ops = s->ops;
         bool have_reply = false;
         while (!s->stop) {
                 long rr = have_reply ? mk_reply_recv(s->ep, out, in) : mk_recv(s->ep, in);
@@ -154,7 +162,7 @@ mkp_server_run_with(struct mkp_server *s, const struct mkp_server_ops *ops, stru
                 }
                 if (have_reply && ops->sent)
                         ops->sent(s);
-                have_reply = mkp_server_step_with(s, ops, in, out);
+                have_reply = step(s, in, out);
         }
         // Stopped: the last reply still goes out.
         if (have_reply) {

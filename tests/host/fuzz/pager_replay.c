@@ -183,8 +183,8 @@ static void replay_fault(const struct line *l)
         fault_msg_encode(in.w, &fi, r.tid, r.pid);
         memset(&out, 0, sizeof(out));
         if (!pager_serve(&in, &out)) {
-                mismatch(l->no, "fault at 0x%llx of badge %u: no reply", (unsigned long long)r.offset,
-                         r.region);
+                mismatch(l->no, "fault at 0x%llx of badge %u: no reply",
+                         (unsigned long long)r.offset, r.region);
                 return;
         }
         unsigned n = out.tag == MKP_MAP ? 1 + out.len / sizeof(struct mk_grant) : 0;
@@ -267,6 +267,15 @@ static void replay_exit(const struct line *l)
                 mismatch(l->no, "an exit event was answered");
 }
 
+static void lines_free(void)
+{
+        for (size_t k = 0; k < rp.n; k++)
+                free(rp.lines[k].text);
+        free(rp.lines);
+        rp.lines = NULL;
+        rp.n = rp.cap = 0;
+}
+
 static int type_of(const char *w)
 {
         static const char *const names[] = {"", "sys", "mem", "data", "fault", "request", "exit"};
@@ -301,7 +310,8 @@ int pager_replay(const char *path, const char *bootimg_path, int verbose)
                 if (!name[0] && !strcmp(word, "boot")) {
                         snprintf(name, sizeof(name), "%s", who);
                         const char *c = strstr(p, " cmdline ");
-                        if (sscanf(p + at, "%15s bootimg %llx %llx", arch, &img_size, &img_hash) != 3)
+                        if (sscanf(p + at, "%15s bootimg %llx %llx", arch, &img_size, &img_hash) !=
+                            3)
                                 mismatch(no, "malformed boot line");
                         snprintf(cmdline, sizeof(cmdline), "%s", c ? c + 9 : "");
                         continue;
@@ -330,12 +340,14 @@ int pager_replay(const char *path, const char *bootimg_path, int verbose)
                 nmsg += t >= L_FAULT;
                 if (line_add(t, no, p + 8 + strlen(who) + 1)) {
                         fclose(f);
+                        lines_free();
                         return -1;
                 }
         }
         fclose(f);
         if (!name[0]) {
                 mismatch(no, "no system pager in the recording (no boot line)");
+                lines_free();
                 return rp.mismatches;
         }
         size_t img_len;
@@ -344,6 +356,7 @@ int pager_replay(const char *path, const char *bootimg_path, int verbose)
                 mismatch(1, "the boot image %s is not the recorded one (%s)", bootimg_path,
                          img ? "size or hash differ" : "cannot read it");
                 free(img);
+                lines_free();
                 return rp.mismatches;
         }
         long a = !strcmp(arch, "x86_64")    ? FAULT_ARCH_X86_64
@@ -355,6 +368,7 @@ int pager_replay(const char *path, const char *bootimg_path, int verbose)
         if (fk_config(&phys, cmdline, a)) {
                 mismatch(1, "cannot make the recorded physical memory");
                 free(img);
+                lines_free();
                 return rp.mismatches;
         }
         rec_mode = REC_REPLAY;
@@ -400,17 +414,15 @@ int pager_replay(const char *path, const char *bootimg_path, int verbose)
                 for (size_t k = rp.next_input; k < rp.n; k++)
                         left += rp.lines[k].type == L_SYS || rp.lines[k].type == L_MEM;
                 if (left)
-                        mismatch(rp.lines[rp.n - 1].no, "%zu recorded inputs the pager never asked for",
-                                 left);
+                        mismatch(rp.lines[rp.n - 1].no,
+                                 "%zu recorded inputs the pager never asked for", left);
         }
         rec_mode = REC_OFF;
         fk_config(NULL, NULL, 0);
-        for (size_t k = 0; k < rp.n; k++)
-                free(rp.lines[k].text);
-        free(rp.lines);
+        lines_free();
         free(img);
         if (verbose)
-                        printf("replay: %s: %zu messages of %s, %d mismatches\n", path, nmsg, name,
+                printf("replay: %s: %zu messages of %s, %d mismatches\n", path, nmsg, name,
                        rp.mismatches);
         return rp.mismatches;
 }
