@@ -112,8 +112,13 @@ static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mk
                           (unsigned long long)in->badge);
                 mkp_answer_fail(a, MK_REASON_NOMAP);
         }
-        if (__builtin_expect(rec_mode == REC_RECORD, 0))
-                record_fault(s, in, f, a);
+        if (__builtin_expect(rec_mode == REC_RECORD, 0)) {
+                // Copies: the fault and the answer themselves never escape
+                // (they stay in registers on the fault path).
+                struct mkp_fault fc = *f;
+                struct mkp_answer ac = *a;
+                record_fault(s, in, &fc, &ac);
+        }
 }
 
 static void serve_event(struct mkp_server *s, const struct mk_msg *in)

@@ -150,15 +150,21 @@ extern uint8_t rec_mode;
 extern char rec_name[MKP_NAME_MAX]; // the system pager's name in recordings (pager@PID)
 extern long (*rec_replay_sys)(const char *what, long r);
 extern void (*rec_replay_mem)(void *buf, size_t len);
-long record_sys(const char *what, long r);
+__attribute__((cold, noinline)) long record_sys(const char *what, long r);
 // A kernel call whose result the pager uses: recorded, or replayed.
 #define SYSREC(what, call)                                                                         \
-        (__builtin_expect(rec_mode != REC_OFF, 0) ? record_sys(what, (long)(call)) : (long)(call))
-void record_mem(void *buf, size_t len);
-void record_boot(long arch, const char *cmdline);
-void record_fault(struct mkp_server *s, const struct mk_msg *in, const struct mkp_fault *f,
-               const struct mkp_answer *a);
-void record_request(const struct mk_msg *in, const struct mk_msg *out, bool replied);
-void record_exit(const struct mk_msg *in);
+        ({                                                                                         \
+                long sysrec_r = (long)(call);                                                      \
+                __builtin_expect(rec_mode != REC_OFF, 0) ? record_sys(what, sysrec_r) : sysrec_r;  \
+        })
+// (The recording's functions are cold and never inlined: off the fault path.)
+__attribute__((cold, noinline)) void record_mem(void *buf, size_t len);
+__attribute__((cold, noinline)) void record_boot(long arch, const char *cmdline);
+__attribute__((cold, noinline)) void record_fault(struct mkp_server *s, const struct mk_msg *in,
+                                                  const struct mkp_fault *f,
+                                                  const struct mkp_answer *a);
+__attribute__((cold, noinline)) void record_request(const struct mk_msg *in,
+                                                    const struct mk_msg *out, bool replied);
+__attribute__((cold, noinline)) void record_exit(const struct mk_msg *in);
 // main() before its loop (pager_start) and its loop's step (pager_serve).
 void pager_start(void);
