@@ -5,10 +5,10 @@
 // on the target and replay.c fakes on the host.
 #pragma once
 #include <mk/pagerlib.h>
+#include <mk/pagerloop.h>
 
 #define MKP_PAGE_MASK (MK_PAGE_SIZE - 1)
 #define MKP_HASH_SIZE (2 * MKP_MAX_FRAMES)
-#define MKP_NO_REGION UINT32_MAX
 
 // The protection layer's slots (the POSIX layer, posix_hook.c: mkp_posix_enable).
 // prefault: runs for every fault in a region before the library's own
@@ -103,34 +103,7 @@ uint32_t mkp_reap(struct mkp_pager *pg);
 // Forgets region r: its frames back to the pool, its handle closed.
 void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r);
 
-// One recorded event (a "mkp-rec" line; the grammar is in mk/pagerlib.h).
-enum mkp_rec_type { MKP_REC_INIT = 1, MKP_REC_ATTACH, MKP_REC_DETACH, MKP_REC_FAULT };
-#define MKP_ACT_UPGRADE 4 // ACTION "upgrade": mkp_action values plus this one
-struct mkp_rec {
-        int type;
-        char name[MKP_NAME_MAX];
-        uint32_t region; // MKP_NO_REGION: "-" (OFFSET is then the address)
-        uint64_t offset; // fault: page offset; attach: LEN; init: NFRAMES
-        unsigned access, kind;
-        int action;   // MKP_MAP, MKP_FAIL, MKP_RETRY, MKP_ACT_UPGRADE
-        uint64_t arg; // grants, reason, or 0
-        // The grants as sent (map, upgrade): page offset in the region and
-        // rights. ngrants 0 with arg > 0: a line without them (older format).
-        unsigned ngrants;
-        struct mkp_rec_grant {
-                uint64_t offset;
-                uint32_t perms;
-        } grants[MK_MAX_GRANTS];
-};
-// Formats r as one line with its newline; returns buf (record.c).
-char *mkp_rec_format(const struct mkp_rec *r, char *buf, size_t len);
-#define MKP_REC_LINE_MAX 512 // a formatted line fits
-// ACTION words: "map", "fail", "retry", "upgrade"; parse gives -1 for others.
-const char *mkp_action_name(int action);
-int mkp_action_parse(const char *s);
-// Parses a line (text before "mkp-rec" and a trailing CR allowed); 0, or -1
-// if it is not a well-formed mkp-rec line (replay.c, host only).
-int mkp_rec_parse(const char *line, struct mkp_rec *r);
+// One recorded event: struct mkp_rec (mk/pagerloop.h).
 
 // Handles one received message. Returns true when a reply is due (in out);
 // *rec gets the fault's record (type 0 when it was not a fault). After the
@@ -139,6 +112,9 @@ int mkp_rec_parse(const char *line, struct mkp_rec *r);
 bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
                struct mkp_rec *rec);
 void mkp_commit(struct mkp_pager *pg);
+// Sets s up as the library's owner of the receive loop (mk/pagerloop.h) for pg:
+// mkp_run runs it, mkp_serve steps it once.
+void mkp_lib_server(struct mkp_pager *pg, struct mkp_server *s);
 // The kernel refused the pending answer: unmapped frames it named go back to
 // the pool; out becomes the FAIL MK_REASON_BAD_REPLY to send instead.
 void mkp_discard(struct mkp_pager *pg, struct mk_msg *out);

@@ -62,6 +62,11 @@ int mk_printf(const char *fmt, ...)
         return n;
 }
 
+int mk_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
+{
+        return vsnprintf(buf, len, fmt, ap);
+}
+
 int mk_snprintf(char *buf, size_t len, const char *fmt, ...)
 {
         va_list ap;
@@ -69,6 +74,22 @@ int mk_snprintf(char *buf, size_t len, const char *fmt, ...)
         int n = vsnprintf(buf, len, fmt, ap);
         va_end(ap);
         return n;
+}
+
+// No kernel to receive from (mkp_server_run returns at once).
+long mk_recv(long ep, struct mk_msg *m)
+{
+        return -ENOSYS;
+}
+
+long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv)
+{
+        return -ENOSYS;
+}
+
+long mk_reply(struct mk_msg *m)
+{
+        return -ENOSYS;
 }
 
 long mkp_sys_frames(struct mkp_pager *pg, uint32_t n)
@@ -167,100 +188,6 @@ int mkp_run(struct mkp_pager *pg)
 void mkp_stop(struct mkp_pager *pg)
 {
         mkp_priv(pg)->stop = true;
-}
-
-static int word_index(const char *s, const char *(*name)(unsigned), unsigned n)
-{
-        for (unsigned k = 0; k < n; k++)
-                if (!strcmp(s, name(k)))
-                        return (int)k;
-        return -1;
-}
-
-// Parses an unsigned number (0x: hex) that must fill the whole token.
-static int number(const char *s, uint64_t *out)
-{
-        char *end;
-        if (!s || !*s || *s == '-')
-                return -1;
-        *out = strtoull(s, &end, 0);
-        return *end ? -1 : 0;
-}
-
-// "OFFSET:PERMS" (a grant of a fault line): 0, or -1.
-static int grant_parse(char *s, struct mkp_rec_grant *g)
-{
-        char *colon = strchr(s, ':');
-        if (!colon || strlen(colon + 1) != 3)
-                return -1;
-        *colon = '\0';
-        uint32_t perms = 0;
-        for (int k = 0; k < 3; k++) {
-                if (colon[1 + k] == "rwx"[k])
-                        perms |= 1u << k; // MK_PERM_R, _W, _X
-                else if (colon[1 + k] != '-')
-                        return -1;
-        }
-        g->perms = perms;
-        return number(s, &g->offset);
-}
-
-int mkp_rec_parse(const char *line, struct mkp_rec *r)
-{
-        char buf[LINE_MAX_], *tok[10 + MK_MAX_GRANTS], *save = NULL;
-        const char *p = strstr(line, "mkp-rec ");
-        unsigned n = 0;
-        uint64_t v;
-        if (!p || strlen(p) >= sizeof(buf))
-                return -1;
-        memcpy(buf, p, strlen(p) + 1);
-        for (char *t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
-                if (n == sizeof(tok) / sizeof(tok[0]))
-                        return -1;
-                tok[n++] = t;
-        }
-        memset(r, 0, sizeof(*r));
-        if (n < 3 || strlen(tok[1]) >= MKP_NAME_MAX)
-                return -1;
-        memcpy(r->name, tok[1], strlen(tok[1]) + 1);
-        r->region = MKP_NO_REGION;
-        if (!strcmp(tok[2], "init") && n == 4) {
-                r->type = MKP_REC_INIT;
-                return number(tok[3], &r->offset);
-        }
-        if (n < 4 || number(tok[3], &v) || v >= MKP_MAX_REGIONS) {
-                if (!(n >= 9 && !strcmp(tok[2], "fault") && !strcmp(tok[3], "-")))
-                        return -1;
-        } else {
-                r->region = (uint32_t)v;
-        }
-        if (!strcmp(tok[2], "attach") && n == 5) {
-                r->type = MKP_REC_ATTACH;
-                return number(tok[4], &r->offset);
-        }
-        if (!strcmp(tok[2], "detach") && n == 4) {
-                r->type = MKP_REC_DETACH;
-                return 0;
-        }
-        if (strcmp(tok[2], "fault") || n < 9)
-                return -1;
-        int access = word_index(tok[5], fault_access_name, 3);
-        int kind = word_index(tok[6], fault_kind_name, 3);
-        r->type = MKP_REC_FAULT;
-        r->action = mkp_action_parse(tok[7]);
-        if (access < 0 || kind < 0 || r->action < 0 || number(tok[4], &r->offset) ||
-            number(tok[8], &r->arg))
-                return -1;
-        r->access = (unsigned)access;
-        r->kind = (unsigned)kind;
-        // The grants (map, upgrade), all ARG of them, or none (older lines).
-        bool grants = r->action == MKP_MAP || r->action == MKP_ACT_UPGRADE;
-        if (n > 9 && (!grants || n - 9 != r->arg))
-                return -1;
-        for (unsigned k = 9; k < n; k++)
-                if (grant_parse(tok[k], &r->grants[r->ngrants++]))
-                        return -1;
-        return 0;
 }
 
 // The state of one replay.
@@ -382,6 +309,33 @@ static void replay_start(struct replay *rp, uint32_t budget, const char *name,
                 setup(rp->pg);
 }
 
+// Whether instance name who (NAME or NAME@PID) is one of pager `name`.
+static bool instance_of(const char *who, const char *name)
+{
+        size_t n = strlen(name);
+        return !strcmp(who, name) ||
+               (!strncmp(who, name, n) && who[n] == '@' && !strchr(name, '@'));
+}
+
+// The NAME of an mkp-rec line into who; false for other lines and for the
+// lines of the system pager's stream (its name, learnt from its `boot` line,
+// kept in sys).
+static bool line_name(const char *line, char who[MKP_NAME_MAX], char sys[MKP_NAME_MAX])
+{
+        const char *p = strstr(line, "mkp-rec ");
+        if (!p)
+                return false;
+        p += 8;
+        size_t n = strcspn(p, " \t\r\n");
+        if (n >= MKP_NAME_MAX)
+                n = MKP_NAME_MAX - 1; // malformed: the parser says so
+        memcpy(who, p, n);
+        who[n] = '\0';
+        if (!strncmp(p + n, " boot ", 6))
+                memcpy(sys, who, MKP_NAME_MAX);
+        return strcmp(who, sys) != 0;
+}
+
 int mkp_replay_named(const char *path, const char *name, mkp_handler_fn handler, void *user,
                      void (*setup)(struct mkp_pager *pg), int verbose)
 {
@@ -398,21 +352,26 @@ int mkp_replay_named(const char *path, const char *name, mkp_handler_fn handler,
         if (name)
                 snprintf(want, sizeof(want), "%s", name);
         bool started = false;
+        char inst[MKP_NAME_MAX] = "", sys[MKP_NAME_MAX] = "";
         while (fgets(line, sizeof(line), fp)) {
                 struct mkp_rec r;
+                char who[MKP_NAME_MAX];
                 rp.line++;
-                if (!strstr(line, "mkp-rec "))
-                        continue; // other console output
-                if (mkp_rec_parse(line, &r)) {
+                if (!line_name(line, who, sys))
+                        continue; // other console output, or the system pager's lines
+                // The instance replayed: the first one named `name` (NAME or
+                // NAME@PID), or the first library pager in the file.
+                if (!inst[0] && (!want[0] || instance_of(who, want)))
+                        memcpy(inst, who, sizeof(inst));
+                if (strcmp(who, inst))
+                        continue;
+                if (mkp_rec_parse(line, &r) ||
+                    (r.region != MKP_NO_REGION && r.region >= MKP_MAX_REGIONS)) {
                         mismatch(&rp, "malformed line: %s", line);
                         continue;
                 }
-                if (!want[0])
-                        memcpy(want, r.name, sizeof(want));
-                if (strcmp(r.name, want))
-                        continue;
                 if (r.type == MKP_REC_INIT || !started) {
-                        replay_start(&rp, r.type == MKP_REC_INIT ? (uint32_t)r.offset : 0, want,
+                        replay_start(&rp, r.type == MKP_REC_INIT ? (uint32_t)r.offset : 0, inst,
                                      handler, user, setup);
                         started = true;
                 }

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
-// One message in, one reply out: fault decoding, the dirty-tracking upgrade,
-// the handler call, fault-loop detection, and the library's requests
-// (attach, detach, stats, shutdown). Portable: mkp_run (loop.c) drives it on
-// the target, mkp_replay_file (replay.c) on the host, so a replay runs the
-// very code a pager runs.
+// The library pager as the owner of the one receive loop (mk/pagerloop.h,
+// server.c): the badge's region, the dirty-tracking upgrade, the handler call,
+// fault-loop detection, and the library's requests (attach, detach, stats,
+// shutdown). Portable: mkp_run (loop.c) drives it on the target,
+// mkp_replay_file (replay.c) on the host, so a replay runs the very code a
+// pager runs.
 #include "pagerlib_int.h"
 #include <stddef.h>
 
-void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
+// The region of a decoded fault: the one its badge names, if the address is in it.
+static void fault_region(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
 {
-        mkp_fault_from_msg(in, f);
         // The client's mkp_attach chose badge = region id + 1.
         uint64_t b = in->badge;
         if (b < 1 || b > MKP_MAX_REGIONS)
@@ -35,13 +36,6 @@ static bool upgrade(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_
         a->upgraded = true;
         pg->upgrades++;
         return true;
-}
-
-const char *mkp_perms_name(uint64_t perms)
-{
-        static const char *const names[8] = {"---", "r--", "-w-", "rw-",
-                                             "--x", "r-x", "-wx", "rwx"};
-        return perms & ~(uint64_t)7 ? "bad" : names[perms];
 }
 
 const char *mkp_grant_problem(const struct mkp_pager *pg, const struct mkp_region *r,
@@ -155,15 +149,25 @@ static void pending_set(struct mkp_pager *pg, const struct mkp_fault *f, struct 
         }
 }
 
-static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
-                        struct mkp_rec *rec)
+void mkp_fault_decode(struct mkp_pager *pg, const struct mk_msg *in, struct mkp_fault *f)
 {
-        struct mkp_fault f;
+        mkp_fault_from_msg(in, f);
+        fault_region(pg, in, f);
+}
+
+// The library's fault callback: the loop decoded the fault (fp) and encodes
+// the answer (ap).
+static void lib_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *fp,
+                      struct mkp_answer *ap)
+{
+        struct mkp_pager *pg = s->owner;
+        struct mkp_rec *rec = &s->rec;
+        struct mkp_fault f = *fp;
         struct mkp_answer a;
         int act;
         bool by_handler = false;
         memset(&a, 0, sizeof(a));
-        mkp_fault_decode(pg, in, &f);
+        fault_region(pg, in, &f);
         pg->faults++;
         // Only the kernel's fault messages, and only from the client the
         // region's badge names, are served (a process created with a copy of
@@ -214,7 +218,8 @@ static void serve_fault(struct mkp_pager *pg, const struct mk_msg *in, struct mk
         for (unsigned k = 0; f.region && a.action == MKP_MAP && k < a.ngrants; k++)
                 rec->grants[rec->ngrants++] = (struct mkp_rec_grant){
                     a.grants[k].va - f.region->start, (uint32_t)a.grants[k].perms};
-        mkp_answer_encode(&a, out);
+        memcpy(rec->name, pg->name, sizeof(rec->name));
+        *ap = a;
 }
 
 // The frames of the pending answer that nothing maps go back to the pool.
@@ -328,25 +333,86 @@ static long serve_request(struct mkp_pager *pg, const struct mk_msg *in, struct 
         }
 }
 
-bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
-               struct mkp_rec *rec)
+// The library's requests callback: a process's message.
+static bool lib_request(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
 {
-        rec->type = 0;
+        struct mkp_pager *pg = s->owner;
         if (in->tag == MK_TAG_EXIT)
                 return false; // an event, not a call: nothing to answer
-        if (in->tag == MK_TAG_FAULT && !(in->flags & MK_MSG_KERNEL)) {
+        memset(out, 0, offsetof(struct mk_msg, buf));
+        if (in->tag == MK_TAG_FAULT) {
                 // Not from the kernel: a process's call with a kernel tag.
-                memset(out, 0, offsetof(struct mk_msg, buf));
                 out->w[0] = (uint64_t)-EINVAL;
                 return true;
         }
-        if (in->tag == MK_TAG_FAULT) {
-                serve_fault(pg, in, out, rec);
-        } else {
-                memset(out, 0, offsetof(struct mk_msg, buf));
-                mkp_priv(pg)->pending.action = 0;
-                out->w[0] = (uint64_t)serve_request(pg, in, out, rec);
-        }
-        memcpy(rec->name, pg->name, sizeof(rec->name));
+        mkp_priv(pg)->pending.action = 0;
+        out->w[0] = (uint64_t)serve_request(pg, in, out, &s->rec);
+        memcpy(s->rec.name, pg->name, sizeof(s->rec.name));
         return true;
+}
+
+static void lib_after(struct mkp_server *s)
+{
+        s->stop = ((struct mkp_pager *)s->owner)->stop;
+}
+
+static void lib_sent(struct mkp_server *s)
+{
+        mkp_commit(s->owner);
+}
+
+// What the kernel's refusal of the answer in flight means, with its grants.
+static void refused_print(const struct mkp_pager *pg, long err)
+{
+        const struct mkp_pending *p = &mkp_priv(pg)->pending;
+        const char *why = err == -EACCES   ? "writable and executable together, which the client "
+                                             "does not allow"
+                          : err == -EPERM  ? "a frame this pager does not hold, or a page outside "
+                                             "the region"
+                          : err == -ENOMEM ? "the client's page tables are at its limit"
+                          : err == -ESRCH  ? "the client has ended"
+                                           : "a malformed reply";
+        mk_printf("pagerlib: %s: the kernel refused the reply (%s: %s): failing the fault\n",
+                  pg->name, err_name(err), why);
+        for (unsigned k = 0; p->action == MKP_MAP && k < p->ngrants; k++)
+                mk_printf("pagerlib: %s:   grant %u: va 0x%llx pa 0x%llx perms %s\n", pg->name, k,
+                          (unsigned long long)p->grants[k].va, (unsigned long long)p->grants[k].pa,
+                          mkp_perms_name(p->grants[k].perms));
+}
+
+static bool lib_refused(struct mkp_server *s, long err, struct mk_msg *out)
+{
+        refused_print(s->owner, err);
+        mkp_discard(s->owner, out);
+        return true;
+}
+
+static const struct mkp_server_ops lib_ops = {
+    .fault = lib_fault,
+    .request = lib_request,
+    .after = lib_after,
+    .sent = lib_sent,
+    .refused = lib_refused,
+};
+
+void mkp_lib_server(struct mkp_pager *pg, struct mkp_server *s)
+{
+        s->ep = mkp_priv(pg)->ep;
+        s->ops = &lib_ops;
+        s->owner = pg;
+        s->stop = mkp_priv(pg)->stop;
+        s->record = mkp_priv(pg)->record;
+        s->name[0] = '\0';
+        s->rec.type = 0;
+}
+
+bool mkp_serve(struct mkp_pager *pg, const struct mk_msg *in, struct mk_msg *out,
+               struct mkp_rec *rec)
+{
+        struct mkp_server s;
+        mkp_lib_server(pg, &s);
+        s.record = false;
+        bool reply = mkp_server_step(&s, in, out);
+        *rec = s.rec;
+        return reply;
 }

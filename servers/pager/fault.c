@@ -49,6 +49,7 @@ long map_slot(struct pproc *p, uint64_t *e, uint64_t entry, const struct region_
 static void vmem_read(struct pproc *q, uint64_t va, void *buf, size_t len)
 {
         char *out = buf;
+        size_t all = len;
         while (len) {
                 uint64_t e = shadow_get(&q->sh, va & ~(MK_PAGE_SIZE - 1));
                 size_t off = va & (MK_PAGE_SIZE - 1), n = MK_PAGE_SIZE - off;
@@ -62,6 +63,9 @@ static void vmem_read(struct pproc *q, uint64_t va, void *buf, size_t len)
                 va += n;
                 len -= n;
         }
+        // Memory the VFS writes: an input of the pager's, recorded.
+        if (rec_mode != REC_OFF)
+                record_mem(buf, all);
 }
 
 // The size of VFS inode ino if it still is the file of that generation,
@@ -118,7 +122,8 @@ static uint64_t vfs_cache_frame(struct pproc *p, uint64_t ino, uint64_t off)
                 return 0;
         page_zero(frame_ptr(pa));
         uint64_t *e = shadow_slot(&v->sh, dva, true); // (frame_alloc may have ended others)
-        if (!e || frame_ref(pa) || mk_map(v->proc, dva, pa, MK_PERM_R | MK_PERM_W) < 0) {
+        if (!e || frame_ref(pa) ||
+            SYSREC("map", mk_map(v->proc, dva, pa, MK_PERM_R | MK_PERM_W)) < 0) {
                 frame_put(pa);
                 return 0;
         }
@@ -150,7 +155,9 @@ void vfs_page_filled(uint64_t ino, uint64_t off)
                         uint64_t *e = shadow_slot(&q->sh, va, false);
                         if (!e || !(*e & SH_ZERO))
                                 continue;
-                        long r = (*e & SH_MAPPED) && q->proc >= 0 ? mk_unmap(q->proc, va) : 0;
+                        long r = (*e & SH_MAPPED) && q->proc >= 0
+                                     ? SYSREC("unmap", mk_unmap(q->proc, va))
+                                     : 0;
                         if (r < 0 && r != -ENOENT && r != -ESRCH)
                                 continue; // still mapped: keep the entry that says so
                         *e = 0;
@@ -287,6 +294,11 @@ static inline void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned a
                           (unsigned long long)ip);
 }
 
+// Inlined into the loop's step, its one caller (main.c), in the pager's
+// link-time optimisation: this is every fault's path.
+#ifdef __clang__
+__attribute__((always_inline))
+#endif
 void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a)
 {
         uint64_t addr = f->addr;

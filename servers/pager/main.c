@@ -70,7 +70,7 @@ static void proc_exit(struct pproc *p, uint64_t status, uint64_t reason)
                 struct pproc *c = &procs[i];
                 if (c->used && c->parent == p->idx && (c->tied || c->suspended) && !c->oom_killed &&
                     c->proc >= 0)
-                        mk_proc_kill(c->proc, MK_REASON_KILLED);
+                        SYSREC("proc_kill", mk_proc_kill(c->proc, MK_REASON_KILLED));
         }
         if (p->idx == init_idx && init_idx) {
                 mk_printf("pager: the first program %s ended (%s, status %lld)\n", p->name,
@@ -89,59 +89,136 @@ static void oom_finish(void)
                         proc_exit(&procs[i], 0, MK_REASON_OOM);
 }
 
-bool pager_serve(struct mk_msg *in, struct mk_msg *out)
+// The process a message's badge names (NULL: none of ours, or ended for memory).
+static struct pproc *badge_proc(uint64_t b)
 {
-        bool have_reply = false;
-        uint64_t b = in->badge;
-        struct pproc *p =
-            b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
-        // Fault and exit messages count only when the kernel sent them
-        // (MK_MSG_KERNEL) and name the process the badge stands for: a
-        // process created with a copy of another's pager handle carries
-        // that one's badge, but not its pid.
-        bool kernel = in->flags & MK_MSG_KERNEL;
-        if (in->tag == MK_TAG_FAULT && kernel) {
-                struct mkp_fault f;
-                struct mkp_answer a;
-                mkp_fault_from_msg(in, &f);
-                if (p && f.pid == p->pid) {
-                        serving = p;
-                        handle_fault(p, &f, &a);
-                } else {
-                        mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f.pid,
-                                  (unsigned long long)b);
-                        mkp_answer_fail(&a, MK_REASON_NOMAP);
-                }
-                mkp_answer_encode(&a, out);
-                have_reply = true;
-        } else if (in->tag == MK_TAG_EXIT && kernel) {
-                if (p && in->w[MK_XW_PID] == p->pid)
-                        proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
-        } else if (!p) {
+        return b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
+}
+
+// The loop's callbacks (mk/pagerloop.h): the loop tells the kernel's
+// messages from requests, decodes faults and encodes the answers. Fault and
+// exit messages count only when they name the process the badge stands for:
+// a process created with a copy of another's pager handle carries that
+// one's badge, but not its pid.
+static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *f,
+                        struct mkp_answer *a)
+{
+        struct pproc *p = badge_proc(in->badge);
+        if (p && f->pid == p->pid) {
+                serving = p;
+                handle_fault(p, f, a);
+        } else {
+                mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f->pid,
+                          (unsigned long long)in->badge);
+                mkp_answer_fail(a, MK_REASON_NOMAP);
+        }
+        if (__builtin_expect(rec_mode == REC_RECORD, 0)) {
+                // Copies: the fault and the answer themselves never escape
+                // (they stay in registers on the fault path).
+                struct mkp_fault fc = *f;
+                struct mkp_answer ac = *a;
+                record_fault(s, in, &fc, &ac);
+        }
+}
+
+static void serve_event(struct mkp_server *s, const struct mk_msg *in)
+{
+        struct pproc *p = badge_proc(in->badge);
+        if (rec_mode == REC_RECORD)
+                record_exit(in);
+        if (in->tag == MK_TAG_EXIT && p && in->w[MK_XW_PID] == p->pid)
+                proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
+}
+
+static bool request(const struct mk_msg *in, struct mk_msg *out)
+{
+        struct pproc *p = badge_proc(in->badge);
+        if (!p)
                 return false; // not from a process of ours
-        } else if (in->tag < MK_TAG_USER) {
+        if (in->tag < MK_TAG_USER) {
                 // A kernel tag from a process: refuse it (no reply is
                 // delivered if it was a send).
                 out->tag = 0;
                 out->len = 0;
                 out->w[0] = (uint64_t)-EINVAL;
-                have_reply = true;
-        } else {
-                serving = p;
-                handle_request(p, in, out);
-                have_reply = true;
+                return true;
         }
+        serving = p;
+        handle_request(p, in, out);
+        return true;
+}
+
+static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
+{
+        bool replied = request(in, out);
+        if (__builtin_expect(rec_mode == REC_RECORD, 0))
+                record_request(in, out, replied);
+        return replied;
+}
+
+static void serve_after(struct mkp_server *s)
+{
         serving = NULL;
         if (oom_pending)
                 oom_finish();
         vfs_release_pending();
-        return have_reply;
 }
 
-int main(int argc, char **argv, char **envp)
+// Our reply was refused: end the faulting process cleanly (unless it has ended).
+static bool serve_refused(struct mkp_server *s, long err, struct mk_msg *out)
 {
-        static struct mk_msg in, out;
+        if (err == -ESRCH)
+                return false;
+        mk_printf("pager: reply refused (%s)\n", err_name(err));
+        fail_reply(out, MK_REASON_BAD_REPLY);
+        return true;
+}
+
+// The step's callbacks go to mkp_server_step_with directly (step, below), so
+// that each has one caller and is inlined; the loop finds only the rare one
+// in the table.
+static const struct mkp_server_ops serve_ops = {
+    .refused = serve_refused,
+};
+static struct mkp_server server = {.ops = &serve_ops};
+
+// The loop's step, with the callbacks inlined (this is every fault's path):
+// one function, so that the fault and request handling have one caller
+// each and are inlined into it.
+__attribute__((noinline)) static bool step(struct mkp_server *s, const struct mk_msg *in,
+                                           struct mk_msg *out)
+{
+        return mkp_server_step_with(s, in, out, serve_fault, serve_event, serve_request,
+                                    serve_after);
+}
+
+bool pager_serve(struct mk_msg *in, struct mk_msg *out)
+{
+        return step(&server, in, out);
+}
+
+// Whether the command line has the word w.
+static bool cmdline_word(const char *cmdline, const char *w)
+{
+        size_t n = strlen(w);
+        for (const char *p = cmdline; (p = strstr(p, w)); p += n)
+                if ((p == cmdline || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+                        return true;
+        return false;
+}
+
+void pager_start(void)
+{
+        static char cmdline[256];
         long arch = mk_info(MK_INFO_ARCH, 0);
+        mk_info(MK_INFO_CMDLINE, cmdline);
+        cmdline[sizeof(cmdline) - 1] = '\0';
+        mkp_rec_instance(rec_name, "pager", mk_info(MK_INFO_PID, 0));
+        if (rec_mode != REC_REPLAY && cmdline_word(cmdline, "record")) {
+                rec_mode = REC_RECORD;
+                server.record = true;
+                memcpy(server.name, rec_name, sizeof(server.name));
+        }
         pager_machine = (uint16_t)(arch == FAULT_ARCH_X86_64    ? ELF_EM_X86_64
                                    : arch == FAULT_ARCH_AARCH64 ? ELF_EM_AARCH64
                                                                 : ELF_EM_RISCV);
@@ -149,7 +226,9 @@ int main(int argc, char **argv, char **envp)
         frames_init();
         if (mk_info(MK_INFO_BOOTIMG, &bootimg) < 0)
                 mk_shutdown(2);
-        pager_ep = mk_ep_create();
+        if (rec_mode == REC_RECORD)
+                record_boot(arch, cmdline);
+        pager_ep = SYSREC("ep_create", mk_ep_create());
         // A top-level tree may hold 3/4 of the frames, so the rest can still run.
         default_frame_limit = frames_free() / 4 * 3;
         zero_page = frame_get();
@@ -161,19 +240,13 @@ int main(int argc, char **argv, char **envp)
         if (r && r != -ENOENT)
                 mk_printf("pager: no VFS server (%s)\n", err_name(r));
         init_start();
-        bool have_reply = false;
-        for (;;) {
-                long rr = have_reply ? mk_reply_recv(pager_ep, &out, &in) : mk_recv(pager_ep, &in);
-                if (rr < 0) {
-                        if (have_reply && rr != -ESRCH) {
-                                // Our reply was refused: end the faulting process cleanly.
-                                mk_printf("pager: reply refused (%s)\n", err_name(rr));
-                                fail_reply(&out, MK_REASON_BAD_REPLY);
-                                mk_reply(&out);
-                        }
-                        have_reply = false;
-                        continue;
-                }
-                have_reply = pager_serve(&in, &out);
-        }
+        server.ep = pager_ep;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+        static struct mk_msg in, out;
+        pager_start();
+        for (;;) // returns only when a receive fails
+                mkp_server_run_with(&server, step, &in, &out);
 }

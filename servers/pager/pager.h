@@ -15,6 +15,7 @@
 #include <mk/fault.h>
 #include <mk/pager.h>
 #include <mk/pagerlib.h>
+#include <mk/pagerloop.h>
 #include <mk/sys.h>
 
 #define MAX_PROCS 96
@@ -135,4 +136,35 @@ int64_t vfs_file_generation(uint64_t ino, uint64_t *generation);
 bool pager_serve(struct mk_msg *in, struct mk_msg *out);
 
 // Requests (requests.c).
-void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply);
+void handle_request(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
+
+// Recording (record.c; the word `record` on the kernel command line) and the
+// host replay: rec_mode REC_RECORD prints every message with its answer and
+// every input (kernel call results through SYSREC, bytes read from the VFS's
+// memory through record_mem); REC_REPLAY (host only) takes the inputs back from
+// the recording through rec_replay_sys and rec_replay_mem.
+#define REC_OFF    0
+#define REC_RECORD 1
+#define REC_REPLAY 2
+extern uint8_t rec_mode;
+extern char rec_name[MKP_NAME_MAX]; // the system pager's name in recordings (pager@PID)
+extern long (*rec_replay_sys)(const char *what, long r);
+extern void (*rec_replay_mem)(void *buf, size_t len);
+__attribute__((cold, noinline)) long record_sys(const char *what, long r);
+// A kernel call whose result the pager uses: recorded, or replayed.
+#define SYSREC(what, call)                                                                         \
+        ({                                                                                         \
+                long sysrec_r = (long)(call);                                                      \
+                __builtin_expect(rec_mode != REC_OFF, 0) ? record_sys(what, sysrec_r) : sysrec_r;  \
+        })
+// (The recording's functions are cold and never inlined: off the fault path.)
+__attribute__((cold, noinline)) void record_mem(void *buf, size_t len);
+__attribute__((cold, noinline)) void record_boot(long arch, const char *cmdline);
+__attribute__((cold, noinline)) void record_fault(struct mkp_server *s, const struct mk_msg *in,
+                                                  const struct mkp_fault *f,
+                                                  const struct mkp_answer *a);
+__attribute__((cold, noinline)) void record_request(const struct mk_msg *in,
+                                                    const struct mk_msg *out, bool replied);
+__attribute__((cold, noinline)) void record_exit(const struct mk_msg *in);
+// main() before its loop (pager_start) and its loop's step (pager_serve).
+void pager_start(void);

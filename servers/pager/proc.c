@@ -72,7 +72,7 @@ void node_gc(uint32_t i)
 // there (then its frame must not be reused).
 static bool unmap_checked(struct pproc *p, uint64_t va)
 {
-        long r = p->proc >= 0 ? mk_unmap(p->proc, va) : -ESRCH;
+        long r = p->proc >= 0 ? SYSREC("unmap", mk_unmap(p->proc, va)) : -ESRCH;
         if (r >= 0 || r == -ENOENT || r == -ESRCH)
                 return true; // unmapped, was not mapped, or the process is gone
         mk_printf("pager: pid %u: unmap of 0x%llx failed (%s): frame kept\n", p->pid,
@@ -125,7 +125,7 @@ void pproc_reclaim(struct pproc *p)
         vma_tree_clear(&p->tree);
         p->vcache = NULL;
         if (p->proc >= 0)
-                mk_handle_close(p->proc);
+                SYSREC("handle_close", mk_handle_close(p->proc));
         p->proc = -1;
         // (Its file mappings may have been the last of an inode the VFS let
         // go: the main loop calls vfs_release_pending after this message.)
@@ -152,7 +152,7 @@ bool oom_kill(struct pproc *v)
         // The kernel ends it at once (its page tables go), so its frames can
         // be reused right away; its end is recorded after the current message.
         if (v->proc >= 0)
-                mk_proc_kill(v->proc, MK_REASON_OOM);
+                SYSREC("proc_kill", mk_proc_kill(v->proc, MK_REASON_OOM));
         v->st.oom_kills++;
         global_stats.oom_kills++;
         acct[v->idx].exempt = true; // not chosen twice
@@ -169,18 +169,22 @@ static int make_kernel_proc(struct pproc *p)
 {
         // A fork or spawn child is charged to its parent's tree in the kernel too.
         struct pproc *parent = p->parent ? &procs[p->parent] : NULL;
-        p->proc = parent && parent->proc >= 0 ? mk_proc_create_in(pager_ep, p->idx, 0, parent->proc)
-                                              : mk_proc_create(pager_ep, p->idx, 0);
+        p->proc =
+            parent && parent->proc >= 0
+                ? SYSREC("proc_create_in", mk_proc_create_in(pager_ep, p->idx, 0, parent->proc))
+                : SYSREC("proc_create", mk_proc_create(pager_ep, p->idx, 0));
         if (p->proc < 0)
                 return (int)p->proc;
-        p->pid = (uint32_t)mk_info(MK_INFO_PROC_PID, (void *)p->proc);
+        p->pid = (uint32_t)SYSREC("pid", mk_info(MK_INFO_PROC_PID, (void *)p->proc));
         mk_proc_name(p->proc, p->name); // for console messages and tools/gdb
         if (p->is_vfs)
                 acct[p->idx].exempt = true; // never an out-of-memory victim
-        long h0 = mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
-        long h1 = vfs_ep_handle >= 0
-                      ? mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge, MK_RIGHT_SEND)
-                      : mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND);
+        long h0 = SYSREC("handle_give", mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND));
+        long h1 =
+            vfs_ep_handle >= 0
+                ? SYSREC("handle_give",
+                         mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge, MK_RIGHT_SEND))
+                : SYSREC("handle_give", mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND));
         return h0 == PGR_HANDLE_PAGER_EP && h1 == PGR_HANDLE_VFS_EP ? 0 : -ENOSPC;
 }
 
@@ -231,7 +235,7 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
         long perms = map_page(p, top, pa | SH_PRESENT, &sv->d);
         if (perms < 0)
                 frame_unref(pa); // no page record holds it (no frame for the record)
-        if (perms < 0 || mk_map(p->proc, top, pa, (uint64_t)perms) < 0) {
+        if (perms < 0 || SYSREC("map", mk_map(p->proc, top, pa, (uint64_t)perms)) < 0) {
                 *err = "cannot map the initial stack";
                 return -ENOMEM;
         }
@@ -264,8 +268,8 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                                          .name = "page cache"};
                 if (vma_insert(&p->tree, &img, NULL) || vma_insert(&p->tree, &it, NULL) ||
                     vma_insert(&p->tree, &da, NULL) ||
-                    mk_handle_give(vfs_ep_handle, p->proc, 0, MK_RIGHT_RECV) !=
-                        PGR_HANDLE_VFS_SERVE) {
+                    SYSREC("handle_give", mk_handle_give(vfs_ep_handle, p->proc, 0,
+                                                         MK_RIGHT_RECV)) != PGR_HANDLE_VFS_SERVE) {
                         *err = "cannot set up the VFS server";
                         return -ENOMEM;
                 }
@@ -278,7 +282,7 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                 p->suspended = true;
                 return 0;
         }
-        long tid = mk_thread_start(p->proc, lay.entry, lay.sp, lay.sp);
+        long tid = SYSREC("thread_start", mk_thread_start(p->proc, lay.entry, lay.sp, lay.sp));
         if (tid < 0) {
                 *err = "cannot start its thread";
                 return (int)tid;
@@ -294,7 +298,7 @@ int vfs_start(void)
         static const char *const argv[] = {"vfs", NULL};
         if (cpio_find((void *)bootimg.va, bootimg.size, "vfs", &(struct cpio_file){0}))
                 return -ENOENT; // no VFS in this boot image
-        long ep = mk_ep_create();
+        long ep = SYSREC("ep_create", mk_ep_create());
         if (ep < 0)
                 return (int)ep;
         vfs_ep_handle = ep;
@@ -318,9 +322,10 @@ int vfs_start(void)
         }
         // Keep only the rights to send and to mint client badges ourselves: the
         // VFS alone receives, so its clients get -EPIPE rather than hang if it ends.
-        long send = mk_handle_give(ep, MK_SELF, 0, MK_RIGHT_SEND | MK_RIGHT_MINT);
+        long send =
+            SYSREC("handle_give", mk_handle_give(ep, MK_SELF, 0, MK_RIGHT_SEND | MK_RIGHT_MINT));
         if (send >= 0) {
-                mk_handle_close(ep);
+                SYSREC("handle_close", mk_handle_close(ep));
                 vfs_ep_handle = send;
         }
         return 0;
@@ -351,7 +356,7 @@ long protect_checked(struct pproc *p, uint64_t start, uint64_t end, uint32_t per
 {
         for (uint64_t a = start; a < end;) {
                 uint64_t n = end - a > PROTECT_MAX ? PROTECT_MAX : end - a;
-                long r = mk_protect(p->proc, a, n, perms);
+                long r = SYSREC("protect", mk_protect(p->proc, a, n, perms));
                 if (r < 0) {
                         mk_printf("pager: pid %u: protect of 0x%llx+0x%llx failed (%s)\n", p->pid,
                                   (unsigned long long)a, (unsigned long long)n, err_name(r));
@@ -446,19 +451,20 @@ long do_fork(struct pproc *p, struct mk_msg *reply)
         flush_run(&fc);
         if (fc.err)
                 goto fail;
-        if ((r = mk_thread_fork(c->proc)) < 0) {
+        if ((r = SYSREC("thread_fork", mk_thread_fork(c->proc))) < 0) {
                 r = r == -EAGAIN ? r : -ENOMEM;
                 goto fail;
         }
         acct[c->idx].exempt = false;
         mkp_loop_reset(&p->loop); // its pages changed (read-only now): not a fault loop
-        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, CHILD_RIGHTS);
+        reply->w[1] =
+            (uint64_t)SYSREC("handle_give", mk_handle_give(c->proc, p->proc, 0, CHILD_RIGHTS));
         return c->pid;
 fail:
         // Its kernel process (if any) ends now; its exit event is then
         // ignored (its record is gone).
         if (c->proc >= 0)
-                mk_proc_kill(c->proc, MK_REASON_KILLED);
+                SYSREC("proc_kill", mk_proc_kill(c->proc, MK_REASON_KILLED));
         pproc_release(c);
         return r;
 }
@@ -495,11 +501,12 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
         int r = pproc_load(c, argv[0], argv, envp, &h, !(m->w[1] & PGR_SPAWN_SUSPENDED), &err);
         if (r) {
                 if (c->proc >= 0)
-                        mk_proc_kill(c->proc, MK_REASON_KILLED);
+                        SYSREC("proc_kill", mk_proc_kill(c->proc, MK_REASON_KILLED));
                 pproc_release(c);
                 return r;
         }
-        reply->w[1] = (uint64_t)mk_handle_give(c->proc, p->proc, 0, SPAWN_RIGHTS);
+        reply->w[1] =
+            (uint64_t)SYSREC("handle_give", mk_handle_give(c->proc, p->proc, 0, SPAWN_RIGHTS));
         return c->pid;
 }
 
@@ -513,7 +520,7 @@ long do_resume(struct pproc *p, uint64_t pid)
                 if (!c->suspended)
                         return -EINVAL;
                 c->suspended = false;
-                long tid = mk_thread_start(c->proc, c->entry, c->sp, c->sp);
+                long tid = SYSREC("thread_start", mk_thread_start(c->proc, c->entry, c->sp, c->sp));
                 return tid < 0 ? tid : 0;
         }
         return -ESRCH;
@@ -551,8 +558,9 @@ long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply)
         uint64_t *list = (uint64_t *)reply->buf;
         for (uint64_t i = 0; i < count; i++) {
                 uint64_t pa = frame_alloc(p), at = va + i * MK_PAGE_SIZE;
-                bool mapped = pa && mk_map(p->proc, at, pa, MK_PERM_R | MK_PERM_W) >= 0;
-                if (!mapped || mk_frame_give(p->proc, pa, 1) < 0) {
+                bool mapped =
+                    pa && SYSREC("map", mk_map(p->proc, at, pa, MK_PERM_R | MK_PERM_W)) >= 0;
+                if (!mapped || SYSREC("frame_give", mk_frame_give(p->proc, pa, 1)) < 0) {
                         if (pa && (!mapped || unmap_checked(p, at))) {
                                 frame_put(pa);
                         } else if (pa) {

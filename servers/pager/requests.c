@@ -289,7 +289,7 @@ static long do_maps(struct pproc *q, uint64_t off, struct mk_msg *reply)
         return n;
 }
 
-void handle_request(struct pproc *p, struct mk_msg *m, struct mk_msg *reply)
+void handle_request(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply)
 {
         long r = 0;
         struct pproc *q;

@@ -28,7 +28,8 @@
 //   mkp-rec NAME attach REGION LEN             a client attached (LEN hex)
 //   mkp-rec NAME detach REGION
 //   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG [GRANT...]
-// NAME is pg->name; REGION the region id (decimal; `-` when the fault named
+// NAME is pg->name@PID (the pager's pid: every instance apart; older
+// recordings: pg->name); REGION the region id (decimal; `-` when the fault named
 // no region of ours, OFFSET is then the address); OFFSET the faulting page's
 // offset in the region (hex, 0x...); ACCESS read|write|exec; KIND
 // not-present|protection|other; ACTION map|fail|retry|upgrade (upgrade: the
@@ -37,6 +38,11 @@
 // upgrade, each of the ARG grants as sent: OFFSET:RIGHTS (its page's offset
 // in the region, hex; rights r|-, w|-, x|-). Example:
 //   mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:rw- 0x5000:rw-
+// The system pager's stream is in the same file and format, under its name
+// (pager@1): after its `boot` line (boot, phys, sys, mem, data, request,
+// exit lines, and fault lines whose REGION is the faulting process's badge,
+// OFFSET and the grants' OFFSETs addresses, followed by tid=T pid=P flags=F;
+// docs/pager.md); the library's replay skips it.
 // mkp_replay_file() reads these lines back on the host and runs them through
 // the library and your handler, comparing the full answer (action, ARG and
 // every grant; lines without grants compare action and ARG); in a replay the fault's arch, level,
@@ -446,12 +452,14 @@ uint32_t mkp_posix_perms(const struct mkp_pager *pg, const struct mkp_region *r,
 
 // Host side (tests): replays a recorded fault stream (lines "mkp-rec ...",
 // see above and docs/writing-a-pager.md) against a handler, checking that it
-// gives the recorded answers. Lines of other pagers than the first named in
-// the file are skipped; other console lines are ignored. Returns the number
+// gives the recorded answers. Only the first library pager instance in the
+// file is replayed (the system pager's lines and other instances' are
+// skipped); other console lines are ignored. Returns the number
 // of mismatches (each printed when verbose), or -1 if the file cannot be
 // read. Built only for the host (libsys/pagerlib/replay.c).
 int mkp_replay_file(const char *path, mkp_handler_fn handler, void *user, int verbose);
-// The same for the lines of pager `name` only (NULL: the first in the file);
+// The same for pager `name` (NULL: the first in the file): its first
+// instance (NAME@PID), or the one instance `name` names with its @PID;
 // setup (may be NULL) runs on the fresh pager before the first line, to set
 // hooks (observe) or user state.
 int mkp_replay_named(const char *path, const char *name, mkp_handler_fn handler, void *user,

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 // Every file-local and global variable of the pager back to its initial value.
 void pager_host_reset(void);
@@ -39,6 +40,13 @@ bool fk_alive_pid(uint32_t pid);
 void fk_end_pid(uint32_t pid);
 // A grant as the kernel checks it (kernel/core/fault.c): NULL or what is wrong.
 const char *fk_grant_check(uint64_t va, uint64_t pa, uint64_t perms);
+// Another machine (the host replay of a recording): its physical memory
+// ranges m (NULL: the fake one; else the fake memory spans them), command
+// line and arch (MK_ARCH_*); cmdline NULL: back to the fake machine. 0, or -1.
+struct mk_physmem;
+int fk_config(const struct mk_physmem *m, const char *cmdline, long arch);
+// Console output goes here when set (else stdout with fk_verbose).
+extern FILE *fk_console;
 // mk_shutdown jumps here (the run ends; the input is over).
 extern jmp_buf fk_shutdown;
 extern bool fk_shutdown_armed;

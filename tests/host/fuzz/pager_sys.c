@@ -9,6 +9,7 @@
 #include <mk/sys.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #define RANGE0_FRAMES 512 // two ranges with a hole between them
 #define HOLE_FRAMES   64
@@ -34,6 +35,16 @@ static struct {
 } exits[FK_EXITS];
 static unsigned nexits, exit_head;
 static uint32_t fail_mask, fail_k;
+// A machine of another shape (fk_config): its memory, command line, arch.
+static struct {
+        bool on, phys_on;
+        struct mk_physmem phys;
+        char cmdline[256];
+        long arch;
+        uint8_t *mem;
+        size_t mem_len;
+} cfg;
+FILE *fk_console;
 
 // Whether this call fails (fk_fail).
 static bool fail_now(void)
@@ -119,6 +130,10 @@ long mk_info(uint64_t what, void *out)
         switch (what) {
         case MK_INFO_PHYS_WINDOW: {
                 struct mk_physmem *m = out;
+                if (cfg.phys_on) {
+                        *m = cfg.phys;
+                        return 0;
+                }
                 memset(m, 0, sizeof(*m));
                 m->window = (uint64_t)arena - FK_PA_BASE;
                 m->nranges = 2;
@@ -134,9 +149,11 @@ long mk_info(uint64_t what, void *out)
                 return 0;
         case MK_INFO_CMDLINE:
                 memset(out, 0, 256);
+                if (cfg.on)
+                        memcpy(out, cfg.cmdline, sizeof(cfg.cmdline));
                 return 0;
         case MK_INFO_ARCH:
-                return 1; // FAULT_ARCH_X86_64
+                return cfg.on ? cfg.arch : 1; // FAULT_ARCH_X86_64
         case MK_INFO_PID:
                 return 1;
         case MK_INFO_PROC_PID: {
@@ -284,7 +301,9 @@ long mk_recv(long ep, struct mk_msg *m)
 
 long mk_debug_write(const void *buf, size_t len)
 {
-        if (fk_verbose)
+        if (fk_console)
+                fwrite(buf, 1, len, fk_console);
+        else if (fk_verbose)
                 fwrite(buf, 1, len, stdout);
         return (long)len;
 }
@@ -294,4 +313,38 @@ void mk_shutdown(long status)
         if (fk_shutdown_armed)
                 longjmp(fk_shutdown, 1);
         abort();
+}
+
+int fk_config(const struct mk_physmem *m, const char *cmdline, long arch)
+{
+        if (cfg.mem)
+                munmap(cfg.mem, cfg.mem_len);
+        memset(&cfg, 0, sizeof(cfg));
+        if (!cmdline)
+                return 0;
+        cfg.on = true;
+        snprintf(cfg.cmdline, sizeof(cfg.cmdline), "%s", cmdline);
+        cfg.arch = arch;
+        if (!m)
+                return 0;
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (uint32_t i = 0; i < m->nranges && i < MK_PHYS_RANGES; i++) {
+                lo = MIN(lo, m->r[i].base);
+                hi = MAX(hi, m->r[i].base + m->r[i].size);
+        }
+        if (!m->nranges || hi <= lo) {
+                cfg.on = false;
+                return -1;
+        }
+        // The whole span, zero, its pages made only when the pager touches them.
+        void *mem = mmap(NULL, hi - lo, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (mem == MAP_FAILED)
+                return -1;
+        cfg.phys_on = true;
+        cfg.mem = mem;
+        cfg.mem_len = hi - lo;
+        cfg.phys = *m;
+        cfg.phys.window = (uint64_t)cfg.mem - lo;
+        return 0;
 }

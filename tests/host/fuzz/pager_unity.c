@@ -13,6 +13,7 @@
 #include "../../../servers/pager/maps.c"
 #include "../../../servers/pager/policy.c"
 #include "../../../servers/pager/proc.c"
+#include "../../../servers/pager/record.c"
 #include "../../../servers/pager/region_desc.c"
 #include "../../../servers/pager/requests.c"
 #include "../../../servers/pager/shadow.c"
@@ -50,6 +51,10 @@ void pager_host_reset(void)
         trace_on = false;
         zero_page = 0;
         init_idx = 0;
+        server = (struct mkp_server){.ops = &serve_ops};
+        // record.c
+        rec_mode = REC_OFF;
+        memset(rec_name, 0, sizeof(rec_name));
         // frames.c
         memset(&phys, 0, sizeof(phys));
         cur = 0;

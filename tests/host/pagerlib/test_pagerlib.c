@@ -691,6 +691,9 @@ static void record_format_parse(void)
             "mkp-rec x fault 0 0x0 exec other retry 0\n",
             "mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:r-- 0x5000:rw-\n",
             "mkp-rec trace fault 1 0x5000 write protection upgrade 1 0x5000:rw-\n",
+            // The system pager's: REGION the badge, addresses, who faulted.
+            "mkp-rec pager@1 fault 40 0x3fefff8 write not-present map 1 0x3fefff000:rw- tid=3 "
+            "pid=41 flags=0x3\n",
         };
         char buf[MKP_REC_LINE_MAX];
         struct mkp_rec r;
@@ -705,7 +708,9 @@ static void record_format_parse(void)
         EXPECT_EQ(r.action, MKP_MAP);
         EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 peek not-present map 1\n", &r), -1);
-        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 99 0x1000 read not-present map 1\n", &r), -1);
+        EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 65536 0x1000 read not-present map 1\n", &r), -1);
+        EXPECT_EQ(
+            mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present map 1 tid=1 pid=2\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("mkp-rec a fault 2 0x1000 read not-present jump 1\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("mkp-rec a attach 2 0x1000z\n", &r), -1);
         EXPECT_EQ(mkp_rec_parse("no record here\n", &r), -1);

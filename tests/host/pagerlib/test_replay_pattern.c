@@ -55,6 +55,23 @@ static void policy_change_detected(void)
         EXPECT(strstr(out, "recorded map 4, replayed map 1"));
 }
 
+// A whole boot's recording: the system pager's lines are skipped, and every
+// instance (NAME@PID) is one stream: the first pattern pager replays clean,
+// the second (a grant's rights hand-edited) gives exactly that mismatch.
+static void instances_apart(void)
+{
+        char out[4096];
+        EXPECT_EQ(mkp_replay_file(FIXTURES "/pattern_instances.rec", handle, NULL, 1), 0);
+        EXPECT_EQ(
+            mkp_replay_named(FIXTURES "/pattern_instances.rec", "pattern", handle, NULL, NULL, 1),
+            0);
+        int r = replay_captured_named(FIXTURES "/pattern_instances.rec", "pattern@9", handle, out,
+                                      sizeof(out));
+        EXPECT_EQ(r, 1);
+        EXPECT(strstr(out, "pattern_instances.rec:8: pattern@9 fault at offset 0x0 (read "
+                           "not-present): grant 2 recorded 0x2000:r--, replayed 0x2000:rw-"));
+}
+
 static void missing_file(void)
 {
         EXPECT_EQ(mkp_replay_file(FIXTURES "/no-such.rec", handle, NULL, 0), -1);
@@ -67,6 +84,7 @@ int main(int argc, char **argv, char **envp)
         RUN(hand_written_mismatch);
         RUN(grant_rights_compared);
         RUN(policy_change_detected);
+        RUN(instances_apart);
         RUN(missing_file);
         return DONE();
 }
