@@ -353,7 +353,7 @@ static bool lib_request(struct mkp_server *s, const struct mk_msg *in, struct mk
 
 static void lib_after(struct mkp_server *s)
 {
-        s->stop = ((struct mkp_pager *)s->owner)->stop;
+        s->stop = mkp_priv((struct mkp_pager *)s->owner)->stop;
 }
 
 static void lib_sent(struct mkp_server *s)
