@@ -18,6 +18,7 @@
 // mapping only when no other process holds it (copy-on-write); a FAIL names
 // a reason. At the end every process ends (as the kernel reports it) and
 // then no frame is referenced or charged any more (no leak).
+#include "cpio_build.h"
 #include "../exec/elf_build.h"
 #include "../../../servers/pager/pager.h"
 #include "fuzz.h"
@@ -59,20 +60,9 @@ static const uint64_t req_tags[] = {PGR_MMAP,
                                     0,
                                     PGR_MMAP};
 
-// A cpio newc entry (tools/mkcpio.py's layout).
 static void cpio_put(const char *name, const void *data, size_t size)
 {
-        char h[128];
-        size_t nl = strlen(name) + 1;
-        if (bootimg_len + 120 + nl + size > sizeof(bootimg_buf))
-                abort();
-        snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1,
-                 0100755, 0, 0, 1, 0, (unsigned)size, 0, 0, 0, 0, (unsigned)nl, 0);
-        memcpy(bootimg_buf + bootimg_len, h, 110);
-        memcpy(bootimg_buf + bootimg_len + 110, name, nl);
-        bootimg_len = (bootimg_len + 110 + nl + 3) & ~(size_t)3;
-        memcpy(bootimg_buf + bootimg_len, data, size);
-        bootimg_len = (bootimg_len + size + 3) & ~(size_t)3;
+        cpio_append(bootimg_buf, sizeof(bootimg_buf), &bootimg_len, name, data, size);
 }
 
 // The boot image: programs for x86_64 (typical, and one with an executable

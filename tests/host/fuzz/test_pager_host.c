@@ -2,6 +2,7 @@
 // The system pager on the host (pager_host.h: all of servers/pager/ on the
 // fake kernel of the pager fuzz target), driven through pager_serve as its
 // loop does: regression tests for what the pager fuzz target found.
+#include "cpio_build.h"
 #include "../harness.h"
 #include "../../../servers/pager/pager.h"
 #include "pager_host.h"
@@ -13,15 +14,7 @@ static size_t img_len;
 
 static void cpio_put(const char *name, const void *data, size_t size)
 {
-        char h[128];
-        size_t nl = strlen(name) + 1;
-        snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1,
-                 0100755, 0, 0, 1, 0, (unsigned)size, 0, 0, 0, 0, (unsigned)nl, 0);
-        memcpy(img + img_len, h, 110);
-        memcpy(img + img_len + 110, name, nl);
-        img_len = (img_len + 110 + nl + 3) & ~(size_t)3;
-        memcpy(img + img_len, data, size);
-        img_len = (img_len + size + 3) & ~(size_t)3;
+        cpio_append(img, sizeof(img), &img_len, name, data, size);
 }
 
 #include "../exec/elf_build.h"
