@@ -55,6 +55,25 @@ void acct_charge(struct acct *t, uint32_t i, int64_t delta)
                 t[q].tree_frames += (uint64_t)delta;
 }
 
+uint32_t acct_take(struct acct *t, uint32_t i)
+{
+        // One walk that checks and charges (this is every allocation's
+        // path); a limit reached undoes what it charged. With one frame
+        // more, "more > limit - tree_frames" is "tree_frames >= limit", and
+        // ACCT_NO_LIMIT is never reached.
+        for (uint32_t q = i; q; q = t[q].parent) {
+                if (t[q].tree_frames >= t[q].frame_limit) {
+                        for (uint32_t r = i; r != q; r = t[r].parent)
+                                t[r].tree_frames--;
+                        return q;
+                }
+                t[q].tree_frames++;
+        }
+        if (i)
+                t[i].frames++;
+        return 0;
+}
+
 uint32_t acct_limit_hit(const struct acct *t, uint32_t i, uint64_t more)
 {
         for (uint32_t q = i; q; q = t[q].parent)

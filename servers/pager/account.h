@@ -36,6 +36,11 @@ int acct_add(struct acct *t, uint32_t n, uint32_t i, uint32_t parent, uint64_t f
 uint32_t acct_end(struct acct *t, uint32_t n, uint32_t i);
 // Charges delta frames (negative: uncharges) to i and its ancestors.
 void acct_charge(struct acct *t, uint32_t i, int64_t delta);
+// Charges one frame to i and its ancestors unless that passes a frame
+// limit: 0 when charged, else the node whose limit it would pass (nearest
+// first; nothing is charged then). acct_limit_hit(t, i, 1) and
+// acct_charge(t, i, 1) in one walk.
+uint32_t acct_take(struct acct *t, uint32_t i);
 // The node among i and its ancestors (nearest first) whose frame limit
 // `more` further frames would pass; 0 if none.
 uint32_t acct_limit_hit(const struct acct *t, uint32_t i, uint64_t more);

@@ -194,7 +194,8 @@ static bool make_room(struct pproc *p, uint32_t root)
         return oom_kill(&procs[v]);
 }
 
-uint64_t frame_alloc(struct pproc *p)
+// frame_alloc's slow path: p's tree is at a limit, or the pool is empty.
+static __attribute__((noinline)) uint64_t frame_alloc_slow(struct pproc *p)
 {
         for (int tries = 0; tries < 16; tries++) {
                 uint32_t lim = p ? acct_limit_hit(acct, p->idx, 1) : 0;
@@ -218,6 +219,25 @@ uint64_t frame_alloc(struct pproc *p)
                         return 0;
         }
         return 0;
+}
+
+uint64_t frame_alloc(struct pproc *p)
+{
+        // The fast path (every fault that maps a new frame): one walk checks
+        // and charges p's tree, and the pool has a frame.
+        if (p && !acct_take(acct, p->idx)) {
+                uint64_t pa = frame_get();
+                if (pa) {
+                        uint8_t *o = own_slot(pa, true);
+                        if (o)
+                                *o = (uint8_t)p->idx;
+                        else
+                                acct_charge(acct, p->idx, -1);
+                        return pa;
+                }
+                acct_charge(acct, p->idx, -1);
+        }
+        return frame_alloc_slow(p);
 }
 
 void frame_put(uint64_t pa)

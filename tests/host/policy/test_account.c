@@ -63,6 +63,44 @@ static void limits_bind_the_whole_tree(void)
         EXPECT_EQ(acct_limit_hit(t, 2, 0), 2);
 }
 
+// acct_take is acct_limit_hit(t, i, 1) and acct_charge(t, i, 1) in one
+// walk: a limit anywhere up the tree refuses and leaves nothing charged.
+static void take_checks_and_charges_in_one_walk(void)
+{
+        reset();
+        top(1, 4, 8);
+        EXPECT_EQ(child(2, 1), 0);
+        EXPECT_EQ(child(3, 2), 0);
+        t[2].frame_limit = 3;
+        EXPECT_EQ(acct_take(t, 3), 0);
+        EXPECT_EQ(acct_take(t, 3), 0);
+        EXPECT_EQ(acct_take(t, 2), 0);
+        EXPECT_EQ(t[3].frames, 2);
+        EXPECT_EQ(t[2].frames, 1);
+        EXPECT_EQ(t[3].tree_frames, 2);
+        EXPECT_EQ(t[2].tree_frames, 3);
+        EXPECT_EQ(t[1].tree_frames, 3);
+        // 2's own limit (3) is reached: refused by 2, 3's charge undone.
+        EXPECT_EQ(acct_take(t, 3), 2);
+        EXPECT_EQ(t[3].frames, 2);
+        EXPECT_EQ(t[3].tree_frames, 2);
+        EXPECT_EQ(t[2].tree_frames, 3);
+        EXPECT_EQ(t[1].tree_frames, 3);
+        // The top's limit (4) binds a child with none of its own.
+        t[2].frame_limit = ACCT_NO_LIMIT;
+        EXPECT_EQ(acct_take(t, 3), 0);
+        EXPECT_EQ(acct_take(t, 3), 1);
+        EXPECT_EQ(t[3].tree_frames, 3);
+        EXPECT_EQ(t[2].tree_frames, 4);
+        EXPECT_EQ(t[1].tree_frames, 4);
+        // Agrees with the two-step form everywhere.
+        for (uint32_t i = 1; i <= 3; i++) {
+                uint32_t hit = acct_limit_hit(t, i, 1);
+                EXPECT_EQ(acct_take(t, i), hit);
+        }
+        EXPECT_EQ(acct_take(t, 0), 0); // nobody: nothing charged
+}
+
 static void process_slots(void)
 {
         reset();
@@ -144,8 +182,11 @@ static void random_consistency(void)
                         if (p && (!t[p].used || !t[p].live))
                                 p = 0;
                         acct_add(t, N, i, p, p ? ACCT_NO_LIMIT : 1000, p ? UINT32_MAX : 6);
-                } else if (op == 1 && t[i].used && t[i].live) {
+                } else if (op == 1 && t[i].used && t[i].live && h_rand() % 2) {
                         acct_charge(t, i, (int64_t)(h_rand() % 5));
+                } else if (op == 1 && t[i].used && t[i].live) {
+                        uint32_t hit = acct_limit_hit(t, i, 1);
+                        EXPECT_EQ(acct_take(t, i), hit);
                 } else if (op == 2 && t[i].used && t[i].frames) {
                         acct_charge(t, i, -1);
                         acct_collect(t, N, i);
@@ -174,6 +215,7 @@ int main(void)
         h_suite = "account";
         RUN(charges_go_up_the_tree);
         RUN(limits_bind_the_whole_tree);
+        RUN(take_checks_and_charges_in_one_walk);
         RUN(process_slots);
         RUN(ended_parents_still_count);
         RUN(victim_is_the_largest);
