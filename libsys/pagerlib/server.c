@@ -14,5 +14,5 @@ bool mkp_server_step(struct mkp_server *s, const struct mk_msg *in, struct mk_ms
 int mkp_server_run(struct mkp_server *s)
 {
         struct mk_msg in, out;
-        return mkp_server_run_with(s, mkp_server_step, &in, &out);
+        return mkp_server_run_with(s, s->ops, mkp_server_step, &in, &out);
 }

@@ -5,7 +5,7 @@
 // and requests forever.
 #include "pager.h"
 
-struct pgr_stats global_stats;
+struct pgr_stats ended_stats;
 long pager_ep;
 long vfs_ep_handle = -1;
 uint32_t vfs_idx;
@@ -114,8 +114,11 @@ static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mk
         }
         if (__builtin_expect(rec_mode == REC_RECORD, 0)) {
                 // Copies: the fault and the answer themselves never escape
-                // (they stay in registers on the fault path).
-                struct mkp_fault fc = *f;
+                // (they stay in registers on the fault path), and the fault
+                // is decoded again from the message, so that the fields only
+                // a record reads are not kept across the fault's handling.
+                struct mkp_fault fc;
+                mkp_fault_from_msg(in, &fc);
                 struct mkp_answer ac = *a;
                 record_fault(s, in, &fc, &ac);
         }
@@ -249,5 +252,5 @@ int main(int argc, char **argv, char **envp)
         static struct mk_msg in, out;
         pager_start();
         for (;;) // returns only when a receive fails
-                mkp_server_run_with(&server, step, &in, &out);
+                mkp_server_run_with(&server, &serve_ops, step, &in, &out);
 }

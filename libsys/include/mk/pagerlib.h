@@ -216,9 +216,12 @@ static inline void mkp_answer_encode(const struct mkp_answer *a, struct mk_msg *
                 out->w[0] = a->grants[0].va;
                 out->w[1] = a->grants[0].pa;
                 out->w[2] = a->grants[0].perms;
-                out->len = (uint32_t)((a->ngrants - 1) * sizeof(struct mk_grant));
-                if (a->ngrants > 1)
+                if (__builtin_expect(a->ngrants == 1, 1)) {
+                        out->len = 0;
+                } else {
+                        out->len = (uint32_t)((a->ngrants - 1) * sizeof(struct mk_grant));
                         __builtin_memcpy(out->buf, &a->grants[1], out->len);
+                }
         } else {
                 out->w[0] = a->action == MKP_FAIL ? a->reason : 0;
                 out->w[1] = out->w[2] = 0;

@@ -85,7 +85,8 @@ struct mkp_server {
         bool stop;               // set by a callback: mkp_server_run returns
         bool record;             // print the record of each message
         char name[MKP_NAME_MAX]; // the instance's name in records (empty: the owner's)
-        struct mkp_rec rec;      // the message in hand's record (type 0: none)
+        struct mkp_rec rec;      // the message in hand's record (type 0: none; kept only
+                                 // while record is set, and reset after each message)
 };
 
 // One message in: dispatches it to the callbacks (mkp_server_step: s->ops's);
@@ -102,7 +103,6 @@ mkp_server_step_with(struct mkp_server *s, const struct mk_msg *in, struct mk_ms
                      void (*after)(struct mkp_server *))
 {
         bool reply = false;
-        s->rec.type = 0;
         if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_FAULT) {
                 struct mkp_fault f;
                 struct mkp_answer a;
@@ -122,10 +122,13 @@ mkp_server_step_with(struct mkp_server *s, const struct mk_msg *in, struct mk_ms
         }
         if (after)
                 after(s);
-        if (__builtin_expect(s->record, 0) && s->rec.type) {
-                if (s->name[0])
-                        memcpy(s->rec.name, s->name, sizeof(s->rec.name));
-                mkp_rec_print(&s->rec);
+        if (__builtin_expect(s->record, 0)) {
+                if (s->rec.type) {
+                        if (s->name[0])
+                                memcpy(s->rec.name, s->name, sizeof(s->rec.name));
+                        mkp_rec_print(&s->rec);
+                }
+                s->rec.type = 0;
         }
         return reply;
 }
@@ -134,26 +137,27 @@ mkp_server_step_with(struct mkp_server *s, const struct mk_msg *in, struct mk_ms
 // hands each message to step (mkp_server_step, or an owner's own function
 // around mkp_server_step_with), until s->stop (0), or until a receive fails
 // with no reply in flight (returns -EPIPE when no sender is left, else the
-// error).
+// error). ops gives the sent and refused callbacks (s->ops, or an owner's
+// constant table, so that a callback it lacks costs nothing per message).
 static inline __attribute__((always_inline)) int
-mkp_server_run_with(struct mkp_server *s,
+mkp_server_run_with(struct mkp_server *s, const struct mkp_server_ops *ops,
                     bool (*step)(struct mkp_server *, const struct mk_msg *, struct mk_msg *),
                     struct mk_msg *in, struct mk_msg *out)
 {
-        const struct mkp_server_ops *ops = s->ops;
         bool have_reply = false;
         while (!s->stop) {
                 long rr = have_reply ? mk_reply_recv(s->ep, out, in) : mk_recv(s->ep, in);
-                if (rr == -EPIPE) {
-                        // Not a refused reply: the receive says no process can
-                        // send to our endpoint any more (our clients are gone).
-                        if (have_reply && ops->sent)
-                                ops->sent(s);
-                        return -EPIPE;
-                }
-                if (rr < 0 && !have_reply)
-                        return (int)rr;
-                if (rr < 0) {
+                if (__builtin_expect(rr < 0, 0)) {
+                        if (rr == -EPIPE) {
+                                // Not a refused reply: the receive says no
+                                // process can send to our endpoint any more
+                                // (our clients are gone).
+                                if (have_reply && ops->sent)
+                                        ops->sent(s);
+                                return -EPIPE;
+                        }
+                        if (!have_reply)
+                                return (int)rr;
                         // The kernel refused our reply: the caller still waits.
                         have_reply = false;
                         if (ops->refused && ops->refused(s, rr, out))
