@@ -20,7 +20,6 @@ static void answer(struct pproc *p, const struct mkp_fault *f, struct mkp_answer
         if (!mkp_loop_answer(&p->loop, perms))
                 return;
         p->st.fault_loops++;
-        global_stats.fault_loops++;
         mk_printf("pager: pid %u: fault loop at 0x%llx\n", p->pid, (unsigned long long)f->addr);
         mkp_answer_fail(a, MK_REASON_LOOP);
 }
@@ -258,11 +257,6 @@ static void count_fill(struct pproc *p, const struct region_desc *r)
                       : r->backing != BK_NONE ? &p->st.fill_file
                                               : &p->st.fill_anon;
         (*c)++;
-        uint64_t *g = r->kind == RK_STACK     ? &global_stats.fill_stack
-                      : r->kind == RK_HEAP    ? &global_stats.fill_heap
-                      : r->backing != BK_NONE ? &global_stats.fill_file
-                                              : &global_stats.fill_anon;
-        (*g)++;
 }
 
 // No region covers addr: if it is just below a stack region, grow the stack
@@ -305,7 +299,6 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         unsigned access = f->access, kind = f->kind;
         uint64_t va = f->page;
         p->st.faults++;
-        global_stats.faults++;
 
         // A fault loop: the same page and access faulting again and again
         // although our answers already allowed that access and nothing
@@ -346,27 +339,22 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         switch (d) {
         case FD_FAIL_NOMAP:
                 p->st.no_mapping++;
-                global_stats.no_mapping++;
                 return fail(p, a, MK_REASON_NOMAP);
         case FD_FAIL_ACCESS:
                 p->st.access_violations++;
-                global_stats.access_violations++;
                 return fail(p, a, MK_REASON_ACCESS);
         case FD_FAIL_GUARD:
                 p->st.guard_hits++;
-                global_stats.guard_hits++;
                 mk_printf("pager: pid %u: %s at 0x%llx (ip 0x%llx)\n", p->pid,
                           guard ? "stack overflow into the guard gap" : "guard page hit",
                           (unsigned long long)addr, (unsigned long long)f->ip);
                 return fail(p, a, MK_REASON_GUARD);
         case FD_FAIL_BUS:
                 p->st.bus_errors++;
-                global_stats.bus_errors++;
                 return fail(p, a, MK_REASON_BUS);
         case FD_MAP_ZERO:
                 entry = zero_page | SH_PRESENT | SH_ZERO;
                 p->st.zero_maps++;
-                global_stats.zero_maps++;
                 break;
         case FD_FILL_ZERO:
         case FD_FILL_IMAGE:
@@ -408,7 +396,6 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
                                         (va - VFS_DATA_BASE) % VFS_FILE_MAX);
                 if (d == FD_COW_COPY) {
                         p->st.cow_copies++;
-                        global_stats.cow_copies++;
                 } else {
                         count_fill(p, r);
                 }
@@ -421,7 +408,6 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
                         entry = zero_page | SH_PRESENT | SH_ZERO;
                         zero_mapped[r->inode] = true;
                         p->st.zero_maps++;
-                        global_stats.zero_maps++;
                         break;
                 }
                 pa = vfs_cache_frame(p, r->inode, r->file_off + (va - r->start));
@@ -433,7 +419,6 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         case FD_COW_REUSE:
                 entry &= ~(uint64_t)SH_COW;
                 p->st.cow_reuses++;
-                global_stats.cow_reuses++;
                 break;
         case FD_REMAP:
         default:
@@ -448,7 +433,6 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         return;
 oom:
         p->st.oom_kills++;
-        global_stats.oom_kills++;
         mk_printf("pager: pid %u: out of memory at 0x%llx (%llu frames free)\n", p->pid,
                   (unsigned long long)addr, (unsigned long long)frames_free());
         fail(p, a, MK_REASON_OOM);

@@ -52,7 +52,10 @@ extern struct pproc procs[MAX_PROCS];
 extern struct acct acct[MAX_PROCS];        // per-slot accounting (account.h)
 extern uint64_t default_frame_limit;       // a top-level tree's frames: 3/4 of the pager's
 #define DEFAULT_PROC_LIMIT (MAX_PROCS / 2) // a top-level tree's pager process slots
-extern struct pgr_stats global_stats;
+// The event counters (faults to fault_loops) of the processes that have
+// ended; PGR_STATS of everyone adds the running ones' (each event is counted
+// once, in its process's st: one counter per event on the fault path).
+extern struct pgr_stats ended_stats;
 extern long pager_ep;
 extern long vfs_ep_handle; // our handle to the VFS endpoint (all rights), -1 if none
 extern uint32_t vfs_idx;   // the VFS server's pproc index, 0 if none
@@ -101,6 +104,8 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
 long do_frames(struct pproc *p, uint64_t count, struct mk_msg *reply);
 long do_resume(struct pproc *p, uint64_t pid);
 void pproc_reclaim(struct pproc *p); // after it ended: frames, tables, regions (idempotent)
+// Adds from's event counters (faults to fault_loops) to to's.
+void stats_add_events(struct pgr_stats *to, const struct pgr_stats *from);
 void pproc_release(struct pproc *p); // pproc_reclaim, then the slot (kept while it has descendants)
 // Ends victim for memory (SYS_PROC_KILL, MK_REASON_OOM) and takes its frames
 // back now; false if it cannot be.

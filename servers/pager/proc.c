@@ -131,11 +131,21 @@ void pproc_reclaim(struct pproc *p)
         // go: the main loop calls vfs_release_pending after this message.)
 }
 
+void stats_add_events(struct pgr_stats *to, const struct pgr_stats *from)
+{
+        // The event counters are the fields from faults to fault_loops.
+        uint64_t *t = &to->faults;
+        const uint64_t *f = &from->faults;
+        for (size_t i = 0; i <= (size_t)(&from->fault_loops - &from->faults); i++)
+                t[i] += f[i];
+}
+
 void pproc_release(struct pproc *p)
 {
         pproc_reclaim(p);
         if (!p->used)
                 return; // (releasing again is harmless)
+        stats_add_events(&ended_stats, &p->st);
         p->used = false;
         p->oom_killed = false;
         acct[p->idx].exempt = false;
@@ -154,7 +164,6 @@ bool oom_kill(struct pproc *v)
         if (v->proc >= 0)
                 SYSREC("proc_kill", mk_proc_kill(v->proc, MK_REASON_OOM));
         v->st.oom_kills++;
-        global_stats.oom_kills++;
         acct[v->idx].exempt = true; // not chosen twice
         uint64_t before = frames_free();
         pproc_reclaim(v);

@@ -327,11 +327,16 @@ void handle_request(struct pproc *p, const struct mk_msg *m, struct mk_msg *repl
         case PGR_STATS:
                 q = m->w[0] == (uint64_t)-1 ? NULL : in_tree(p, m->w[0], &r);
                 if (m->w[0] == (uint64_t)-1) {
-                        global_stats.frames_free = frames_free();
-                        global_stats.frames_used = frames_total() - frames_free();
-                        global_stats.frames_limit = default_frame_limit;
-                        global_stats.procs_limit = DEFAULT_PROC_LIMIT;
-                        memcpy(reply->buf, &global_stats, sizeof(global_stats));
+                        // The events of every process, ended or running.
+                        struct pgr_stats st = ended_stats;
+                        for (uint32_t i = 1; i < MAX_PROCS; i++)
+                                if (procs[i].used)
+                                        stats_add_events(&st, &procs[i].st);
+                        st.frames_free = frames_free();
+                        st.frames_used = frames_total() - frames_free();
+                        st.frames_limit = default_frame_limit;
+                        st.procs_limit = DEFAULT_PROC_LIMIT;
+                        memcpy(reply->buf, &st, sizeof(st));
                 } else if (q) {
                         struct pgr_stats st;
                         stats_of(q, &st);

@@ -42,7 +42,7 @@ void pager_host_zero_used(void)
 void pager_host_reset(void)
 {
         // main.c
-        memset(&global_stats, 0, sizeof(global_stats));
+        memset(&ended_stats, 0, sizeof(ended_stats));
         pager_ep = 0;
         vfs_ep_handle = -1;
         vfs_idx = 0;

@@ -213,6 +213,56 @@ static void fork_copy_on_write_both_sides(void)
         EXPECT_EQ(c->st.cow_copies, 0);
 }
 
+// The counters of everyone (PGR_STATS of pid -1) are each process's events,
+// the ended ones' included: each event is counted once, in its process.
+static struct pgr_stats global_stats(struct pproc *p)
+{
+        struct pgr_stats st = {0};
+        if (request(p, PGR_STATS, (uint64_t)-1, 0, 0, 0) == 0)
+                memcpy(&st, out.buf, sizeof(st));
+        return st;
+}
+
+static void global_counters_keep_ended_processes(void)
+{
+        struct pproc *p = boot();
+        EXPECT(p != NULL);
+        struct pgr_stats g0 = global_stats(p);
+        EXPECT(g0.frames_free > 0); // the request was answered
+        uint64_t va = mmap_anon(p, 2 * MK_PAGE_SIZE, RW);
+        struct answer a = fault(p, va, FAULT_READ, FAULT_NOT_PRESENT);
+        EXPECT_MAP(a, va, zero_page, R);
+        long pid = request(p, PGR_FORK, 0, 0, 0, 0);
+        EXPECT(pid > 0);
+        struct pproc *c = NULL;
+        for (uint32_t i = 1; i < MAX_PROCS; i++)
+                if (procs[i].used && procs[i].pid == (uint32_t)pid)
+                        c = &procs[i];
+        EXPECT(c != NULL);
+        a = fault(c, va + MK_PAGE_SIZE, FAULT_READ, FAULT_NOT_PRESENT);
+        EXPECT_MAP(a, va + MK_PAGE_SIZE, zero_page, R);
+        a = fault(c, 0x1000, FAULT_READ, FAULT_NOT_PRESENT);
+        EXPECT_FAIL(a, MK_REASON_NOMAP);
+        struct pgr_stats g1 = global_stats(p);
+        EXPECT_EQ(g1.faults, g0.faults + 3);
+        EXPECT_EQ(g1.zero_maps, g0.zero_maps + 2);
+        EXPECT_EQ(g1.no_mapping, g0.no_mapping + 1);
+        // The child ends: its events stay in the sums, counted once.
+        memset(&in, 0, sizeof(in));
+        in.tag = MK_TAG_EXIT;
+        in.flags = MK_MSG_KERNEL;
+        in.badge = c->idx;
+        in.w[MK_XW_PID] = (uint64_t)pid;
+        in.w[MK_XW_REASON] = MK_REASON_EXIT;
+        EXPECT(!pager_serve(&in, &out));
+        EXPECT(!c->used);
+        struct pgr_stats g2 = global_stats(p);
+        EXPECT_EQ(g2.faults, g1.faults);
+        EXPECT_EQ(g2.zero_maps, g1.zero_maps);
+        EXPECT_EQ(g2.no_mapping, g1.no_mapping);
+        EXPECT_EQ(p->st.faults + c->st.faults, g2.faults - g0.faults);
+}
+
 // Out of memory: a tree at its frame limit, alone in it, fails the fault.
 static void out_of_memory(void)
 {
@@ -355,6 +405,7 @@ int main(int argc, char **argv, char **envp)
         h_suite = "pager_faults";
         RUN(zero_page_then_fill);
         RUN(fork_copy_on_write_both_sides);
+        RUN(global_counters_keep_ended_processes);
         RUN(out_of_memory);
         RUN(stack_growth_and_guard_gap);
         RUN(failures);
