@@ -54,6 +54,7 @@ int mkp_run(struct mkp_pager *pg)
         mkp_lib_server(pg, &s);
         // Every instance apart in a recording: NAME@PID.
         mkp_rec_instance(s.name, pg->name, mk_info(MK_INFO_PID, 0));
+        memcpy(mkp_priv(pg)->rec_name, s.name, sizeof(s.name));
         if (mkp_priv(pg)->record) {
                 s.rec = (struct mkp_rec){.type = MKP_REC_INIT, .offset = mkp_priv(pg)->budget};
                 memcpy(s.rec.name, s.name, sizeof(s.rec.name));
