@@ -66,6 +66,8 @@ struct mkp_private {
         } kept[MKP_MAX_KEPT];
         int kept_last;               // the token mkp_defer gave last (for the record)
         char rec_name[MKP_NAME_MAX]; // this instance in records (NAME@PID; mkp_run)
+        bool threaded;               // mkp_run_threads serves: mkp_lock is real
+        uint32_t lock;               // mkp_lock (threaded only)
 };
 _Static_assert(sizeof(struct mkp_private) <= MKP_PRIVATE_SIZE,
                "the library's state fits in struct mkp_pager's opaque bytes");

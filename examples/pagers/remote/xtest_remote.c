@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// xtest_remote: starts the remote pager (remote.c, whose store takes
-// REMOTE_SLOW_MS over page REMOTE_SLOW_PAGE), attaches PAGES pages, and
-// faults the slow page in one thread while a second thread reads every
-// other page: the second thread must be done while the slow fetch is still
-// outstanding (a pager answering one fault at a time would make it wait).
-// Then every word of every page is checked, written and read back; detach,
-// shutdown. Prints "example ok remote" or "example not ok remote: WHY".
+// xtest_remote: for each of the two remote pagers (remote.c: deferred
+// answers; remote_sync.c: several threads), whose store takes REMOTE_SLOW_MS
+// over page REMOTE_SLOW_PAGE: starts it, attaches PAGES pages, and faults
+// the slow page in one thread while a second thread reads every other page:
+// the second thread must be done while the slow fetch is still outstanding
+// (a pager answering one fault at a time would make it wait). Then every
+// word of every page is checked, written and read back; detach, shutdown.
+// Prints "example ok remote" or "example not ok remote: WHY".
 #include "remote.h"
 #include <mk/pagerlib.h>
 
@@ -18,15 +19,17 @@
 #define ENTRY_SP_BIAS 0
 #endif
 
-static uint8_t stack_b[16384] __attribute__((aligned(16)));
+static uint8_t stack_b[2][16384] __attribute__((aligned(16))); // one per phase
 static volatile uint64_t region;
 static volatile long b_state; // 1: started, 2: done, -1 - page: wrong word there
 static volatile long a_done;  // the slow page has arrived
 static volatile long b_saw_a; // a_done as B saw it when it finished
 
+static const char *phase;
+
 static int fail(const char *why, long long v)
 {
-        mk_printf("example not ok remote: %s (%lld)\n", why, v);
+        mk_printf("example not ok remote: %s: %s (%lld)\n", phase, why, v);
         return 1;
 }
 
@@ -52,13 +55,15 @@ static __attribute__((noreturn)) void thread_b(uint64_t unused)
                 mk_recv(e, &msg); // parked: the process ends with its main thread
 }
 
-int main(int argc, char **argv, char **envp)
+static int run(const char *prog, int k, long *took_ms)
 {
         long ep, proc;
         uint64_t va;
         uint32_t id;
         struct mk_exit_info info;
-        long r = mkp_spawn_pager("remote", &ep, &proc);
+        phase = prog;
+        b_state = a_done = b_saw_a = 0;
+        long r = mkp_spawn_pager(prog, &ep, &proc);
         if (r)
                 return fail("cannot start the pager", r);
         if ((r = mkp_attach(ep, proc, PAGES * MK_PAGE_SIZE, &va, &id)))
@@ -66,7 +71,7 @@ int main(int argc, char **argv, char **envp)
         region = va;
         volatile uint64_t *m = (volatile uint64_t *)va;
         long self = mk_handle_give(MK_SELF, MK_SELF, 0, 0);
-        uint64_t sp = (((uint64_t)stack_b + sizeof(stack_b)) & ~15ull) - ENTRY_SP_BIAS;
+        uint64_t sp = (((uint64_t)stack_b[k] + sizeof(stack_b[k])) & ~15ull) - ENTRY_SP_BIAS;
         if (self < 0 || (r = mk_thread_start(self, (uint64_t)thread_b, sp, 0)) < 0)
                 return fail("cannot start thread B", self < 0 ? self : r);
         long t0 = mk_info(MK_INFO_UPTIME_MS, 0);
@@ -100,7 +105,18 @@ int main(int argc, char **argv, char **envp)
                 return fail("shutdown failed", r);
         if ((r = mk_proc_wait(proc, &info, 0)) || info.reason != MK_REASON_EXIT || info.status)
                 return fail("the pager did not exit cleanly, reason", (long long)info.reason);
-        mk_printf("example ok remote (slow page %ld ms, the other %d pages meanwhile)\n", took,
-                  PAGES - 1);
+        mk_handle_close(self);
+        *took_ms = took;
+        return 0;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+        long deferred, threads;
+        if (run("remote", 0, &deferred) || run("remote_sync", 1, &threads))
+                return 1;
+        mk_printf("example ok remote (slow page %ld ms deferred, %ld ms with %d threads; the other "
+                  "%d pages meanwhile)\n",
+                  deferred, threads, REMOTE_SYNC_THREADS, PAGES - 1);
         return 0;
 }

@@ -68,6 +68,7 @@ _Static_assert(MKP_MAX_FRAMES <= PGR_FRAMES_MAX, "the system pager gives a proce
 #define MKP_NAME_MAX    24
 #define MKP_LOOP_LIMIT  8  // answers that make no progress in a row (mkp_loop_answer)
 #define MKP_MAX_KEPT    16 // faults one pager may keep to answer later (mkp_defer)
+#define MKP_MAX_THREADS 8  // threads mkp_run_threads may serve with
 
 // The handle at which a pager started by mkp_spawn_pager() finds the
 // endpoint it serves (receive right): 0 and 1 are the system pager's and
@@ -310,6 +311,19 @@ int mkp_run(struct mkp_pager *pg);
 // Makes mkp_run return after the message in hand (call it from a handler or
 // a hook).
 void mkp_stop(struct mkp_pager *pg);
+// mkp_run with n threads (1 .. MKP_MAX_THREADS; 1 is mkp_run): each receives
+// on the endpoint. The library's state is locked while a thread handles a
+// message and sends its answer, so handlers and hooks run one at a time;
+// a handler that must wait (an IPC call to another process, say) releases
+// the lock around the wait (mkp_unlock ... mkp_lock) and touches no library
+// state in between: meanwhile the other threads serve other faults. After
+// mkp_lock, what it knew of the library may have changed (a region may have
+// gone: the answer's grants are checked as always). Returns when the pager
+// stops (as mkp_run); -EINVAL for a bad n, or the error of setting up the
+// threads (nothing served then).
+int mkp_run_threads(struct mkp_pager *pg, unsigned n);
+void mkp_lock(struct mkp_pager *pg);
+void mkp_unlock(struct mkp_pager *pg);
 
 // Frames.
 // Takes a free frame of the pool (growing it if it has no budget); its
