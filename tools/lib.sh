@@ -71,6 +71,8 @@ qemu_cmd() {
 	local arch=$1 cmdline=$2 b="$BUILD/$1"
 	local img=${BOOTIMG:-$b/tools/bootimg/bootimg.cpio}
 	shift 2
+	# SMP=N: N CPUs (docs/smp.md); one by default.
+	[ -z "${SMP:-}" ] || set -- -smp "$SMP" "$@"
 	case $arch in
 	x86_64)
 		# The ESP is a per-boot copy (QEMU's fat: driver needs it writable).

@@ -11,6 +11,7 @@
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/selftest.h>
+#include <kernel/smp.h>
 #include <kernel/timer.h>
 
 static struct mem_range mem_storage[BOOT_MAX_MEM];
@@ -90,6 +91,7 @@ void kmain(struct boot_info *bi)
                 (unsigned long long)kernel_root);
 
         bootimg_check(bi);
+        smp_init(bi, dtb);
         arch_timer_start(TIMER_HZ);
 
         // `test=kernel` (or `ktest`) runs only the kernel self-tests; `test`

@@ -8,6 +8,7 @@
 #include <kernel/extable.h>
 #include <common/string.h>
 #include <kernel/kprintf.h>
+#include <kernel/smp.h>
 #include <kernel/kvm.h>
 #include <kernel/pt.h>
 #include <kernel/selftest.h>
@@ -222,11 +223,14 @@ static bool t_bootimg(const struct boot_info *bi, const struct memmap *m)
 int selftest_run(const struct boot_info *bi, const struct memmap *m)
 {
         npass = nfail = 0;
-        kprintf("1..4\n"); // TAP: one point per test below
+        kprintf("1..%d\n", 4 + SMP_SELFTEST_POINTS); // TAP: one point per test below
         run("frame_alloc", t_frames, bi, m);
         run("pagetable", t_pagetable, bi, m);
         run("timer", t_timer, bi, m);
         run("bootimg", t_bootimg, bi, m);
+        int smp_fails = smp_selftest(); // its points: every CPU's
+        npass += SMP_SELFTEST_POINTS - smp_fails;
+        nfail += smp_fails;
         kprintf("# ktest: %d passed, %d failed\n", npass, nfail);
         return nfail;
 }

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// CPUs (docs/smp.md). The boot CPU finds the others (arch_smp_enumerate:
+// ACPI MADT on x86_64, the device tree's /cpus on aarch64 and riscv64),
+// starts each in turn (arch_cpu_start: INIT-SIPI-SIPI, PSCI CPU_ON, SBI HSM
+// hart_start) and waits, with a deadline, until it says it is up. Each CPU
+// has one struct cpu; this_cpu() finds it from a register only the kernel
+// controls. Today the secondary CPUs come up, run their self-tests and park:
+// threads run on the boot CPU only.
+#pragma once
+#include <kernel/bootinfo.h>
+#include <common/types.h>
+
+#define MAX_CPUS 8
+
+enum cpu_state { CPU_ABSENT, CPU_STARTING, CPU_UP, CPU_FAILED };
+
+struct cpu {
+        struct cpu *self; // this struct (x86_64 reads it at %gs:0 in the kernel)
+        uint32_t id;      // logical number: 0 is the boot CPU
+        uint32_t state;   // enum cpu_state (atomic: the boot CPU waits on it)
+        uint64_t hwid;    // APIC id (x86_64), MPIDR affinity (aarch64), hart id (riscv64)
+        void *stack_top;  // a secondary's boot (then idle) kernel stack
+        uint64_t arch[8]; // the arch's own per-CPU words (its start-up code's)
+        // Self-test results the CPU itself records (smp.c).
+        uint32_t saw_self;  // this_cpu() gave this struct, on this CPU
+        uint64_t lock_done; // increments made under the test lock
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned ncpus; // CPUs found (cpus[0 .. ncpus-1]); 1 until smp_init
+
+// The calling CPU's struct (the boot CPU's until smp_init has run).
+struct cpu *this_cpu(void);
+unsigned smp_cpus_up(void);
+
+// Finds and starts the other CPUs (kmain, after the kernel's page tables).
+void smp_init(const struct boot_info *bi, const void *dtb);
+// A started CPU, on its stack with the kernel's page tables and its trap
+// vectors: arch_cpu_init(c) has run. Says it is up and parks.
+NORETURN void smp_secondary_main(struct cpu *c);
+// The self-test points of every CPU (selftest.c): 0 or failures.
+int smp_selftest(void);
+#define SMP_SELFTEST_POINTS 3
+
+// The arch's part.
+// Writes the hardware ids of the CPUs there are (at most max) and the index
+// of the boot CPU among them; returns how many (at least 1: the boot CPU).
+unsigned arch_smp_enumerate(const struct boot_info *bi, const void *dtb, uint64_t *hwid,
+                            unsigned max, unsigned *boot);
+// Starts CPU c (c->hwid) at the arch's secondary entry, which sets up c's
+// stack (c->stack_top), the kernel's page tables, its vectors and
+// arch_cpu_init(c), then calls smp_secondary_main(c). 0, or a negative errno
+// when the firmware or hardware refused.
+int arch_cpu_start(struct cpu *c);
+// On c itself (the boot CPU too): makes this_cpu() return c.
+void arch_cpu_init(struct cpu *c);
+struct cpu *arch_this_cpu(void);
