@@ -33,7 +33,8 @@ struct cpu {
         void *call_arg;
         uint32_t call_req, call_ack; // sequence numbers: requested, run
         uint64_t ipis;               // IPIs this CPU took
-        uint64_t calls_done;         // self-test: cross-calls this CPU made
+        uint64_t calls_done;         // self-test: cross-calls this CPU made, + 1 once done
+        uint64_t calls_bad;          // self-test: its cross-calls that failed
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -46,9 +47,11 @@ unsigned smp_cpus_up(void);
 // Finds and starts the other CPUs (kmain, after the kernel's page tables).
 void smp_init(const struct boot_info *bi, const void *dtb);
 // A started CPU, on its stack with the kernel's page tables and its trap
-// vectors: arch_cpu_init(c) has run. Says it is up and parks.
+// vectors: arch_cpu_init(c) has run. Says it is up and parks (asleep until
+// an interrupt: it runs cross-calls and the self-test phases).
 NORETURN void smp_secondary_main(struct cpu *c);
-// The self-test points of every CPU (selftest.c): 0 or failures.
+// The self-test points of every CPU (selftest.c, with the timer running):
+// 0 or failures.
 int smp_selftest(void);
 #define SMP_SELFTEST_POINTS 5
 
@@ -75,6 +78,9 @@ int arch_cpu_start(struct cpu *c);
 // On c itself (the boot CPU too): makes this_cpu() return c.
 void arch_cpu_init(struct cpu *c);
 struct cpu *arch_this_cpu(void);
+// arch_wait_for_interrupt (arch.h), called with interrupts masked, must
+// return once an interrupt is pending (it may take it, as x86_64's sti;hlt
+// does); smp.c then unmasks to take it.
 // Makes this CPU (c) take the kernel's IPI (its interrupt controller's
 // part: x86_64 the LAPIC and an IDT vector, aarch64 the GIC's CPU interface
 // and SGI, riscv64 sie.SSIE): smp_init on the boot CPU, smp_secondary_main on
