@@ -3,6 +3,7 @@
 // nodes, started with PSCI CPU_ON (hvc or smc, as /psci says) at
 // secondary_entry (smp_entry.S). TPIDR_EL1 holds each CPU's struct cpu.
 #include <arch/cpu.h>
+#include <arch/gic.h>
 #include <arch/memlayout.h>
 #include <arch/regs.h>
 #include <arch/smp.h>
@@ -20,6 +21,7 @@ _Static_assert(__builtin_offsetof(struct cpu, self) == CPU_OFF_SELF, "arch/smp.h
 _Static_assert(__builtin_offsetof(struct cpu, stack_top) == CPU_OFF_STACK_TOP, "arch/smp.h");
 _Static_assert(__builtin_offsetof(struct cpu, arch) == CPU_OFF_ARCH, "arch/smp.h");
 _Static_assert(ACPU_TTBR1 < sizeof(((struct cpu *)0)->arch) / 8, "arch/smp.h");
+_Static_assert(ACPU_GIC_MASK < sizeof(((struct cpu *)0)->arch) / 8, "arch/smp.h");
 
 void arch_cpu_relax(void)
 {
@@ -361,6 +363,27 @@ bool psci_undefined(struct trap_frame *tf)
         tf->x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
         tf->elr += 4;
         return true;
+}
+
+// The kernel's IPI is SGI GIC_SGI_IPI, group 0 like everything else. On c
+// itself: a secondary's banked interrupts masked and its CPU interface on
+// (the boot CPU's gic_init did both), the SGI enabled at the default
+// priority (above the priority mask), and c's interface bit recorded for
+// the senders: it is GICD_ITARGETSR0's byte as c reads it, not c's index.
+void arch_ipi_init(struct cpu *c)
+{
+        if (c != &cpus[0])
+                gic_init_secondary();
+        c->arch[ACPU_GIC_MASK] = gic_cpu_mask();
+        gic_enable_irq(GIC_SGI_IPI);
+}
+
+// An SGI to c's interface alone (no-op before c's arch_ipi_init has run:
+// an empty target list reaches nobody).
+void arch_send_ipi(struct cpu *c)
+{
+        gic_send_sgi((uint32_t)__atomic_load_n(&c->arch[ACPU_GIC_MASK], __ATOMIC_RELAXED),
+                     GIC_SGI_IPI);
 }
 
 // smp_entry.S, on c's stack with the kernel's tables and vectors.

@@ -11,8 +11,9 @@
 //   TTBR1 = kernel_root (TTBR0 = the early identity map) -> jump to the
 //   linked address -> TTBR0 = empty table -> VBAR_EL1 -> sp = stack_top ->
 //   secondary_main(c) (smp.c: arch_cpu_init, then smp_secondary_main).
-// DAIF stays all masked (PSCI starts a CPU so): the CPU parks without ever
-// taking an interrupt.
+// DAIF stays all masked (PSCI starts a CPU so): smp_secondary_main unmasks
+// IRQs only for an instant to take its IPI (SGI, arch_ipi_init), on this
+// stack, through the same vectors as the boot CPU's kernel-mode interrupts.
 #include <arch/smp.h>
 #include <arch/sysreg.h>
 

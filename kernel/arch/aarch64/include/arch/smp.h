@@ -12,6 +12,7 @@
 #define ACPU_KSTACK_TOP 0 // SP_EL1 to hold while this CPU runs user code (a record)
 #define ACPU_TTBR1      1 // start-up: the kernel root the entry loads into TTBR1
 #define CPU_OFF_TTBR1   (CPU_OFF_ARCH + 8 * ACPU_TTBR1)
+#define ACPU_GIC_MASK   2 // its GIC CPU interface bit (arch_ipi_init, on the CPU itself)
 
 // MPIDR_EL1 affinity fields (Aff3 at [39:32], Aff2..Aff0 at [23:0]): a CPU's
 // hardware id, the device tree's /cpus reg and PSCI's target_cpu.
