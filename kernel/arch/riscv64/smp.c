@@ -170,8 +170,10 @@ static int scan_cpus(const struct dtb *d, uint64_t *hwid, unsigned max, unsigned
                 case FDT_BEGIN_NODE:
                         if (++depth > FDT_MAX_DEPTH)
                                 return -1;
-                        if (depth == 2)
+                        if (depth == 2) {
                                 in_cpus = strcmp(t.name, "cpus") == 0;
+                                ac = 1;
+                        }
                         if (depth == 3)
                                 cn = (struct cpu_node){0};
                         break;
