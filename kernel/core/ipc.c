@@ -7,6 +7,7 @@
 // and kernel events (process exits) queue on the endpoint without blocking.
 #include <kernel/arch.h>
 #include <common/string.h>
+#include <kernel/kalloc.h>
 #include <kernel/kprintf.h>
 #include <kernel/proc.h>
 #include <mk/errno.h>
@@ -164,6 +165,10 @@ void ipc_fault_timeout(struct thread *t)
                 t->replier->caller = NULL;
                 t->replier = NULL;
         }
+        if (t->reply_obj) { // kept by the pager: its answer will find nobody
+                t->reply_obj->caller = NULL;
+                t->reply_obj = NULL;
+        }
         t->fault_deadline = 0;
         t->ipc_ret = -ETIMEDOUT;
         sched_ready(t);
@@ -310,6 +315,68 @@ long ipc_reply_recv(struct endpoint *ep, uint64_t ureply, uint64_t urecv)
         return ipc_recv(ep, urecv);
 }
 
+long ipc_reply_save(void)
+{
+        struct thread *self = current, *c = self->caller;
+        if (!c)
+                return -ESRCH;
+        struct reply_obj *r = kalloc(sizeof(*r));
+        if (!r)
+                return -ENOMEM;
+        long h = handle_install(self->proc, OBJ_REPLY, 0, 0, r);
+        if (h < 0) {
+                kfree(r, sizeof(*r)); // the call stays with the thread
+                return h;
+        }
+        r->caller = c;
+        c->replier = NULL;
+        c->reply_obj = r;
+        self->caller = NULL;
+        return h;
+}
+
+long ipc_reply_to(long h, uint64_t umsg)
+{
+        struct thread *self = current;
+        struct handle *hd = handle_get(self->proc, h, OBJ_REPLY, 0);
+        if (!hd)
+                return -EBADF;
+        struct reply_obj *r = hd->obj;
+        struct thread *c = r->caller;
+        if (!c) { // the caller ended, or its fault timed out: the handle is spent
+                handle_close(self->proc, (int)h);
+                return -ESRCH;
+        }
+        if (self->msg_pending)
+                return -EBUSY; // receive the pending message first
+        long e = msg_in(&self->msg, umsg);
+        if (!e && c->in_fault)
+                e = fault_reply(self, c, &self->msg); // a bad answer: the handle stays
+        if (e)
+                return e;
+        if (!c->in_fault) {
+                memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
+                c->msg.badge = 0;
+                c->msg.flags = 0;
+                c->ipc_ret = 0;
+        }
+        c->reply_obj = NULL;
+        r->caller = NULL;
+        handle_close(self->proc, (int)h);
+        sched_ready(c);
+        return 0;
+}
+
+void ipc_reply_drop(struct reply_obj *r)
+{
+        struct thread *c = r->caller;
+        if (c) { // closed unanswered (or its process ended): the call is abandoned
+                c->reply_obj = NULL;
+                call_abandoned(c);
+        }
+        kfree(r, sizeof(*r));
+}
+
 void ep_post_event(struct endpoint *ep, struct kevent *ev)
 {
         ev->next = NULL;
@@ -358,6 +425,10 @@ void ipc_cancel(struct thread *t)
         if (t->replier) {
                 t->replier->caller = NULL;
                 t->replier = NULL;
+        }
+        if (t->reply_obj) {
+                t->reply_obj->caller = NULL;
+                t->reply_obj = NULL;
         }
         sched_unqueue(t);
 }

@@ -103,6 +103,8 @@ void handle_close(struct proc *p, int h)
                 ep_drop(hd.obj, hd.rights & MK_RIGHT_RECV);
         else if (hd.type == OBJ_PROC)
                 proc_put(hd.obj);
+        else if (hd.type == OBJ_REPLY)
+                ipc_reply_drop(hd.obj);
 }
 
 void proc_put(struct proc *p)

@@ -7,16 +7,22 @@
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <common/string.h>
+#include <stddef.h>
+#include <mk/errno.h>
 
 struct cpu cpus[MAX_CPUS];
 unsigned ncpus = 1;
 static bool started; // smp_init has run: arch_this_cpu() works on every CPU
-static bool testing; // the secondaries wait for the self-test before parking
 
-enum { LOCK_ROUNDS = 20000 };
+// The self-tests' shared state. Each phase is bounded in counter time, so a
+// host running more virtual CPUs than it has cores (QEMU's multi-threaded
+// TCG: a lock hand-over waits for the next holder's host thread) makes it
+// slower, never hang.
+enum { LOCK_MAX = 20000, LOCK_MS = 100, CALL_ROUNDS = 50, CALL_MS = 300, PHASE_MS = 20000 };
 static struct spinlock test_lock = SPINLOCK_INIT;
 static uint64_t test_counter; // only under test_lock
-static uint32_t test_go;      // the boot CPU's signal: run the lock test
+static uint32_t test_phase;   // the boot CPU's signal: 1 the lock test, 2 the cross-calls
+static uint64_t phase_start;  // when the boot CPU started it (ms)
 static unsigned expected;     // the command line's cpus=N (0: not given)
 
 struct cpu *this_cpu(void)
@@ -38,22 +44,113 @@ static uint64_t now_ms(void)
         return arch_counter() / (arch_counter_hz() / 1000);
 }
 
+// --- Cross-calls -----------------------------------------------------------------
+// Everything here runs with interrupts masked: the IPI handler, and the
+// waits below, which run the calls made to their own CPU (call_run) so that
+// two CPUs calling each other never deadlock. Masked, the two never nest.
+
+#define CALL_LOCK(c) ((struct spinlock *)&(c)->call_lock)
+_Static_assert(sizeof(((struct cpu *)0)->call_lock) == sizeof(struct spinlock), "call_lock");
+
+// Runs the call waiting for this CPU, if any.
+static void call_run(struct cpu *c)
+{
+        uint32_t req = __atomic_load_n(&c->call_req, __ATOMIC_ACQUIRE);
+        if (req == c->call_ack)
+                return;
+        c->call_fn(c->call_arg);
+        __atomic_store_n(&c->call_ack, req, __ATOMIC_RELEASE);
+}
+
+void smp_ipi_handler(void)
+{
+        struct cpu *c = this_cpu();
+        c->ipis++;
+        call_run(c);
+}
+
+int smp_call(struct cpu *c, void (*fn)(void *), void *arg)
+{
+        struct cpu *me = this_cpu();
+        if (c == me) {
+                fn(arg);
+                return 0;
+        }
+        if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != CPU_UP)
+                return -ESRCH;
+        // c's mailbox: one call at a time; ours is served while we wait.
+        while (!spin_trylock(CALL_LOCK(c))) {
+                call_run(me);
+                arch_cpu_relax();
+        }
+        c->call_fn = fn;
+        c->call_arg = arg;
+        uint32_t req = c->call_req + 1;
+        __atomic_store_n(&c->call_req, req, __ATOMIC_RELEASE);
+        arch_send_ipi(c);
+        uint64_t t0 = now_ms();
+        int r = 0;
+        while (__atomic_load_n(&c->call_ack, __ATOMIC_ACQUIRE) != req) {
+                call_run(me); // a call to us while we wait (maybe from c itself)
+                if (now_ms() - t0 >= 1000) {
+                        __atomic_store_n(&c->state, CPU_FAILED, __ATOMIC_RELEASE);
+                        kprintf("smp: cpu %u took no cross-call within 1 s: marked failed\n",
+                                c->id);
+                        r = -ETIMEDOUT;
+                        break;
+                }
+                arch_cpu_relax();
+        }
+        spin_unlock(CALL_LOCK(c));
+        return r;
+}
+
+static void check_self(struct cpu *c)
+{
+        c->saw_self = this_cpu() == c && c->self == c;
+}
+
+// Phase 1: increments under one lock, for LOCK_MS or LOCK_MAX rounds (at
+// least one: a CPU woken late still takes the lock).
 static void lock_test(struct cpu *c)
 {
-        for (unsigned i = 0; i < LOCK_ROUNDS; i++) {
+        uint64_t n = 0;
+        while (n == 0 || (n < LOCK_MAX && now_ms() - phase_start < LOCK_MS)) {
                 spin_lock(&test_lock);
                 // A read-modify-write that is not atomic: only the lock keeps
                 // two CPUs' increments from overwriting each other.
                 uint64_t v = *(volatile uint64_t *)&test_counter;
                 *(volatile uint64_t *)&test_counter = v + 1;
                 spin_unlock(&test_lock);
+                n++;
         }
-        __atomic_store_n(&c->lock_done, LOCK_ROUNDS, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->lock_done, n, __ATOMIC_RELEASE);
 }
 
-static void check_self(struct cpu *c)
+// Phase 2: cross-calls to every other CPU, CALL_ROUNDS rounds or CALL_MS.
+static uint64_t call_hits[MAX_CPUS]; // per target CPU: calls run there
+static void call_hit(void *arg)
 {
-        c->saw_self = this_cpu() == c && c->self == c;
+        struct cpu *me = this_cpu();
+        call_hits[me->id]++; // only ever on this CPU, interrupts masked
+        *(uint32_t *)arg = me->id + 1;
+}
+
+static void call_storm(struct cpu *c)
+{
+        uint64_t done = 0, bad = 0;
+        for (unsigned r = 0; r < CALL_ROUNDS && (r == 0 || now_ms() - phase_start < CALL_MS); r++)
+                for (unsigned i = 0; i < ncpus; i++) {
+                        uint32_t ran_on = 0;
+                        if (i == c->id || cpus[i].state != CPU_UP)
+                                continue;
+                        if (smp_call(&cpus[i], call_hit, &ran_on) == 0 && ran_on == i + 1)
+                                done++;
+                        else
+                                bad++;
+                }
+        c->calls_bad = bad;
+        __atomic_store_n(&c->calls_done, done + 1, __ATOMIC_RELEASE); // + 1: finished
 }
 
 // The deadline a CPU has to say it is up, and the self-test's.
@@ -82,9 +179,9 @@ void smp_init(const struct boot_info *bi, const void *dtb)
         cpus[0].state = CPU_UP;
         ncpus = n;
         arch_cpu_init(&cpus[0]);
+        arch_ipi_init(&cpus[0]);
         __atomic_store_n(&started, true, __ATOMIC_RELEASE);
         check_self(&cpus[0]);
-        testing = bi && (strstr(bi->cmdline, "test=kernel") || strstr(bi->cmdline, "ktest"));
         const char *w = bi ? strstr(bi->cmdline, "cpus=") : NULL;
         if (w && (w == bi->cmdline || w[-1] == ' '))
                 for (w += 5; *w >= '0' && *w <= '9'; w++)
@@ -118,25 +215,69 @@ void smp_init(const struct boot_info *bi, const void *dtb)
 
 NORETURN void smp_secondary_main(struct cpu *c)
 {
-        check_self(c);
-        kprintf("cpu %u up (hwid 0x%llx)\n", c->id, (unsigned long long)c->hwid);
-        __atomic_store_n(&c->state, CPU_UP, __ATOMIC_RELEASE);
-        if (testing) {
-                uint64_t t0 = now_ms();
-                while (!__atomic_load_n(&test_go, __ATOMIC_ACQUIRE) && now_ms() - t0 < 60000)
-                        arch_cpu_relax();
-                if (__atomic_load_n(&test_go, __ATOMIC_ACQUIRE))
-                        lock_test(c);
-        }
-        // Parked: no thread runs here yet (docs/smp.md).
         arch_irq_disable();
-        for (;;)
-                arch_wait_for_interrupt();
+        check_self(c);
+        arch_ipi_init(c);
+        // Up, unless the boot CPU gave up waiting for us (then we only park).
+        uint32_t starting = CPU_STARTING;
+        if (__atomic_compare_exchange_n(&c->state, &starting, CPU_UP, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+                kprintf("cpu %u up (hwid 0x%llx)\n", c->id, (unsigned long long)c->hwid);
+        // Parked: no thread runs here yet (docs/smp.md). It sleeps until an
+        // interrupt (its IPI), runs the cross-calls made to it and the
+        // self-test phase the boot CPU started, and sleeps again. Interrupts
+        // are masked except while a pending one is taken.
+        uint32_t done = 0;
+        for (;;) {
+                call_run(c);
+                uint32_t phase = __atomic_load_n(&test_phase, __ATOMIC_ACQUIRE);
+                if (phase != done && c->state == CPU_UP) {
+                        if (phase == 1)
+                                lock_test(c);
+                        else if (phase == 2)
+                                call_storm(c);
+                        done = phase;
+                        continue;
+                }
+                arch_wait_for_interrupt(); // returns once one is pending
+                arch_irq_enable();         // (taken here, or already in the wait)
+                arch_irq_disable();
+        }
+}
+
+// Starts self-test phase p on every CPU (the others are woken by an IPI).
+static void phase_start_all(uint32_t p)
+{
+        phase_start = now_ms();
+        __atomic_store_n(&test_phase, p, __ATOMIC_RELEASE);
+        for (unsigned i = 1; i < ncpus; i++)
+                if (cpus[i].state == CPU_UP)
+                        arch_send_ipi(&cpus[i]);
+}
+
+// Waits (serving our own cross-calls) until every CPU up has a non-zero word
+// at `word` (an offset in struct cpu), or PHASE_MS: how many have.
+static unsigned phase_wait(size_t word)
+{
+        unsigned up = smp_cpus_up(), n = 0;
+        for (uint64_t t0 = now_ms(); now_ms() - t0 < PHASE_MS;) {
+                n = 0;
+                for (unsigned i = 0; i < ncpus; i++)
+                        n += cpus[i].state == CPU_UP &&
+                             __atomic_load_n((uint64_t *)((char *)&cpus[i] + word),
+                                             __ATOMIC_ACQUIRE);
+                if (n == up)
+                        break;
+                call_run(&cpus[0]);
+                arch_cpu_relax();
+        }
+        return n;
 }
 
 int smp_selftest(void)
 {
         int fails = 0;
+        arch_irq_disable(); // the cross-calls' rule (above); the timer waits
         unsigned up = smp_cpus_up();
         // 1: every CPU found came up (and as many as the command line's
         // cpus=N says QEMU was given, when it says).
@@ -155,30 +296,65 @@ int smp_selftest(void)
                 kprintf("ok smp.this_cpu\n");
         else
                 kprintf("not ok smp.this_cpu\n# %u CPUs saw another's struct\n", bad), fails++;
-        // 3: every CPU increments one counter under one lock at once; no
-        // increment is lost.
-        __atomic_store_n(&test_go, 1, __ATOMIC_RELEASE);
+        // 3: every CPU increments one counter under one lock at once: no
+        // increment is lost, and every CPU gets the lock.
+        phase_start_all(1);
         lock_test(&cpus[0]);
-        uint64_t t0 = now_ms();
-        unsigned done = 0;
-        while (now_ms() - t0 < 60000) {
-                done = 0;
-                for (unsigned i = 0; i < ncpus; i++)
-                        done +=
-                            cpus[i].state == CPU_UP &&
-                            __atomic_load_n(&cpus[i].lock_done, __ATOMIC_ACQUIRE) == LOCK_ROUNDS;
-                if (done == up)
-                        break;
-                arch_cpu_relax();
-        }
+        unsigned done = phase_wait(offsetof(struct cpu, lock_done));
+        uint64_t sum = 0;
+        for (unsigned i = 0; i < ncpus; i++)
+                if (cpus[i].state == CPU_UP)
+                        sum += cpus[i].lock_done;
         spin_lock(&test_lock);
         uint64_t total = test_counter;
         spin_unlock(&test_lock);
-        if (done == up && total == (uint64_t)up * LOCK_ROUNDS)
+        if (done == up && total == sum)
                 kprintf("ok smp.lock\n# %u CPUs, %llu increments\n", up, (unsigned long long)total);
         else
-                kprintf("not ok smp.lock\n# %u of %u CPUs done, %llu increments of %llu\n", done,
-                        up, (unsigned long long)total, (unsigned long long)up * LOCK_ROUNDS),
+                kprintf("not ok smp.lock\n# %u of %u CPUs got the lock; %llu increments counted, "
+                        "%llu made\n",
+                        done, up, (unsigned long long)total, (unsigned long long)sum),
                     fails++;
+        // 4: every CPU cross-calls every other one at once (by IPI, or polled
+        // by a CPU that waits itself): each call runs once, on its target.
+        phase_start_all(2);
+        call_storm(&cpus[0]);
+        done = phase_wait(offsetof(struct cpu, calls_done));
+        uint64_t made = 0, hits = 0, failed = 0;
+        for (unsigned i = 0; i < ncpus; i++) {
+                made += cpus[i].calls_done ? cpus[i].calls_done - 1 : 0;
+                failed += cpus[i].calls_bad;
+                hits += call_hits[i];
+        }
+        if (done == up && !failed && hits == made && smp_cpus_up() == up)
+                kprintf("ok smp.ipi_storm\n# %u CPUs, %llu cross-calls\n", up,
+                        (unsigned long long)made);
+        else
+                kprintf("not ok smp.ipi_storm\n# %u of %u CPUs done; %llu calls made, %llu ran, "
+                        "%llu failed\n",
+                        done, up, (unsigned long long)made, (unsigned long long)hits,
+                        (unsigned long long)failed),
+                    fails++;
+        // 5: the other CPUs are parked (asleep until an interrupt): a
+        // cross-call from the boot CPU reaches each by its IPI (its count of
+        // IPIs taken goes up).
+        unsigned ran = 0, others = 0;
+        for (unsigned i = 1; i < ncpus; i++) {
+                uint32_t ran_on = 0;
+                if (cpus[i].state != CPU_UP)
+                        continue;
+                others++;
+                uint64_t before = __atomic_load_n(&cpus[i].ipis, __ATOMIC_RELAXED);
+                if (smp_call(&cpus[i], call_hit, &ran_on) == 0 && ran_on == i + 1 &&
+                    __atomic_load_n(&cpus[i].ipis, __ATOMIC_RELAXED) > before)
+                        ran++;
+        }
+        if (ran == others)
+                kprintf("ok smp.ipi\n# %u parked CPUs woken by an IPI ran a cross-call\n", ran);
+        else
+                kprintf("not ok smp.ipi\n# %u of %u parked CPUs ran a cross-call from its IPI\n",
+                        ran, others),
+                    fails++;
+        arch_irq_enable();
         return fails;
 }

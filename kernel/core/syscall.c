@@ -140,6 +140,8 @@ static long sys_handle_give(long h, long ph, uint64_t badge, uint64_t rights)
                 return -ESRCH;
         if (rights & ~(uint64_t)hd->rights)
                 return -EPERM;
+        if (hd->type == OBJ_REPLY)
+                return -EINVAL; // one use, by the process that kept the call
         uint8_t r = rights ? (uint8_t)rights : hd->rights;
         if (hd->type != OBJ_ENDPOINT)
                 return handle_install(target, hd->type, r, 0, hd->obj);
@@ -459,6 +461,12 @@ void syscall_entry(struct trap_frame *tf)
                 break;
         case SYS_REPLY:
                 r = ipc_reply(a0);
+                break;
+        case SYS_REPLY_SAVE:
+                r = ipc_reply_save();
+                break;
+        case SYS_REPLY_TO:
+                r = ipc_reply_to((long)a0, a1);
                 break;
         case SYS_REPLY_RECV:
                 ep = ep_arg((long)a0, MK_RIGHT_RECV, NULL);

@@ -58,6 +58,16 @@ struct mkp_private {
                 bool by_handler;                 // the handler's answer (not the library's)
                 struct mk_grant grants[MK_MAX_GRANTS];
         } pending;
+        // Faults kept to answer later (mkp_defer): the reply handle and the fault.
+        struct mkp_kept {
+                bool used;
+                long reply;
+                struct mkp_fault fault;
+        } kept[MKP_MAX_KEPT];
+        int kept_last;               // the token mkp_defer gave last (for the record)
+        char rec_name[MKP_NAME_MAX]; // this instance in records (NAME@PID; mkp_run)
+        bool threaded;               // mkp_run_threads serves: mkp_lock is real
+        uint32_t lock;               // mkp_lock (threaded only)
 };
 _Static_assert(sizeof(struct mkp_private) <= MKP_PRIVATE_SIZE,
                "the library's state fits in struct mkp_pager's opaque bytes");
@@ -82,6 +92,10 @@ bool mkp_sys_alive(long proc);
 // The pid of the client proc (0 if unknown).
 uint32_t mkp_sys_pid(long proc);
 void mkp_sys_close(long handle);
+// Keeps the call in hand (mk_reply_save): a reply handle, or -errno; answers
+// through one (mk_reply_to): 0 or -errno.
+long mkp_sys_reply_save(void);
+long mkp_sys_reply_to(long h, struct mk_msg *m);
 // Gives client process proc a send handle to our endpoint carrying badge
 // (only we may mint it); returns its index in proc.
 long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge);
@@ -133,4 +147,9 @@ long mkp_region_add(struct mkp_pager *pg, uint64_t va, uint64_t len, long proc);
 extern unsigned long mkp_host_unmaps, mkp_host_protects;
 extern uint32_t mkp_host_last_protect; // the rights of the last mkp_sys_protect
 extern bool mkp_host_dead[MKP_HOST_PROCS];
+// Kept calls: mkp_sys_reply_save hands out 0x200, 0x201, ...; mkp_sys_reply_to
+// stores the answer here and returns mkp_host_reply_err (0 by default).
+extern struct mk_msg mkp_host_last_reply;
+extern long mkp_host_last_reply_handle, mkp_host_reply_err;
+extern unsigned long mkp_host_replies;
 void mkp_host_reset(void);

@@ -138,6 +138,15 @@ void mkp_region_drop(struct mkp_pager *pg, struct mkp_region *r)
                 return;
         if (pg->detach)
                 pg->detach(pg, r);
+        // Its kept faults are abandoned (their threads take them again, and
+        // find the region gone).
+        for (unsigned k = 0; k < MKP_MAX_KEPT; k++) {
+                struct mkp_kept *kp = &mkp_priv(pg)->kept[k];
+                if (kp->used && kp->fault.region == r) {
+                        mkp_sys_close(kp->reply);
+                        kp->used = false;
+                }
+        }
         for (uint32_t i = 0; i < mkp_priv(pg)->nframes; i++)
                 if ((mkp_priv(pg)->state[i] & MKP_FS_MAPPED) &&
                     mkp_priv(pg)->mapped_region[i] == r->id)

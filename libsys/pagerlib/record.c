@@ -6,7 +6,7 @@
 #include <mk/pagerloop.h>
 #include <stdarg.h>
 
-static const char *const action_names[] = {"?", "map", "fail", "retry", "upgrade"};
+static const char *const action_names[] = {"?", "map", "fail", "retry", "upgrade", "defer"};
 #define NACTIONS (sizeof(action_names) / sizeof(action_names[0]))
 
 const char *mkp_action_name(int action)

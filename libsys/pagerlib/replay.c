@@ -137,8 +137,30 @@ long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge)
         return 0x100 + (long)badge; // a handle index in the client, never used on the host
 }
 
+struct mk_msg mkp_host_last_reply;
+long mkp_host_last_reply_handle = -1, mkp_host_reply_err;
+unsigned long mkp_host_replies;
+static long next_reply_handle = 0x200;
+
+long mkp_sys_reply_save(void)
+{
+        return next_reply_handle++;
+}
+
+long mkp_sys_reply_to(long h, struct mk_msg *m)
+{
+        mkp_host_replies++;
+        mkp_host_last_reply_handle = h;
+        mkp_host_last_reply = *m;
+        return mkp_host_reply_err;
+}
+
 void mkp_host_reset(void)
 {
+        next_reply_handle = 0x200;
+        mkp_host_reply_err = 0;
+        mkp_host_replies = 0;
+        mkp_host_last_reply_handle = -1;
         for (unsigned i = 0; i < nchunks; i++) {
                 if (nspare < MAX_CHUNKS) {
                         spare_frames[nspare] = chunk_frames[i];

@@ -189,6 +189,20 @@ static void lib_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_
         } else {
                 mkp_priv(pg)->handler(pg, &f, &a);
                 by_handler = true;
+                if (a.action == MKP_DEFER) {
+                        // Kept (mkp_defer): answered later by mkp_complete.
+                        *rec = (struct mkp_rec){.type = MKP_REC_FAULT,
+                                                .region = f.region->id,
+                                                .offset = f.offset,
+                                                .access = f.access,
+                                                .kind = f.kind,
+                                                .action = MKP_DEFER,
+                                                .arg = (uint64_t)mkp_priv(pg)->kept_last};
+                        memcpy(rec->name, pg->name, sizeof(rec->name));
+                        mkp_priv(pg)->pending.action = 0;
+                        *ap = a;
+                        return;
+                }
                 answer_check(pg, &f, &a);
                 if (mkp_priv(pg)->postfault && a.action == MKP_MAP) {
                         mkp_priv(pg)->postfault(pg, &f, &a);
@@ -220,6 +234,98 @@ static void lib_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_
                     a.grants[k].va - f.region->start, (uint32_t)a.grants[k].perms};
         memcpy(rec->name, pg->name, sizeof(rec->name));
         *ap = a;
+}
+
+int mkp_defer(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        struct mkp_private *pv = mkp_priv(pg);
+        int k = 0;
+        while (k < MKP_MAX_KEPT && pv->kept[k].used)
+                k++;
+        if (k == MKP_MAX_KEPT || !f->region)
+                return -ENOSPC;
+        long h = mkp_sys_reply_save();
+        if (h < 0)
+                return (int)h;
+        pv->kept[k] = (struct mkp_kept){.used = true, .reply = h, .fault = *f};
+        pv->kept_last = k;
+        a->action = MKP_DEFER;
+        a->reason = 0;
+        a->ngrants = 0;
+        return k;
+}
+
+const struct mkp_fault *mkp_kept_fault(const struct mkp_pager *pg, int token)
+{
+        if (token < 0 || token >= MKP_MAX_KEPT || !mkp_priv(pg)->kept[token].used)
+                return NULL;
+        return &mkp_priv(pg)->kept[token].fault;
+}
+
+long mkp_request_keep(struct mkp_pager *pg)
+{
+        return mkp_sys_reply_save();
+}
+
+static void refused_print(const struct mkp_pager *pg, long err);
+
+int mkp_complete(struct mkp_pager *pg, int token, struct mkp_answer *a)
+{
+        struct mkp_private *pv = mkp_priv(pg);
+        if (token < 0 || token >= MKP_MAX_KEPT || !pv->kept[token].used)
+                return -EINVAL;
+        struct mkp_kept k = pv->kept[token];
+        struct mkp_fault f = k.fault;
+        pv->kept[token].used = false;
+        if (a->action == MKP_DEFER) // not an answer
+                a->action = 0;
+        answer_check(pg, &f, a);
+        if (pv->postfault && a->action == MKP_MAP) {
+                pv->postfault(pg, &f, a);
+                if (!a->ngrants)
+                        mkp_answer_fail(a, MK_REASON_ACCESS);
+        }
+        grants_check(pg, &f, a);
+        if (a->action == MKP_MAP)
+                pg->maps++;
+        else if (a->action == MKP_FAIL)
+                pg->fails++;
+        pending_set(pg, &f, a, true);
+        if (pg->observe)
+                pg->observe(pg, &f, a);
+        if (pv->record) {
+                char g[MK_MAX_GRANTS * 24] = "";
+                size_t n = 0;
+                for (unsigned i = 0; a->action == MKP_MAP && i < a->ngrants && n < sizeof(g); i++)
+                        n += (size_t)mk_snprintf(
+                            g + n, sizeof(g) - n, " 0x%llx:%s",
+                            (unsigned long long)(a->grants[i].va - f.region->start),
+                            mkp_perms_name(a->grants[i].perms));
+                mkp_rec_printf(pv->rec_name[0] ? pv->rec_name : pg->name,
+                               "complete %d %u 0x%llx %s %llu%s\n", token, f.region->id,
+                               (unsigned long long)f.offset, mkp_action_name(a->action),
+                               (unsigned long long)(a->action == MKP_MAP    ? a->ngrants
+                                                    : a->action == MKP_FAIL ? a->reason
+                                                                            : 0),
+                               g);
+        }
+        struct mk_msg out;
+        mkp_answer_encode(a, &out);
+        long r = mkp_sys_reply_to(k.reply, &out);
+        if (r == 0) {
+                mkp_commit(pg);
+                return 0;
+        }
+        if (r == -ESRCH || r == -EBADF) { // the thread no longer waits: the handle is spent
+                mkp_discard(pg, &out);
+                return -ESRCH;
+        }
+        // The kernel refused the answer (a grant): the fault fails instead.
+        refused_print(pg, r);
+        mkp_discard(pg, &out);
+        if (mkp_sys_reply_to(k.reply, &out))
+                mkp_sys_close(k.reply);
+        return (int)r;
 }
 
 // The frames of the pending answer that nothing maps go back to the pool.
@@ -346,8 +452,11 @@ static bool lib_request(struct mkp_server *s, const struct mk_msg *in, struct mk
                 return true;
         }
         mkp_priv(pg)->pending.action = 0;
-        out->w[0] = (uint64_t)serve_request(pg, in, out, &s->rec);
+        long r = serve_request(pg, in, out, &s->rec);
         memcpy(s->rec.name, pg->name, sizeof(s->rec.name));
+        if (r == MKP_NO_REPLY)
+                return false; // kept (mkp_request_keep): answered later
+        out->w[0] = (uint64_t)r;
         return true;
 }
 

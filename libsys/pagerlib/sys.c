@@ -53,6 +53,16 @@ void mkp_sys_close(long handle)
         mk_handle_close(handle);
 }
 
+long mkp_sys_reply_save(void)
+{
+        return mk_reply_save();
+}
+
+long mkp_sys_reply_to(long h, struct mk_msg *m)
+{
+        return mk_reply_to(h, m);
+}
+
 long mkp_sys_mint(struct mkp_pager *pg, long proc, uint64_t badge)
 {
         return mk_handle_give(mkp_priv(pg)->ep, proc, badge, MK_RIGHT_SEND);

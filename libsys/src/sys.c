@@ -47,6 +47,14 @@ long mk_reply(struct mk_msg *m)
 {
         return SC(SYS_REPLY, m, 0, 0, 0);
 }
+long mk_reply_save(void)
+{
+        return SC(SYS_REPLY_SAVE, 0, 0, 0, 0);
+}
+long mk_reply_to(long h, struct mk_msg *m)
+{
+        return SC(SYS_REPLY_TO, h, m, 0, 0);
+}
 long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv)
 {
         return SC(SYS_REPLY_RECV, ep, reply, recv, 0);

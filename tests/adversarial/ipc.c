@@ -356,3 +356,153 @@ int adv_vfs_as_pager_fault_ends(void)
         close(fd);
         return 0;
 }
+
+// --- B5: kept calls (SYS_REPLY_SAVE, SYS_REPLY_TO) --------------------------------
+
+static uint8_t stack_c[8192] __attribute__((aligned(16)));
+
+// A caller thread: calls ep with word `n`, records the result and the
+// answer's word in W[20 + 3n ..], then W[22 + 3n] = order of arrival.
+static void b5_caller(uint64_t arg)
+{
+        long ep = (long)(arg & 0xffff);
+        unsigned n = (unsigned)(arg >> 16);
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = MK_TAG_USER + 7;
+        m.w[0] = n;
+        long r = mk_call(ep, &m);
+        W[20 + 3 * n] = r;
+        W[21 + 3 * n] = (int64_t)m.w[0];
+        W[22 + 3 * n] = __atomic_add_fetch(&W[30], 1, __ATOMIC_SEQ_CST);
+        adv_park();
+}
+
+// S: receives caller 0's call and keeps it (W[10] = the handle), receives
+// caller 1's and answers it at once, then waits for the main thread.
+static void b5_server(uint64_t ep)
+{
+        static struct mk_msg m;
+        W[11] = mk_recv((long)ep, &m);
+        W[12] = (int64_t)m.w[0];
+        W[10] = mk_reply_save();
+        W[13] = mk_recv((long)ep, &m);
+        W[14] = (int64_t)m.w[0];
+        m.tag = MK_TAG_USER;
+        m.w[0] = 0x1111;
+        m.len = 0;
+        W[15] = mk_reply(&m);
+        W[16] = 1;
+        adv_park();
+}
+
+// A call kept with SYS_REPLY_SAVE outlives the receiver's next calls and is
+// answered later by another thread of the process; the handle is spent then,
+// and it cannot be copied.
+int adv_reply_kept_answered_later(void)
+{
+        long ep = mk_ep_create();
+        if (ep < 0)
+                ADV_FAIL("SYS_EP_CREATE: %s", adv_err(ep));
+        long none = mk_reply_save();
+        if (none != -ESRCH)
+                ADV_FAIL("SYS_REPLY_SAVE with no call received: %s, expected -ESRCH",
+                         adv_err(none));
+        if (adv_thread(b5_server, stack_a, sizeof(stack_a), (uint64_t)ep) < 0)
+                ADV_FAIL("thread S");
+        if (adv_thread(b5_caller, stack_b, sizeof(stack_b), (uint64_t)ep) < 0)
+                ADV_FAIL("thread C0");
+        for (uint64_t t0 = adv_now(); W[10] == 0 && adv_now() - t0 < 3000;)
+                mk_yield();
+        long h = (long)W[10];
+        if (h < 0)
+                ADV_FAIL("SYS_REPLY_SAVE after a call: %s", adv_err(h));
+        if (adv_thread(b5_caller, stack_c, sizeof(stack_c), (uint64_t)ep | 1ul << 16) < 0)
+                ADV_FAIL("thread C1");
+        if (adv_wait_word(&W[16], 1, 3000) || adv_wait_word(&W[25], 1, 3000))
+                ADV_FAIL("S did not answer the second call at once (reply %s)", adv_err(W[15]));
+        if (W[23] != 0 || W[24] != 0x1111)
+                ADV_FAIL("the second call returned %s, word 0x%llx", adv_err(W[23]),
+                         (unsigned long long)W[24]);
+        if (W[22] != 0)
+                ADV_FAIL("the kept call ended (%s) before it was answered", adv_err(W[20]));
+        // Not copyable, not even to ourselves.
+        long g = mk_handle_give(h, MK_SELF, 0, 0);
+        if (g != -EINVAL)
+                ADV_FAIL("SYS_HANDLE_GIVE of a reply handle: %s, expected -EINVAL", adv_err(g));
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = MK_TAG_USER;
+        m.w[0] = 0x2222;
+        long r = mk_reply_to(h, &m); // from the main thread, not S
+        if (r != 0)
+                ADV_FAIL("SYS_REPLY_TO: %s", adv_err(r));
+        if (adv_wait_word(&W[22], 2, 3000))
+                ADV_FAIL("the kept call was not answered");
+        if (W[20] != 0 || W[21] != 0x2222)
+                ADV_FAIL("the kept call returned %s, word 0x%llx", adv_err(W[20]),
+                         (unsigned long long)W[21]);
+        r = mk_reply_to(h, &m);
+        if (r != -EBADF)
+                ADV_FAIL("a second SYS_REPLY_TO on the spent handle: %s, expected -EBADF",
+                         adv_err(r));
+        return 0;
+}
+
+// The caller of a kept call ends: answering is -ESRCH (the handle is spent),
+// never a crash; a kept call whose handle is closed unanswered ends with
+// -ECONNABORTED.
+int adv_reply_kept_caller_gone(void)
+{
+        long ep = mk_ep_create();
+        if (ep < 0)
+                ADV_FAIL("SYS_EP_CREATE: %s", adv_err(ep));
+        long ha;
+        long pid = adv_fork(&ha);
+        if (pid < 0)
+                ADV_FAIL("fork: %s", adv_err(pid));
+        if (pid == 0) {
+                if (adv_wait_word(&W[0], 1, 5000))
+                        mk_exit(9);
+                struct mk_msg m;
+                memset(&m, 0, sizeof(m));
+                m.tag = MK_TAG_USER + 1;
+                W[2] = mk_call((long)W[1], &m);
+                W[3] = 1;
+                adv_park();
+        }
+        long g = mk_handle_give(ep, ha, 0, MK_RIGHT_SEND);
+        if (g < 0) {
+                adv_reap(ha);
+                ADV_FAIL("handle to A: %s", adv_err(g));
+        }
+        W[1] = g;
+        W[0] = 1;
+        struct mk_msg m;
+        long r = mk_recv(ep, &m);
+        long h = r == 0 ? mk_reply_save() : r;
+        adv_reap(ha); // A ends while its call is kept
+        if (h < 0)
+                ADV_FAIL("receive and keep A's call: %s", adv_err(h));
+        memset(&m, 0, sizeof(m));
+        m.tag = MK_TAG_USER;
+        r = mk_reply_to(h, &m);
+        if (r != -ESRCH)
+                ADV_FAIL("SYS_REPLY_TO after the caller ended: %s, expected -ESRCH", adv_err(r));
+        r = mk_reply_to(h, &m);
+        if (r != -EBADF)
+                ADV_FAIL("SYS_REPLY_TO again: %s, expected -EBADF", adv_err(r));
+        // Closed unanswered: the caller learns at once.
+        if (adv_thread(b5_caller, stack_b, sizeof(stack_b), (uint64_t)ep) < 0)
+                ADV_FAIL("thread C0");
+        r = mk_recv(ep, &m);
+        h = r == 0 ? mk_reply_save() : r;
+        if (h < 0)
+                ADV_FAIL("receive and keep C0's call: %s", adv_err(h));
+        mk_handle_close(h);
+        if (adv_wait_word(&W[22], 1, 2000))
+                ADV_FAIL("C0's kept call was still waiting 2 s after its handle was closed");
+        if (W[20] != -ECONNABORTED)
+                ADV_FAIL("C0's call returned %s, expected -ECONNABORTED", adv_err(W[20]));
+        return 0;
+}

@@ -3,16 +3,27 @@
 #include <arch/cpu.h>
 #include <arch/regs.h>
 #include <kernel/arch.h>
+#include <kernel/smp.h>
 
 const char arch_name[] = "aarch64";
 
-static struct arch_cpu boot_cpu;
-
 void cpu_init(uint64_t kstack_top)
 {
-        boot_cpu.kstack_top = kstack_top;
-        boot_cpu.id = 0;
-        write_tpidr_el1((uint64_t)&boot_cpu);
+        cpus[0].arch[ACPU_KSTACK_TOP] = kstack_top;
+        arch_cpu_init(&cpus[0]);
+}
+
+// TPIDR_EL1 = c, on c: user code can neither read nor write it (EL0 has only
+// TPIDR_EL0 and TPIDRRO_EL0), and the kernel writes it only here, so it says
+// which CPU runs whatever registers user code left behind.
+void arch_cpu_init(struct cpu *c)
+{
+        write_tpidr_el1((uint64_t)c);
+}
+
+struct cpu *arch_this_cpu(void)
+{
+        return (struct cpu *)read_tpidr_el1();
 }
 
 void arch_irq_enable(void)

@@ -8,6 +8,8 @@
 //   _start: Image header -> check load address -> drop EL2 to EL1 -> build the
 //   early tables -> MMU on -> jump to the linked (direct-map) address ->
 //   TTBR0 = empty table -> VBAR_EL1, boot stack, clear BSS -> arch_entry(dtb)
+//
+// el2_to_el1 and mmu_on are also the secondary CPUs' (smp_entry.S).
 #include <arch/asmdefs.h>
 #include <arch/platform.h>
 #include <arch/pl011.h>
@@ -42,8 +44,10 @@ primary_entry:
         mrs     x21, CurrentEL          // entry EL, kept for arch_entry
         ubfx    x21, x21, #CURRENTEL_SHIFT, #CURRENTEL_WIDTH
         cmp     x21, #CURRENTEL_EL2
-        b.eq    from_el2
-        cmp     x21, #CURRENTEL_EL1
+        b.ne    1f
+        bl      el2_to_el1
+        b       at_el1
+1:      cmp     x21, #CURRENTEL_EL1
         b.ne    bad_el
 
 at_el1:
@@ -52,15 +56,17 @@ at_el1:
         msr     sctlr_el1, x9
         isb
         bl      early_tables
+        adrp    x0, boot_l0             // TTBR1: the early tables too
         bl      mmu_on
         adrp    x20, boot_empty         // physical, for primary_high
         ldr     x9, =primary_high       // the linked, direct-map address
         br      x9
 
 // Entered at EL2 (QEMU -M virt,virtualization=on): make EL1 AArch64 with no
-// traps to EL2 (timers, counters, FP, PMU), then eret to at_el1 with DAIF
-// masked.
-from_el2:
+// traps to EL2 (timers, counters, FP, PMU), then eret to the caller (x30) at
+// EL1 with DAIF masked. Clobbers x9.
+        .globl  el2_to_el1
+el2_to_el1:
         mov     x9, #HCR_EL2_RW
         msr     hcr_el2, x9
         mrs     x9, cnthctl_el2
@@ -81,8 +87,7 @@ from_el2:
         msr     sctlr_el1, x9
         mov     x9, #SPSR_EL1H_MASKED
         msr     spsr_el2, x9
-        adr     x9, at_el1
-        msr     elr_el2, x9
+        msr     elr_el2, x30
         eret
 
 // Early tables, one L0 + L1 pair used by both TTBR0 (identity, for the
@@ -91,6 +96,8 @@ from_el2:
 //   L1[1 .. EARLY_RAM_BLOCKS]  RAM, Normal write-back, kernel RWX
 // The empty third table becomes TTBR0 after the jump high. Written with the
 // MMU off (non-cacheable), so stale cache lines are invalidated afterwards.
+// Never written again: each secondary CPU's mmu_on has boot_l0 as its
+// identity map (TTBR0) for its own jump high.
 // Clobbers x0-x6.
 early_tables:
         adrp    x0, __boot_tables_start
@@ -129,10 +136,13 @@ early_tables:
         dsb     sy
         ret
 
-// MAIR/TCR (IPS from PARange, 16-bit ASIDs if present), TTBRs, FP/SIMD
+// MAIR/TCR (IPS from PARange, 16-bit ASIDs if present), TTBR0 = the early
+// tables (the identity map for the jump high), TTBR1 = x0 (physical), FP/SIMD
 // access for EL1 only, then SCTLR with MMU and caches on.
 // Clobbers x0-x2, x9.
+        .globl  mmu_on
 mmu_on:
+        msr     ttbr1_el1, x0
         ldr     x0, =MAIR_EL1_VALUE
         msr     mair_el1, x0
         ldr     x0, =TCR_EL1_VALUE
@@ -149,7 +159,6 @@ mmu_on:
         msr     tcr_el1, x0
         adrp    x0, boot_l0
         msr     ttbr0_el1, x0
-        msr     ttbr1_el1, x0
         mov     x0, #CPACR_FPEN_TRAP_EL0
         msr     cpacr_el1, x0
         isb

@@ -34,5 +34,5 @@ struct trap_frame *arch_thread_init(struct arch_context *ctx, void *kstack_top, 
 // at the top, so the next trap from EL0 lands there): only record the value.
 void arch_set_kernel_stack(void *kstack_top)
 {
-        this_cpu()->kstack_top = (uint64_t)kstack_top;
+        arch_cpu_words()[ACPU_KSTACK_TOP] = (uint64_t)kstack_top;
 }

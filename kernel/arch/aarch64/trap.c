@@ -6,6 +6,7 @@
 // name and panics.
 #include <arch/esr.h>
 #include <arch/gic.h>
+#include <arch/smp.h>
 #include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/extable.h>
@@ -125,6 +126,11 @@ void trap_dispatch(struct trap_frame *tf, unsigned long vec)
                 case ESR_EC_IABT_CUR:
                         trap_kernel_abort(tf);
                         return;
+                case ESR_EC_UNKNOWN:
+                        // A PSCI hvc/smc with no firmware behind it.
+                        if (psci_undefined(tf))
+                                return;
+                        break;
                 }
                 break;
         case VEC_EL1H_IRQ:

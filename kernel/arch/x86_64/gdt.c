@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// GDT, TSS and the per-CPU block of the boot CPU (layout in arch/cpu.h).
-// In 64-bit mode segments are flat; what matters is the code segments' L bit
+// GDT, TSS and the per-CPU block of each CPU (layout in arch/cpu.h). In
+// 64-bit mode segments are flat; what matters is the code segments' L bit
 // and DPL, the TSS (RSP0 and the IST stacks), and GS_BASE -> struct x86_cpu.
+// Every CPU has its own GDT: LTR marks the TSS descriptor busy, and each
+// descriptor points at its CPU's TSS.
 #include <arch/cpu.h>
 #include <arch/regs.h>
 #include <arch/trap.h>
+#include <kernel/smp.h>
 
 // Segment descriptor bits (SDM 3.4.5).
 #define SEG_LIMIT_LOW  0xffffull             // limit 15:0
@@ -37,12 +40,13 @@
 
 #define IST_STACK_SIZE KiB(16)
 
-struct x86_cpu x86_cpu0;
-static uint64_t gdt[X86_GDT_ENTRIES] __attribute__((aligned(16)));
+struct x86_cpu x86_cpus[MAX_CPUS];
+static uint64_t gdts[MAX_CPUS][X86_GDT_ENTRIES] __attribute__((aligned(16)));
+// The boot CPU's; the others' are kernel stacks (kernel/arch/x86_64/smp.c).
 static uint8_t ist_stacks[X86_IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 // Fills the two slots of the TSS descriptor for `tss`.
-static void gdt_set_tss(unsigned sel, const struct x86_tss *tss)
+static void gdt_set_tss(uint64_t *gdt, unsigned sel, const struct x86_tss *tss)
 {
         uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
         unsigned slot = sel / sizeof(gdt[0]);
@@ -74,29 +78,31 @@ static void load_segments(void)
                          : "memory");
 }
 
-void x86_gdt_init(void)
+void x86_cpu_setup(unsigned id, const uint64_t *ist_top, uint64_t kstack_top)
 {
-        struct x86_cpu *c = &x86_cpu0;
+        struct x86_cpu *c = &x86_cpus[id];
+        uint64_t *gdt = gdts[id];
         c->self = c;
-        c->id = 0;
+        c->id = id;
         c->tss.iomap_base = sizeof(c->tss);
         for (unsigned i = 0; i < X86_IST_COUNT; i++)
-                c->tss.ist[i] = (uint64_t)(ist_stacks[i] + IST_STACK_SIZE);
-        x86_cpu_set_kernel_stack((uint64_t)x86_boot_stack_top);
+                c->tss.ist[i] = ist_top[i];
 
         gdt[X86_SEL_KCODE / sizeof(gdt[0])] = SEG_CODE64(0);
         gdt[X86_SEL_KDATA / sizeof(gdt[0])] = SEG_DATA(0);
         gdt[X86_SEL_UCODE32 / sizeof(gdt[0])] = 0; // SYSRET to 32-bit code is never used
         gdt[X86_SEL_UDATA / sizeof(gdt[0])] = SEG_DATA(X86_SEL_RPL_USER);
         gdt[X86_SEL_UCODE / sizeof(gdt[0])] = SEG_CODE64(X86_SEL_RPL_USER);
-        gdt_set_tss(X86_SEL_TSS, &c->tss);
+        gdt_set_tss(gdt, X86_SEL_TSS, &c->tss);
 
-        struct x86_dtr d = {sizeof(gdt) - 1, (uint64_t)gdt};
+        struct x86_dtr d = {sizeof(gdts[id]) - 1, (uint64_t)gdt};
         lgdt(&d);
         load_segments();
         ltr(X86_SEL_TSS);
         wrmsr(X86_MSR_GS_BASE, (uint64_t)c);
         wrmsr(X86_MSR_KERNEL_GS_BASE, 0);
+        c->kernel_rsp = kstack_top;
+        c->tss.rsp[0] = kstack_top;
         // SYSCALL loads CS = KCODE, SS = KDATA; SYSRET loads SS = UCODE32 + 8 =
         // UDATA and CS = UCODE32 + 16 = UCODE, both with RPL 3. LSTAR and
         // EFER.SCE are set when the syscall entry exists.
@@ -105,8 +111,20 @@ void x86_gdt_init(void)
                   ((uint64_t)(X86_SEL_UCODE32 | X86_SEL_RPL_USER) << X86_STAR_SYSRET_SHIFT));
 }
 
+void x86_gdt_init(void)
+{
+        uint64_t ist_top[X86_IST_COUNT];
+        for (unsigned i = 0; i < X86_IST_COUNT; i++)
+                ist_top[i] = (uint64_t)(ist_stacks[i] + IST_STACK_SIZE);
+        x86_cpu_setup(0, ist_top, (uint64_t)x86_boot_stack_top);
+}
+
+// Threads run on the boot CPU only (docs/smp.md): this sets its block.
+// X86_THIS_CPU->... would cost no instruction more, but its longer encoding
+// put an executed alignment NOP into switch_to (ipc_roundtrip 842 -> 844);
+// it is for when threads run on every CPU.
 void x86_cpu_set_kernel_stack(uint64_t top)
 {
-        x86_cpu0.kernel_rsp = top;
-        x86_cpu0.tss.rsp[0] = top;
+        x86_cpus[0].kernel_rsp = top;
+        x86_cpus[0].tss.rsp[0] = top;
 }

@@ -55,6 +55,12 @@ void x86_idt_init(void)
         idt_set(X86_VEC_MC, X86_IST_MC, 0);
         idt_set(X86_VEC_BP, 0, X86_SEL_RPL_USER);
         idt_set(X86_VEC_OF, 0, X86_SEL_RPL_USER);
+        x86_idt_load();
+}
+
+// One IDT for every CPU (the IST slots index each CPU's own TSS).
+void x86_idt_load(void)
+{
         struct x86_dtr d = {sizeof(idt) - 1, (uint64_t)idt};
         lidt(&d);
 }

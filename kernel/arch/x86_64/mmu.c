@@ -6,7 +6,9 @@
 //
 // No PCID: every CR3 load drops all non-global translations, so only the
 // address space in CR3 ever has TLB entries and the asid only serves to skip
-// reloading CR3 when nothing changes.
+// reloading CR3 when nothing changes. User address spaces are loaded on the
+// boot CPU only (threads run there: docs/smp.md), hence x86_cpus[0].asid
+// (see x86_cpu_set_kernel_stack for why not X86_THIS_CPU yet).
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <arch/memlayout.h>
@@ -33,7 +35,7 @@ paddr_t x86_kernel_phys;
 void arch_mmu_set_kernel_root(paddr_t root)
 {
         write_cr3(root & X86_CR3_ADDR_MASK);
-        x86_cpu0.asid = 0;
+        x86_cpus[0].asid = 0;
         arch_tlb_flush_all();
 }
 
@@ -72,10 +74,10 @@ void arch_user_root_switch(paddr_t root, unsigned asid)
                 root = kernel_root;
                 asid = 0;
         }
-        if ((read_cr3() & X86_CR3_ADDR_MASK) == root && x86_cpu0.asid == asid)
+        if ((read_cr3() & X86_CR3_ADDR_MASK) == root && x86_cpus[0].asid == asid)
                 return;
         write_cr3(root & X86_CR3_ADDR_MASK);
-        x86_cpu0.asid = asid;
+        x86_cpus[0].asid = asid;
 }
 
 // Only the live address space has TLB entries (see above): if asid is not the

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // x86_entry: the C half of boot, called by entry.S on the boot stack. Sets up
 // the CPU (GDT/TSS, IDT, NX, write protection, global pages), copies and
-// checks the loader's boot_info, quiets the 8259s, starts the local APIC and
-// measures the clocks, then hands over to kmain().
+// checks the loader's boot_info, quiets the 8259s, starts the local APIC,
+// measures the clocks and finds the other CPUs (reserving their start-up
+// page), then hands over to kmain().
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <arch/pc.h>
 #include <arch/memlayout.h>
 #include <arch/regs.h>
+#include <arch/smp.h>
 #include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/bootinfo.h>
@@ -104,5 +106,6 @@ void x86_entry(paddr_t bi_phys)
         x86_pic_disable();
         x86_lapic_init();
         x86_clock_calibrate();
+        x86_smp_early(&boot_info);
         kmain(&boot_info);
 }

@@ -18,6 +18,16 @@ enum obj_type {
         OBJ_ENDPOINT,
         OBJ_PROC,
         OBJ_SYSTEM, // the system capability (shutdown); no object behind it
+        OBJ_REPLY,  // a kept call to answer later (SYS_REPLY_SAVE): one use, not copyable
+};
+
+// A call (or fault) a receiver kept to answer later (SYS_REPLY_SAVE): named
+// by exactly one handle, of the process that kept it. caller is the thread
+// that waits for the answer; NULL once that thread no longer waits (it
+// ended, or its fault timed out): answering then is -ESRCH. Closing the
+// handle unanswered abandons the call (a fault is taken again).
+struct reply_obj {
+        struct thread *caller;
 };
 
 struct handle {
@@ -81,6 +91,7 @@ struct thread {
         struct thread *fault_wait_next; // list of threads waiting on external pagers
         struct thread *caller;          // whose call this thread received and must reply to
         struct thread *replier;         // T_REPLY: the thread expected to reply (or NULL)
+        struct reply_obj *reply_obj;    // T_REPLY: the kept call that will answer (or NULL)
         long ipc_ret;                   // result handed to a woken thread
         struct kmsg msg;                // message in transit to or from this thread
         // A fault taken while msg still holds a message (a user copy of a
@@ -139,7 +150,7 @@ struct proc {
         struct acct *acct;      // its accounting node (kernel/include/kernel/acct.h)
         struct proc *reap_next; // queued to be ended: nobody names it, no thread
         bool reap_queued;
-        uint32_t wait_refs; // of refs: threads in SYS_PROC_WAIT for it
+        uint32_t wait_refs;          // of refs: threads in SYS_PROC_WAIT for it
         char name[MK_PROC_NAME_MAX]; // SYS_PROC_NAME (console messages, tools/gdb)
 };
 
@@ -226,6 +237,11 @@ long fault_resolve(struct fault_info *f, bool from_user);
 void frame_owner_set(paddr_t pa, uint32_t slot);
 uint32_t frame_owner_get(paddr_t pa);
 void handle_close(struct proc *p, int h);
+// SYS_REPLY_SAVE: the call current received becomes a reply handle of its
+// process; SYS_REPLY_TO: answers through one (ipc.c).
+long ipc_reply_save(void);
+long ipc_reply_to(long h, uint64_t umsg);
+void ipc_reply_drop(struct reply_obj *r); // the handle is closed
 // Unmaps the frames p owns from every process p mapped them into.
 void frames_unmap_everywhere(struct proc *p);
 

@@ -4,8 +4,9 @@
 // starts each in turn (arch_cpu_start: INIT-SIPI-SIPI, PSCI CPU_ON, SBI HSM
 // hart_start) and waits, with a deadline, until it says it is up. Each CPU
 // has one struct cpu; this_cpu() finds it from a register only the kernel
-// controls. Today the secondary CPUs come up, run their self-tests and park:
-// threads run on the boot CPU only.
+// controls. Today the secondary CPUs come up, run their self-tests and park
+// with interrupts on, answering cross-calls (smp_call, by IPI): threads run
+// on the boot CPU only.
 #pragma once
 #include <kernel/bootinfo.h>
 #include <common/types.h>
@@ -24,6 +25,16 @@ struct cpu {
         // Self-test results the CPU itself records (smp.c).
         uint32_t saw_self;  // this_cpu() gave this struct, on this CPU
         uint64_t lock_done; // increments made under the test lock
+        // Cross-calls (smp_call): one at a time per target CPU.
+        struct {
+                volatile uint32_t next, owner; // a ticket lock (<kernel/spinlock.h>)
+        } call_lock;
+        void (*call_fn)(void *);
+        void *call_arg;
+        uint32_t call_req, call_ack; // sequence numbers: requested, run
+        uint64_t ipis;               // IPIs this CPU took
+        uint64_t calls_done;         // self-test: cross-calls this CPU made, + 1 once done
+        uint64_t calls_bad;          // self-test: its cross-calls that failed
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -36,11 +47,23 @@ unsigned smp_cpus_up(void);
 // Finds and starts the other CPUs (kmain, after the kernel's page tables).
 void smp_init(const struct boot_info *bi, const void *dtb);
 // A started CPU, on its stack with the kernel's page tables and its trap
-// vectors: arch_cpu_init(c) has run. Says it is up and parks.
+// vectors: arch_cpu_init(c) has run. Says it is up and parks (asleep until
+// an interrupt: it runs cross-calls and the self-test phases).
 NORETURN void smp_secondary_main(struct cpu *c);
-// The self-test points of every CPU (selftest.c): 0 or failures.
+// The self-test points of every CPU (selftest.c, with the timer running):
+// 0 or failures.
 int smp_selftest(void);
-#define SMP_SELFTEST_POINTS 3
+#define SMP_SELFTEST_POINTS 5
+
+// Inter-processor interrupts. Runs fn(arg) on CPU c, from its IPI handler
+// (interrupts masked there), and waits until it has run: 0; -ESRCH (c is
+// not up); -ETIMEDOUT (no run within 1 s: c is then marked failed). On the
+// calling CPU itself fn runs at once. A CPU waiting for its call runs the
+// calls made to it meanwhile, so two CPUs calling each other never deadlock.
+int smp_call(struct cpu *c, void (*fn)(void *), void *arg);
+// The arch's interrupt path calls this on the CPU that took the kernel's
+// IPI, after acknowledging it, with interrupts masked.
+void smp_ipi_handler(void);
 
 // The arch's part.
 // Writes the hardware ids of the CPUs there are (at most max) and the index
@@ -55,3 +78,14 @@ int arch_cpu_start(struct cpu *c);
 // On c itself (the boot CPU too): makes this_cpu() return c.
 void arch_cpu_init(struct cpu *c);
 struct cpu *arch_this_cpu(void);
+// arch_wait_for_interrupt (arch.h), called with interrupts masked, must
+// return once an interrupt is pending (it may take it, as x86_64's sti;hlt
+// does); smp.c then unmasks to take it.
+// Makes this CPU (c) take the kernel's IPI (its interrupt controller's
+// part: x86_64 the LAPIC and an IDT vector, aarch64 the GIC's CPU interface
+// and SGI, riscv64 sie.SSIE): smp_init on the boot CPU, smp_secondary_main on
+// the others, before interrupts are enabled there.
+void arch_ipi_init(struct cpu *c);
+// Raises the kernel's IPI on CPU c (x86_64: a LAPIC fixed IPI to its APIC
+// id; aarch64: an SGI through the GIC; riscv64: SBI send_ipi).
+void arch_send_ipi(struct cpu *c);

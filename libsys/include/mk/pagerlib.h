@@ -28,13 +28,15 @@
 //   mkp-rec NAME attach REGION LEN             a client attached (LEN hex)
 //   mkp-rec NAME detach REGION
 //   mkp-rec NAME fault REGION OFFSET ACCESS KIND ACTION ARG [GRANT...]
+//   mkp-rec NAME complete TOKEN REGION OFFSET ACTION ARG [GRANT...]   (mkp_complete)
 // NAME is pg->name@PID (the pager's pid: every instance apart; older
 // recordings: pg->name); REGION the region id (decimal; `-` when the fault named
 // no region of ours, OFFSET is then the address); OFFSET the faulting page's
 // offset in the region (hex, 0x...); ACCESS read|write|exec; KIND
-// not-present|protection|other; ACTION map|fail|retry|upgrade (upgrade: the
-// library's own dirty-tracking answer); ARG the number of grants for map and
-// upgrade, the MK_REASON_* number for fail, 0 for retry; GRANT, for map and
+// not-present|protection|other; ACTION map|fail|retry|upgrade|defer (upgrade: the
+// library's own dirty-tracking answer; defer: kept, mkp_defer); ARG the number of
+// grants for map and upgrade, the MK_REASON_* number for fail, 0 for retry, the
+// token for defer; GRANT, for map and
 // upgrade, each of the ARG grants as sent: OFFSET:RIGHTS (its page's offset
 // in the region, hex; rights r|-, w|-, x|-). Example:
 //   mkp-rec pattern fault 0 0x4000 read not-present map 2 0x4000:rw- 0x5000:rw-
@@ -43,6 +45,9 @@
 // exit lines, and fault lines whose REGION is the faulting process's badge,
 // OFFSET and the grants' OFFSETs addresses, followed by tid=T pid=P flags=F;
 // docs/pager.md); the library's replay skips it.
+// A replay compares a kept fault's deferral (action and token); the later
+// answers (complete lines) come from requests, which are not recorded, and
+// are skipped.
 // mkp_replay_file() reads these lines back on the host and runs them through
 // the library and your handler, comparing the full answer (action, ARG and
 // every grant; lines without grants compare action and ARG); in a replay the fault's arch, level,
@@ -61,7 +66,9 @@
 _Static_assert(MKP_MAX_FRAMES <= PGR_FRAMES_MAX, "the system pager gives a process that many");
 #define MKP_FRAMES_STEP 64 // frames asked of the system pager at a time (PGR_FRAMES limit)
 #define MKP_NAME_MAX    24
-#define MKP_LOOP_LIMIT  8 // answers that make no progress in a row (mkp_loop_answer)
+#define MKP_LOOP_LIMIT  8  // answers that make no progress in a row (mkp_loop_answer)
+#define MKP_MAX_KEPT    16 // faults one pager may keep to answer later (mkp_defer)
+#define MKP_MAX_THREADS 8  // threads mkp_run_threads may serve with
 
 // The handle at which a pager started by mkp_spawn_pager() finds the
 // endpoint it serves (receive right): 0 and 1 are the system pager's and
@@ -122,7 +129,7 @@ struct mkp_frame {
 // What the handler answers. Use the mkp_answer_* helpers. The handler is
 // given a zeroed answer; one left without an action fails the fault with
 // MK_REASON_NOMAP (and a console warning).
-enum mkp_action { MKP_MAP = 1, MKP_FAIL, MKP_RETRY };
+enum mkp_action { MKP_MAP = 1, MKP_FAIL, MKP_RETRY, MKP_DEFER = 5 }; // 4: "upgrade" (records)
 struct mkp_answer {
         int action;
         uint64_t reason; // MKP_FAIL: MK_REASON_*
@@ -255,7 +262,7 @@ typedef void (*mkp_discard_fn)(struct mkp_pager *pg, struct mkp_region *r, uint6
 // protection layer's slots (struct mkp_private, libsys/pagerlib/
 // pagerlib_int.h). Opaque: reach it only through the mkp_* calls. Its size
 // is fixed here (the library checks that its state fits).
-#define MKP_PRIVATE_SIZE (44 * MKP_MAX_FRAMES + 2048)
+#define MKP_PRIVATE_SIZE (44 * MKP_MAX_FRAMES + 4096)
 
 // A pager. Everything here is yours to set (after mkp_init, before mkp_run)
 // or to read; the rest is the library's, opaque.
@@ -304,6 +311,19 @@ int mkp_run(struct mkp_pager *pg);
 // Makes mkp_run return after the message in hand (call it from a handler or
 // a hook).
 void mkp_stop(struct mkp_pager *pg);
+// mkp_run with n threads (1 .. MKP_MAX_THREADS; 1 is mkp_run): each receives
+// on the endpoint. The library's state is locked while a thread handles a
+// message and sends its answer, so handlers and hooks run one at a time;
+// a handler that must wait (an IPC call to another process, say) releases
+// the lock around the wait (mkp_unlock ... mkp_lock) and touches no library
+// state in between: meanwhile the other threads serve other faults. After
+// mkp_lock, what it knew of the library may have changed (a region may have
+// gone: the answer's grants are checked as always). Returns when the pager
+// stops (as mkp_run); -EINVAL for a bad n, or the error of setting up the
+// threads (nothing served then).
+int mkp_run_threads(struct mkp_pager *pg, unsigned n);
+void mkp_lock(struct mkp_pager *pg);
+void mkp_unlock(struct mkp_pager *pg);
 
 // Frames.
 // Takes a free frame of the pool (growing it if it has no budget); its
@@ -341,6 +361,31 @@ static inline void mkp_answer_retry(struct mkp_answer *a)
         a->reason = 0;
         a->ngrants = 0;
 }
+// Answering later (a page that must come from somewhere slow: another
+// process, a device, the network). In the handler, mkp_defer keeps the fault
+// and sets the answer to MKP_DEFER: nothing is sent now, the loop goes on
+// serving other faults and requests, and the faulting thread waits (the
+// kernel's external-pager time bound, 5 s, still applies to it). Later,
+// typically from pg->request when the page has arrived, mkp_complete answers
+// it with an answer filled as a handler fills one (checked the same way).
+// Returns the token (0 .. MKP_MAX_KEPT - 1) for mkp_complete, or -ENOSPC when
+// MKP_MAX_KEPT faults are kept already (answer this one now), or the
+// kernel's error (the answer is then left as it was).
+int mkp_defer(struct mkp_pager *pg, const struct mkp_fault *f, struct mkp_answer *a);
+// Answers kept fault `token`. 0; -EINVAL (no such kept fault); -ESRCH (the
+// faulting thread no longer waits: it ended, or its fault timed out; its
+// frames are not recorded as mapped). A grant the kernel refuses fails the
+// fault with MK_REASON_BAD_REPLY, as in mkp_run, and returns the kernel's
+// error. The token is free again after the call, whatever it returns.
+int mkp_complete(struct mkp_pager *pg, int token, struct mkp_answer *a);
+// The fault kept as `token` (NULL: none).
+const struct mkp_fault *mkp_kept_fault(const struct mkp_pager *pg, int token);
+// A request answered later: pg->request keeps the call (mkp_request_keep
+// gives a reply handle, -errno if none) and returns MKP_NO_REPLY; any time
+// later mk_reply_to(handle, msg) answers it (the handle is spent then).
+#define MKP_NO_REPLY (-0x7fff0000L)
+long mkp_request_keep(struct mkp_pager *pg);
+
 // Fault-around: adds grants for up to n more pages after f->page that fill()
 // provides (fill returns 0 and a frame, or nonzero to stop). Stays inside the
 // region and MK_MAX_GRANTS; skips pages the library knows are mapped. Only

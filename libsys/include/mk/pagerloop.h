@@ -17,8 +17,9 @@
 // mk/pagerlib.h). The owner's callbacks fill the server's record for the
 // message in hand; the loop prints it.
 enum mkp_rec_type { MKP_REC_INIT = 1, MKP_REC_ATTACH, MKP_REC_DETACH, MKP_REC_FAULT };
-#define MKP_ACT_UPGRADE 4          // ACTION "upgrade": mkp_action values plus this one
-#define MKP_NO_REGION   UINT32_MAX // REGION "-"
+#define MKP_ACT_UPGRADE 4 // ACTION "upgrade": mkp_action values plus this one
+_Static_assert(MKP_DEFER == MKP_ACT_UPGRADE + 1, "ACTION words: map fail retry upgrade defer");
+#define MKP_NO_REGION UINT32_MAX // REGION "-"
 struct mkp_rec {
         int type; // 0: nothing to record
         char name[MKP_NAME_MAX];
@@ -59,7 +60,8 @@ void mkp_rec_instance(char out[MKP_NAME_MAX], const char *name, long pid);
 struct mkp_server;
 struct mkp_server_ops {
         // A fault the kernel sent, decoded (f->region NULL, f->offset 0):
-        // fill a (given zeroed). Always answered.
+        // fill a (given zeroed). Answered now, unless a is MKP_DEFER (the
+        // callback kept the call with mk_reply_save to answer it later).
         void (*fault)(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *f,
                       struct mkp_answer *a);
         // Another message the kernel sent (MK_TAG_EXIT): never answered. NULL: ignored.
@@ -112,8 +114,10 @@ mkp_server_step_with(struct mkp_server *s, const struct mk_msg *in, struct mk_ms
                 a.ngrants = 0;
                 a.upgraded = false;
                 fault(s, in, &f, &a);
-                mkp_answer_encode(&a, out);
-                reply = true;
+                // Kept to answer later (mkp_defer): nothing to send now.
+                reply = a.action != MKP_DEFER;
+                if (reply)
+                        mkp_answer_encode(&a, out);
         } else if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_EXIT) {
                 if (event)
                         event(s, in);

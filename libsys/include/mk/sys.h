@@ -21,6 +21,10 @@ long mk_send(long ep, struct mk_msg *m);
 long mk_recv(long ep, struct mk_msg *m);
 long mk_call(long ep, struct mk_msg *m);
 long mk_reply(struct mk_msg *m);
+// Keeps the last call received, to answer later from any thread of this
+// process: returns a reply handle (one use) for mk_reply_to (docs/abi.md).
+long mk_reply_save(void);
+long mk_reply_to(long h, struct mk_msg *m);
 long mk_reply_recv(long ep, struct mk_msg *reply, struct mk_msg *recv);
 long mk_proc_create(long pager_ep, uint64_t badge, uint64_t flags); // charged to the caller
 // The same, charged to the tree of process acct (a handle with MK_RIGHT_CONTROL).

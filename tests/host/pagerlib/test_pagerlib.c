@@ -636,6 +636,106 @@ static void requests(void)
         EXPECT(mkp_priv(&pg)->stop);
 }
 
+// Deferred answers: a handler keeps page 2's faults (mkp_defer); the loop
+// sends nothing for them and serves other faults; mkp_complete later sends
+// the answer through the kept reply, checked like a handler's; a token is
+// one use; a thread that no longer waits gives -ESRCH and its frames go back.
+static int kept_tokens[MKP_MAX_KEPT + 2];
+static unsigned nkept;
+static void defer_handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        if (f->offset == 2 * P) {
+                int t = mkp_defer(p, f, a);
+                if (t >= 0)
+                        kept_tokens[nkept++] = t;
+                else
+                        mkp_answer_fail(a, MK_REASON_OOM);
+                return;
+        }
+        handler(p, f, a);
+}
+
+static long keep_request(struct mkp_pager *p, const struct mk_msg *in, struct mk_msg *out)
+{
+        return mkp_request_keep(p) >= 0 ? MKP_NO_REPLY : -EIO;
+}
+
+static void deferred_answers(void)
+{
+        struct mk_msg out;
+        struct mkp_rec rec;
+        struct mkp_answer a = {0};
+        struct mkp_frame fr;
+        setup(0);
+        mkp_priv(&pg)->handler = defer_handler;
+        nkept = 0;
+        struct mk_msg in = {.tag = MK_TAG_FAULT, .badge = 1, .flags = MK_MSG_KERNEL};
+        struct fault_info fi = {.addr = VA + 2 * P + 8, .access = FAULT_READ};
+        fault_msg_encode(in.w, &fi, 5, MKP_HOST_PID);
+        EXPECT(!mkp_serve(&pg, &in, &out, &rec)); // kept: no reply now
+        EXPECT_EQ(nkept, 1);
+        EXPECT_EQ(rec.action, MKP_DEFER);
+        EXPECT_EQ(rec.arg, (uint64_t)kept_tokens[0]);
+        const struct mkp_fault *kf = mkp_kept_fault(&pg, kept_tokens[0]);
+        EXPECT(kf != NULL && kf->page == VA + 2 * P && kf->region == &pg.regions[0]);
+        // Another page is served meanwhile.
+        fault(VA, FAULT_WRITE, FAULT_NOT_PRESENT, &out, &rec);
+        EXPECT_EQ(out.tag, MK_FAULT_MAP);
+        EXPECT_EQ(mkp_host_replies, 0);
+        // The answer arrives: sent through the kept reply, and committed.
+        EXPECT_EQ(mkp_frame_alloc(&pg, &fr), 0);
+        mkp_answer_map(&a, VA + 2 * P, &fr, MK_PERM_R | MK_PERM_W);
+        EXPECT_EQ(mkp_complete(&pg, kept_tokens[0], &a), 0);
+        EXPECT_EQ(mkp_host_replies, 1);
+        EXPECT_EQ(mkp_host_last_reply_handle, 0x200);
+        EXPECT_EQ(mkp_host_last_reply.tag, MK_FAULT_MAP);
+        EXPECT_EQ(mkp_host_last_reply.w[0], VA + 2 * P);
+        EXPECT_EQ(mkp_host_last_reply.w[1], fr.pa);
+        struct mkp_frame at;
+        EXPECT_EQ(mkp_mapped_at(&pg, &pg.regions[0], VA + 2 * P, &at), 0);
+        EXPECT_EQ(at.pa, fr.pa);
+        // One use.
+        EXPECT_EQ(mkp_complete(&pg, kept_tokens[0], &a), -EINVAL);
+        EXPECT(mkp_kept_fault(&pg, kept_tokens[0]) == NULL);
+        // A bad grant in a completion fails the fault instead (checked as a
+        // handler's answer is).
+        EXPECT(!mkp_serve(&pg, &in, &out, &rec));
+        struct mkp_answer bad = {0};
+        struct mkp_frame outside = {0x123000, NULL};
+        mkp_answer_map(&bad, VA + 2 * P, &outside, MK_PERM_R);
+        EXPECT_EQ(mkp_complete(&pg, kept_tokens[1], &bad), 0);
+        EXPECT_EQ(mkp_host_last_reply.tag, MK_FAULT_FAIL);
+        EXPECT_EQ(mkp_host_last_reply.w[0], MK_REASON_BAD_REPLY);
+        // The thread no longer waits: -ESRCH, and the frame is free again.
+        EXPECT(!mkp_serve(&pg, &in, &out, &rec));
+        uint32_t free0 = mkp_frames_free(&pg);
+        EXPECT_EQ(mkp_frame_alloc(&pg, &fr), 0);
+        struct mkp_answer a2 = {0};
+        mkp_answer_map(&a2, VA + 2 * P, &fr, MK_PERM_R);
+        mkp_host_reply_err = -ESRCH;
+        EXPECT_EQ(mkp_complete(&pg, kept_tokens[2], &a2), -ESRCH);
+        mkp_host_reply_err = 0;
+        EXPECT_EQ(mkp_frames_free(&pg), free0);
+        // At most MKP_MAX_KEPT at once: the next is answered now (here: OOM).
+        nkept = 0;
+        for (unsigned i = 0; i < MKP_MAX_KEPT; i++)
+                EXPECT(!mkp_serve(&pg, &in, &out, &rec));
+        EXPECT_EQ(nkept, MKP_MAX_KEPT);
+        EXPECT(mkp_serve(&pg, &in, &out, &rec));
+        EXPECT_EQ(out.tag, MK_FAULT_FAIL);
+        // Detaching the region abandons its kept faults (tokens free again).
+        struct mk_msg d = {.tag = MKP_REQ_DETACH, .badge = 1, .w = {0}};
+        mkp_serve(&pg, &d, &out, &rec);
+        EXPECT_EQ(out.w[0], 0);
+        for (unsigned i = 0; i < MKP_MAX_KEPT; i++)
+                EXPECT(mkp_kept_fault(&pg, (int)i) == NULL);
+        // A request kept by pg->request gets no reply now.
+        pg.request = keep_request;
+        struct mk_msg rq = {.tag = MKP_REQ_USER + 1};
+        EXPECT(!mkp_serve(&pg, &rq, &out, &rec));
+        pg.request = NULL;
+}
+
 // A protection layer: page 1 forbids everything, nothing is writable.
 static bool layer_pre(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_answer *a)
 {
@@ -751,6 +851,7 @@ int main(int argc, char **argv, char **envp)
         RUN(mapped_iterator);
         RUN(debug_mode_warnings);
         RUN(refused_reply);
+        RUN(deferred_answers);
         RUN(fault_loop);
         RUN(loop_progress);
         RUN(no_region);

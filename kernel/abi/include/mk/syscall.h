@@ -52,7 +52,15 @@
 #define SYS_PROC_NAME    25 // (proc, name*, len): names proc (MK_SELF: the caller; another
                             // process needs MK_RIGHT_CONTROL) in console messages and for
                             // debuggers (tools/gdb); the first MK_PROC_NAME_MAX - 1 bytes
-#define SYS_NR           26
+#define SYS_REPLY_SAVE   26 // () -> handle: the last call received becomes a reply handle, to
+                            // answer later from any thread of the process with SYS_REPLY_TO
+                            // (one use; not copyable; closing it unanswered abandons the
+                            // call: a fault is taken again, a call ends with -ECONNABORTED)
+#define SYS_REPLY_TO     27 // (h, msg*): answer the call kept as reply handle h; on success h
+                            // is spent. -ESRCH (h spent): the caller no longer waits (it
+                            // ended, or its fault timed out); an invalid fault answer leaves h
+                            // valid, as SYS_REPLY leaves the call
+#define SYS_NR           28
 
 #define MK_PROC_NAME_MAX 16
 

@@ -7,6 +7,17 @@
 // Enables the LAPIC with the spurious vector set and every local interrupt
 // masked. Panics if there is none or it is in x2APIC mode.
 void x86_lapic_init(void);
+// The same on a secondary CPU: NULL, or why its local APIC cannot be used
+// (x2APIC mode, another address than the boot CPU's).
+const char *x86_lapic_init_secondary(void);
+// This CPU's APIC id (the ID register).
+uint32_t x86_lapic_id(void);
+// Sends the IPI `icr` (ICR low word: delivery mode, level, vector) to APIC id
+// `apic_id` and waits until it is delivered: 0, or -ETIMEDOUT.
+#define X86_ICR_INIT         (5u << 8)  // delivery mode INIT
+#define X86_ICR_STARTUP      (6u << 8)  // delivery mode start-up (vector = page)
+#define X86_ICR_LEVEL_ASSERT (1u << 14) // level: assert (INIT and SIPI need it)
+int x86_lapic_send_ipi(uint32_t apic_id, uint32_t icr);
 // Physical address of its register page (from IA32_APIC_BASE).
 paddr_t x86_lapic_phys(void);
 // Signals end of interrupt.
