@@ -300,3 +300,45 @@ NORETURN void riscv_secondary_main(struct cpu *c)
         counters_init(); // scounteren is per hart
         smp_secondary_main(c);
 }
+
+// --- IPIs -------------------------------------------------------------------------
+// The kernel's IPI is the supervisor software interrupt (sip.SSIP), raised
+// on another hart by the firmware: SBI IPI send_ipi, or the legacy v0.1 call
+// on a firmware without the IPI extension. trap.c takes it (riscv_ipi).
+
+static enum { IPI_NONE, IPI_SBI, IPI_LEGACY } ipi_how; // set once, on the boot hart
+static bool ipi_failed;                                // a send was refused (said once)
+
+void arch_ipi_init(struct cpu *c)
+{
+        if (c->id == 0)
+                ipi_how = sbi_probe_extension(SBI_EXT_IPI) ? IPI_SBI : IPI_LEGACY;
+        csr_clear(sip, SIE_SSIE); // nothing old pending
+        csr_set(sie, SIE_SSIE);   // the only interrupt a secondary hart takes
+}
+
+void arch_send_ipi(struct cpu *c)
+{
+        // The caller's writes (a cross-call's request, a test phase) before
+        // the interrupt that makes c read them.
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        long e = SBI_ERR_NOT_SUPPORTED;
+        if (ipi_how == IPI_SBI) {
+                e = sbi_send_ipi(1, c->hwid);
+        } else if (ipi_how == IPI_LEGACY && c->hwid < 64) {
+                unsigned long mask = 1ul << c->hwid;
+                e = sbi_legacy_send_ipi(&mask);
+        }
+        if (e != SBI_SUCCESS && !__atomic_exchange_n(&ipi_failed, true, __ATOMIC_RELAXED))
+                kprintf("smp: SBI send_ipi to hart 0x%llx failed (%ld)\n",
+                        (unsigned long long)c->hwid, e);
+}
+
+// The kernel's IPI, from trap_handler (interrupts masked): clears it before
+// the handler looks for work, so that an IPI sent meanwhile stays pending.
+void riscv_ipi(void)
+{
+        csr_clear(sip, SIE_SSIE);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        smp_ipi_handler();
+}

@@ -11,6 +11,9 @@
 #define SBI_TIME_SET_TIMER       0
 #define SBI_EXT_HSM              0x48534d // "HSM": hart state management
 #define SBI_HSM_HART_START       0
+#define SBI_EXT_IPI              0x735049 // "sPI": inter-processor interrupts
+#define SBI_IPI_SEND_IPI         0
+#define SBI_EXT_LEGACY_SEND_IPI  0x04 // SBI v0.1 send_ipi (a pointer to a hart mask)
 
 // Error codes (a0).
 #define SBI_SUCCESS               0
@@ -62,4 +65,19 @@ static inline long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaq
 {
         return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, (long)hartid, (long)start, (long)opaque)
             .error;
+}
+
+// IPI send_ipi: a supervisor software interrupt (sip.SSIP) to each hart
+// hart_mask_base + i whose bit i is set in hart_mask. 0 or an SBI error.
+static inline long sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base)
+{
+        return sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, (long)hart_mask, (long)hart_mask_base, 0)
+            .error;
+}
+
+// The legacy (v0.1) send_ipi: *hart_mask is read by the firmware through
+// this hart's translation (a kernel virtual address is fine). Returns a0.
+static inline long sbi_legacy_send_ipi(const unsigned long *hart_mask)
+{
+        return sbi_call(SBI_EXT_LEGACY_SEND_IPI, 0, (long)hart_mask, 0, 0).error;
 }
