@@ -36,7 +36,8 @@ _start:
 	lla	t0, boot_early_trap
 	csrw	stvec, t0
 
-	// One hart boots; any other that gets here parks.
+	// One hart boots; any other that gets here parks (the secondaries enter
+	// at riscv_secondary_entry, smp_entry.S, when SBI HSM starts them).
 	lla	t0, boot_hart_claim
 	li	t1, 1
 	amoswap.w.aq t1, t1, (t0)
@@ -93,6 +94,7 @@ boot_high:
 	lla	t0, trap_entry
 	csrw	stvec, t0		// direct mode: trap_entry is 4-byte aligned
 	csrw	sscratch, zero		// running in the kernel
+	lla	tp, cpus		// this hart's struct cpu (arch/percpu.h): cpus[0]
 	lla	sp, boot_stack_top
 	mv	a0, s0
 	mv	a1, s1

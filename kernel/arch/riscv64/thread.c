@@ -3,11 +3,10 @@
 #include <kernel/arch.h>
 #include <common/string.h>
 #include <kernel/kprintf.h>
+#include <arch/percpu.h>
 #include <arch/regs.h>
 #include <arch/thread.h>
 #include <arch/trap.h>
-
-uint64_t riscv_kstack_top;
 
 // Builds the first user frame of a thread at the top of its kernel stack:
 // sret goes to U-mode (SPP clear) with interrupts on (SPIE), ip, sp and a0 =
@@ -29,11 +28,12 @@ struct trap_frame *arch_thread_init(struct arch_context *ctx, void *kstack_top, 
         return tf;
 }
 
-// The next return to user mode puts kstack_top in sscratch: the next trap
-// from user mode saves its frame just below it.
+// The next return to user mode on this hart puts kstack_top in sscratch: the
+// next trap from user mode saves its frame just below it. Per hart (struct
+// cpu, through tp): each runs its own thread.
 void arch_set_kernel_stack(void *kstack_top)
 {
-        riscv_kstack_top = (uint64_t)kstack_top;
+        riscv_cpu()->arch[RISCV_CPU_KSTACK] = (uint64_t)kstack_top;
 }
 
 // A user frame must be the topmost thing on the kernel stack that the next

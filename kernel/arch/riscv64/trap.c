@@ -3,11 +3,13 @@
 // -> user_fault_entry, any other exception -> user_exception_entry; user mode
 // never panics the kernel. From S-mode: kernel page faults (decoded, then the
 // exception table or a fatal report), and a decoded report plus panic for
-// everything else. Timer interrupts from either -> timer_tick().
+// everything else. Timer interrupts (boot hart) -> timer_tick(); the
+// supervisor software interrupt (the kernel's IPI) -> smp_ipi_handler().
 #include <kernel/arch.h>
 #include <kernel/extable.h>
 #include <kernel/kprintf.h>
 #include <kernel/pt.h>
+#include <kernel/smp.h>
 #include <mk/fault.h>
 #include <arch/boot.h>
 #include <arch/regs.h>
@@ -123,17 +125,40 @@ static void user_trap(struct trap_frame *tf)
         user_exception_entry(tf, scause_name(tf->scause), tf->scause);
 }
 
+// An interrupt: the boot hart's timer, or the kernel's IPI (the supervisor
+// software interrupt, the only one a secondary hart enables). Anything else
+// is stray (the kernel enables no external interrupt): it is masked on this
+// hart, said once, and otherwise ignored.
+static void interrupt(uint64_t code)
+{
+        static bool said;
+
+        if (code == SCAUSE_IRQ_S_SOFT) {
+                riscv_ipi();
+                return;
+        }
+        if (code == SCAUSE_IRQ_S_TIMER && this_cpu()->id == 0) {
+                timer_interrupt();
+                return;
+        }
+        if (code < 64)
+                csr_clear(sie, 1ul << code);
+        if (!__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
+                kprintf("riscv64: stray %s (scause code %llu) on cpu %u: masked\n",
+                        code < ARRAY_SIZE(interrupt_names) && interrupt_names[code]
+                            ? interrupt_names[code]
+                            : "interrupt",
+                        (unsigned long long)code, this_cpu()->id);
+}
+
 // Dispatches one trap (called by trap_entry.S): timer interrupt, a trap from
 // user mode, a kernel page fault, or a fatal report. Returning resumes at
 // tf->sepc (trap_exit runs trap_user_return first for user frames).
 void trap_handler(struct trap_frame *tf)
 {
         if (tf->scause & SCAUSE_INTERRUPT) {
-                if ((tf->scause & SCAUSE_CODE_MASK) == SCAUSE_IRQ_S_TIMER) {
-                        timer_interrupt();
-                        return;
-                }
-                trap_unexpected(tf); // only the timer interrupt is enabled
+                interrupt(tf->scause & SCAUSE_CODE_MASK);
+                return;
         }
         if (tf_from_user(tf)) {
                 user_trap(tf);

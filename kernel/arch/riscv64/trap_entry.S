@@ -6,6 +6,12 @@
 // sscratch is 0 while the hart is in the kernel and holds the kernel stack top
 // while it is in user mode, so one csrrw tells the two apart and, for user
 // traps, switches to the kernel stack.
+//
+// tp is the hart's struct cpu in the kernel (arch/percpu.h) and the user's in
+// user mode. A user trap saves the user's tp with the other registers and
+// loads the kernel's from the frame's x0 slot, where trap_return left it on
+// the way out (same frame address both times: the top of the kernel stack).
+#include <arch/percpu.h>
 #include <arch/regs.h>
 #include <arch/trap.h>
 
@@ -56,6 +62,7 @@ trap_from_user:
 	// sp = top of the kernel stack, sscratch = user sp.
 	addi	sp, sp, -TF_SIZE
 	SAVE_GPRS
+	ld	tp, TF_X(0)(sp)		// this hart's struct cpu (trap_return put it there)
 	csrrw	t0, sscratch, zero	// now in the kernel: sscratch = 0
 	sd	t0, TF_X(2)(sp)
 
@@ -86,19 +93,21 @@ trap_exit:
 
 // Restores the frame at sp and returns from the trap. Interrupts stay off
 // until sret (SIE <- SPIE). A user frame must sit at the top of the kernel
-// stack set with arch_set_kernel_stack, which goes to sscratch for the next
-// trap from user mode.
+// stack set with arch_set_kernel_stack (this hart's struct cpu), which goes to
+// sscratch for the next trap from user mode; the kernel's tp goes to the
+// frame's x0 slot, where that trap finds it (the handler sees 0 there:
+// trap_save_csrs clears it).
 	.globl	trap_return
 trap_return:
 	ld	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
 	andi	t0, t0, SSTATUS_SPP
 	bnez	t0, 1f
-	lla	t0, riscv_kstack_top
-	ld	t0, 0(t0)
+	ld	t0, CPU_KSTACK(tp)
 	addi	t1, sp, TF_SIZE
 	bne	t0, t1, 2f
 	csrw	sscratch, t0
+	sd	tp, TF_X(0)(sp)
 1:	ld	t0, TF_SEPC(sp)
 	csrw	sepc, t0
 	RESTORE_GPRS

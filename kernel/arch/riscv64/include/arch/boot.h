@@ -19,6 +19,10 @@ void timer_init(paddr_t dtb_phys);
 // Supervisor timer interrupt: re-arms the timer and calls timer_tick().
 void timer_interrupt(void);
 
+// Supervisor software interrupt (the kernel's IPI, smp.c): clears sip.SSIP
+// and calls smp_ipi_handler().
+void riscv_ipi(void);
+
 // Root page table currently installed in satp (physical address).
 paddr_t mmu_current_root(void);
 

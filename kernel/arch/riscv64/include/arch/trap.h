@@ -4,9 +4,13 @@
 //
 // sscratch protocol: while the hart runs in the kernel sscratch is 0; while it
 // runs in user mode sscratch holds the top of the current thread's kernel
-// stack (arch_set_kernel_stack), which trap_entry swaps into sp. trap_return
-// sets it when it returns to user mode; the user frame always sits at the very
-// top of that stack, and trap_return checks it does.
+// stack (arch_set_kernel_stack, kept per hart in struct cpu: arch/percpu.h),
+// which trap_entry swaps into sp. trap_return sets it when it returns to user
+// mode; the user frame always sits at the very top of that stack, and
+// trap_return checks it does. tp: the hart's struct cpu in the kernel, the
+// user's in user mode (saved as x4); while the hart is in user mode the x0
+// slot of its user frame holds the kernel's tp for the next trap (the handler
+// always sees 0 there).
 //
 //   sp + TF_SIZE  +-----------------+  (kernel stack top for user traps)
 //                 | stval           |  TF_STVAL
@@ -14,7 +18,7 @@
 //                 | sstatus         |  TF_SSTATUS
 //                 | sepc            |  TF_SEPC   resume address (may be changed)
 //                 | x31 .. x1       |  TF_X(n)   x2 = sp before the trap
-//   sp            | x0 slot (0)     |
+//   sp            | x0 slot (0)     |  kernel tp while in user mode
 //                 +-----------------+
 #pragma once
 
@@ -107,10 +111,6 @@ void trap_return(void);
 
 // Called by trap_entry with the saved frame; may change the frame.
 void trap_handler(struct trap_frame *tf);
-
-// Top of the current thread's kernel stack (arch_set_kernel_stack): the
-// stack the next trap from user mode lands on. One hart.
-extern uint64_t riscv_kstack_top;
 
 // Called by trap_return when a user frame is not at the top of the kernel
 // stack set with arch_set_kernel_stack: a generic-code bug. Panics.
