@@ -283,3 +283,15 @@ struct cpu *arch_this_cpu(void)
 {
         return X86_THIS_CPU->cpu;
 }
+
+// IPIs: a fixed IPI with vector X86_VEC_IPI to the target's APIC id; the
+// local APIC of each CPU is enabled at its start (x86_cpu_setup), and every
+// IDT vector has a stub (x86_interrupt takes this one to smp_ipi_handler).
+void arch_ipi_init(struct cpu *c) {}
+
+void arch_send_ipi(struct cpu *c)
+{
+        if (x86_lapic_send_ipi((uint32_t)c->hwid, X86_VEC_IPI))
+                kprintf("smp: the IPI to cpu %u (APIC id %llu) was not delivered\n", c->id,
+                        (unsigned long long)c->hwid);
+}

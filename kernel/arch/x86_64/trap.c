@@ -9,6 +9,7 @@
 #include <arch/trap.h>
 #include <kernel/extable.h>
 #include <kernel/kprintf.h>
+#include <kernel/smp.h>
 #include <kernel/timer.h>
 #include <mk/errno.h>
 #include <mk/fault.h>
@@ -156,7 +157,11 @@ bool x86_interrupt(struct trap_frame *tf)
         uint64_t v = tf->vector;
         if (v == X86_VEC_TIMER) {
                 x86_lapic_eoi();
-                timer_tick();
+                if (this_cpu()->id == 0) // (no other CPU runs a timer)
+                        timer_tick();
+        } else if (v == X86_VEC_IPI) {
+                x86_lapic_eoi(); // first: an IPI sent meanwhile is taken again
+                smp_ipi_handler();
         } else if (v == X86_VEC_SPURIOUS || v == X86_VEC_PIC_SPURIOUS1 ||
                    v == X86_VEC_PIC_SPURIOUS2) {
                 // No EOI: nothing was really delivered (the 8259s are all

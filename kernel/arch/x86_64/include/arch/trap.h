@@ -51,6 +51,7 @@
 
 // Interrupt vectors used by the kernel.
 #define X86_VEC_TIMER         0x20 // LAPIC timer
+#define X86_VEC_IPI           0x40 // the kernel's IPI (smp_call: a fixed IPI to one CPU)
 #define X86_VEC_PIC_BASE      0xe0 // legacy 8259 IRQ 0-15 (all masked; only spurious 7/15)
 #define X86_VEC_PIC_END       0xf0
 #define X86_VEC_PIC_SPURIOUS1 (X86_VEC_PIC_BASE + 7)  // master IRQ 7
