@@ -260,6 +260,26 @@ long ipc_recv(struct endpoint *ep, uint64_t umsg)
         return recv_out(umsg);
 }
 
+// The answer in user memory at umsg, from self to caller c: a fault answer
+// installed (fault_reply), a call's reply copied to c. 0, or the error (c
+// still waits then).
+static inline __attribute__((always_inline)) long answer_in(struct thread *self, struct thread *c,
+                                                            uint64_t umsg)
+{
+        long r = msg_in(&self->msg, umsg);
+        if (!r && c->in_fault)
+                return fault_reply(self, c, &self->msg);
+        if (r)
+                return r;
+        if (!c->in_fault) {
+                memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
+                c->msg.badge = 0;
+                c->msg.flags = 0;
+                c->ipc_ret = 0;
+        }
+        return 0;
+}
+
 // Delivers the reply in user memory at umsg to the thread whose call current
 // received; returns that thread (not yet runnable), or NULL with *err.
 static struct thread *reply_deliver(uint64_t umsg, long *err)
@@ -273,18 +293,10 @@ static struct thread *reply_deliver(uint64_t umsg, long *err)
                 *err = -EBUSY; // receive the pending message first
                 return NULL;
         }
-        long r = msg_in(&self->msg, umsg);
-        if (!r && c->in_fault)
-                r = fault_reply(self, c, &self->msg); // a bad reply leaves c blocked
+        long r = answer_in(self, c, umsg); // a bad fault answer leaves c blocked
         if (r) {
                 *err = r;
                 return NULL;
-        }
-        if (!c->in_fault) {
-                memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
-                c->msg.badge = 0;
-                c->msg.flags = 0;
-                c->ipc_ret = 0;
         }
         self->caller = NULL;
         c->replier = NULL;
@@ -348,18 +360,10 @@ long ipc_reply_to(long h, uint64_t umsg)
                 return -ESRCH;
         }
         if (self->msg_pending)
-                return -EBUSY; // receive the pending message first
-        long e = msg_in(&self->msg, umsg);
-        if (!e && c->in_fault)
-                e = fault_reply(self, c, &self->msg); // a bad answer: the handle stays
+                return -EBUSY;             // receive the pending message first
+        long e = answer_in(self, c, umsg); // a bad fault answer: the handle stays
         if (e)
                 return e;
-        if (!c->in_fault) {
-                memcpy(&c->msg, &self->msg, msg_bytes(&self->msg));
-                c->msg.badge = 0;
-                c->msg.flags = 0;
-                c->ipc_ret = 0;
-        }
         c->reply_obj = NULL;
         r->caller = NULL;
         handle_close(self->proc, (int)h);

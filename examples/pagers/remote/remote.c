@@ -116,26 +116,14 @@ static long request(struct mkp_pager *p, const struct mk_msg *in, struct mk_msg 
 static int store_start(void)
 {
         static const char prog[] = "remote_store";
-        struct mk_msg m;
-        memset(&m, 0, sizeof(m));
-        m.tag = PGR_SPAWN;
-        m.w[0] = 1;
-        m.w[1] = PGR_SPAWN_SUSPENDED | PGR_SPAWN_TIED;
-        m.len = sizeof(prog);
-        memcpy(m.buf, prog, sizeof(prog));
-        long r = mk_call(mk_pager_ep, &m);
-        if (r < 0 || (long)m.w[0] < 0)
-                return r < 0 ? (int)r : (int)m.w[0];
-        uint64_t pid = m.w[0];
-        long ph = (long)m.w[1];
+        uint64_t pid;
+        long ph, r = remote_store_spawn(prog, sizeof(prog), 1, &pid, &ph);
+        if (r)
+                return (int)r;
         if (mk_handle_give(MKP_SERVE_HANDLE, ph, REMOTE_STORE_BADGE, MK_RIGHT_SEND) !=
             REMOTE_STORE_HANDLE)
                 return -EBADF;
-        memset(&m, 0, sizeof(m));
-        m.tag = PGR_RESUME;
-        m.w[0] = pid;
-        r = mk_call(mk_pager_ep, &m);
-        return r < 0 ? (int)r : (int)m.w[0];
+        return (int)remote_store_resume(pid);
 }
 
 // Started by a client (mkp_spawn_pager): serves MKP_SERVE_HANDLE until shutdown.

@@ -3,6 +3,7 @@
 // backing-store process (remote_store.c) over IPC, with deferred answers;
 // its test is xtest_remote.c. Shared by the three.
 #pragma once
+#include <mk/pagerlib.h>
 #include <stdint.h>
 
 // The backing store's calls to the pager (it holds a send handle to the
@@ -29,4 +30,35 @@ static inline uint64_t remote_word(uint64_t off)
 {
         uint64_t x = off * 0x9e3779b97f4a7c15ull + 0x5bd1e995;
         return x ^ (x >> 29);
+}
+
+// Spawns the store (argc NUL-terminated words in args, len bytes in all)
+// suspended and tied to the caller (PGR_SPAWN): 0 with its pid and process
+// handle (to give it handles before remote_store_resume), or -errno.
+static inline long remote_store_spawn(const char *args, uint32_t len, uint64_t argc, uint64_t *pid,
+                                      long *ph)
+{
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_SPAWN;
+        m.w[0] = argc;
+        m.w[1] = PGR_SPAWN_SUSPENDED | PGR_SPAWN_TIED;
+        m.len = len;
+        memcpy(m.buf, args, len);
+        long r = mk_call(mk_pager_ep, &m);
+        if (r < 0 || (long)m.w[0] < 0)
+                return r < 0 ? r : (long)m.w[0];
+        *pid = m.w[0];
+        *ph = (long)m.w[1];
+        return 0;
+}
+
+static inline long remote_store_resume(uint64_t pid)
+{
+        struct mk_msg m;
+        memset(&m, 0, sizeof(m));
+        m.tag = PGR_RESUME;
+        m.w[0] = pid;
+        long r = mk_call(mk_pager_ep, &m);
+        return r < 0 ? r : (long)m.w[0];
 }

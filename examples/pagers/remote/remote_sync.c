@@ -56,32 +56,20 @@ static void handle(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_an
 static int store_start(void)
 {
         static const char args[] = "remote_store\0serve";
-        struct mk_msg m;
-        long e = mk_ep_create();
+        uint64_t pid;
+        long ph, e = mk_ep_create();
         if (e < 0)
                 return (int)e;
-        memset(&m, 0, sizeof(m));
-        m.tag = PGR_SPAWN;
-        m.w[0] = 2;
-        m.w[1] = PGR_SPAWN_SUSPENDED | PGR_SPAWN_TIED;
-        m.len = sizeof(args);
-        memcpy(m.buf, args, sizeof(args));
-        long r = mk_call(mk_pager_ep, &m);
-        if (r < 0 || (long)m.w[0] < 0)
-                return r < 0 ? (int)r : (int)m.w[0];
-        uint64_t pid = m.w[0];
-        long ph = (long)m.w[1];
+        long r = remote_store_spawn(args, sizeof(args), 2, &pid, &ph);
+        if (r)
+                return (int)r;
         if (mk_handle_give(e, ph, 0, MK_RIGHT_RECV) != REMOTE_STORE_HANDLE)
                 return -EBADF;
         store = mk_handle_give(e, MK_SELF, 0, MK_RIGHT_SEND);
         mk_handle_close(e);
         if (store < 0)
                 return (int)store;
-        memset(&m, 0, sizeof(m));
-        m.tag = PGR_RESUME;
-        m.w[0] = pid;
-        r = mk_call(mk_pager_ep, &m);
-        return r < 0 ? (int)r : (int)m.w[0];
+        return (int)remote_store_resume(pid);
 }
 
 int main(int argc, char **argv, char **envp)
