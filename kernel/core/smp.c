@@ -52,11 +52,17 @@ static uint64_t now_ms(void)
 #define CALL_LOCK(c) ((struct spinlock *)&(c)->call_lock)
 _Static_assert(sizeof(((struct cpu *)0)->call_lock) == sizeof(struct spinlock), "call_lock");
 
-// Runs the call waiting for this CPU, if any.
+// Runs the call waiting for this CPU, if any. The target claims a call
+// (call_taken, from req - 1 to req) before it runs it; a caller that gives up
+// claims it first, so a call is either run (once) or cancelled, never run
+// after its caller has gone.
 static void call_run(struct cpu *c)
 {
         uint32_t req = __atomic_load_n(&c->call_req, __ATOMIC_ACQUIRE);
-        if (req == c->call_ack)
+        uint32_t prev = req - 1;
+        if (req == __atomic_load_n(&c->call_ack, __ATOMIC_ACQUIRE) ||
+            !__atomic_compare_exchange_n(&c->call_taken, &prev, req, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE))
                 return;
         c->call_fn(c->call_arg);
         __atomic_store_n(&c->call_ack, req, __ATOMIC_RELEASE);
@@ -98,17 +104,24 @@ int smp_call(struct cpu *c, void (*fn)(void *), void *arg)
         int r = 0;
         while (__atomic_load_n(&c->call_ack, __ATOMIC_ACQUIRE) != req) {
                 call_run(me); // a call to us while we wait (maybe from c itself)
+                arch_cpu_relax();
                 uint64_t t = now_ms();
                 waited += t - last < CALL_STALL_MS ? t - last : 0;
                 last = t;
-                if (waited >= 1000 && __atomic_load_n(&c->call_ack, __ATOMIC_ACQUIRE) != req) {
+                if (waited < 1000)
+                        continue;
+                // Give up, unless c has taken the call: then it is running
+                // and ends soon (its fn is short).
+                uint32_t prev = req - 1;
+                if (__atomic_compare_exchange_n(&c->call_taken, &prev, req, false, __ATOMIC_ACQ_REL,
+                                                __ATOMIC_ACQUIRE)) {
+                        __atomic_store_n(&c->call_ack, req, __ATOMIC_RELEASE); // cancelled
                         __atomic_store_n(&c->state, CPU_FAILED, __ATOMIC_RELEASE);
                         kprintf("smp: cpu %u took no cross-call within 1 s: marked failed\n",
                                 c->id);
                         r = -ETIMEDOUT;
                         break;
                 }
-                arch_cpu_relax();
         }
         spin_unlock(CALL_LOCK(c));
         return r;

@@ -31,7 +31,9 @@ struct cpu {
         } call_lock;
         void (*call_fn)(void *);
         void *call_arg;
-        uint32_t call_req, call_ack; // sequence numbers: requested, run
+        uint32_t call_req, call_ack; // sequence numbers: requested, run (or cancelled)
+        uint32_t call_taken;         // the last one claimed: by the target to run it, or by
+                                     // its caller to cancel it (smp.c)
         uint64_t ipis;               // IPIs this CPU took
         uint64_t calls_done;         // self-test: cross-calls this CPU made, + 1 once done
         uint64_t calls_bad;          // self-test: its cross-calls that failed
