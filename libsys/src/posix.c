@@ -82,8 +82,10 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
                 if (acc == O_WRONLY || (type == MAP_SHARED && (prot & PROT_WRITE) && acc != O_RDWR))
                         return (void *)posix_fail(-EACCES);
         }
+        // A file is named by its descriptor: the pager checks it (and its mode).
         struct mk_msg m = {.tag = PGR_MMAP,
-                           .w = {(uint64_t)addr, len, perms, pflags, inode, (uint64_t)off}};
+                           .w = {(uint64_t)addr, len, perms, pflags,
+                                 flags & MAP_ANONYMOUS ? 0 : (uint64_t)fd, (uint64_t)off}};
         long r = pager_call(&m);
         return r < 0 ? (void *)posix_fail(r) : (void *)r;
 }

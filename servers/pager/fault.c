@@ -81,6 +81,30 @@ int64_t vfs_file_size(uint64_t ino, uint64_t *generation)
         return (int64_t)(in.size > VFS_FILE_MAX ? VFS_FILE_MAX : in.size);
 }
 
+int vfs_fd_lookup(uint64_t badge, uint64_t fd, uint32_t *ino, uint32_t *flags)
+{
+        if (!vfs_idx || !badge || fd < VFS_FD_BASE || fd - VFS_FD_BASE >= VFS_MAX_FDS)
+                return -1;
+        for (uint32_t i = 0; i < VFS_MAX_CLIENTS; i++) {
+                uint64_t va = VFS_CLIENT_TABLE_VA + i * sizeof(struct vfs_client);
+                struct vfs_client c;
+                vmem_read(&procs[vfs_idx], va, &c, offsetof(struct vfs_client, fd));
+                if (!c.used || c.badge != badge)
+                        continue;
+                struct vfs_open o;
+                vmem_read(&procs[vfs_idx],
+                          va + offsetof(struct vfs_client, fd) +
+                              (fd - VFS_FD_BASE) * sizeof(struct vfs_open),
+                          &o, sizeof(o));
+                if (!o.used || o.ino >= VFS_MAX_INODES)
+                        return -1;
+                *ino = o.ino;
+                *flags = o.flags;
+                return 0;
+        }
+        return -1;
+}
+
 // The current generation of inode ino into *generation; -1 if no such file.
 int64_t vfs_file_generation(uint64_t ino, uint64_t *generation)
 {

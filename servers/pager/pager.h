@@ -135,6 +135,10 @@ long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct regi
 // file (NULL: any, and *generation is not read).
 int64_t vfs_file_size(uint64_t ino, uint64_t *generation);
 int64_t vfs_file_generation(uint64_t ino, uint64_t *generation);
+// The open file `fd` of the VFS client with badge `badge` (a process's
+// vfs_badge), from the VFS's client table (VFS_CLIENT_TABLE_VA): 0 with its
+// inode and VFS_O_* flags, or -1 if it has no such open file.
+int vfs_fd_lookup(uint64_t badge, uint64_t fd, uint32_t *ino, uint32_t *flags);
 
 // The loop's step (main.c): one received message handled (a fault, an exit,
 // a request); true when a reply is due (in out). Host fuzzing drives it too.

@@ -60,6 +60,7 @@ enum fault_decision fault_decide(const struct fault_in *in)
 
 uint32_t fault_perms(const struct region_desc *r, uint64_t flags)
 {
+        // (r->deny is never in r->prot: PGR_MMAP and PGR_MPROTECT refuse it.)
         uint32_t p = r->prot;
         if (flags & (SH_COW | SH_ZERO))
                 p &= ~(uint32_t)MK_PERM_W;

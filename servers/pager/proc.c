@@ -262,6 +262,12 @@ int pproc_load(struct pproc *p, const char *prog, const char *const argv[],
                     .image = (const uint8_t *)bootimg.va,
                     .image_size = bootimg.size,
                     .name = "bootimg"};
+                _Static_assert(VFS_MAX_INODES * sizeof(struct vfs_inode) <=
+                                   VFS_CLIENT_TABLE_VA - VFS_INODE_TABLE_VA,
+                               "the inode table ends before the client table");
+                _Static_assert(VFS_CLIENT_TABLE_VA + VFS_MAX_CLIENTS * sizeof(struct vfs_client) <=
+                                   VFS_INODE_TABLE_VA + 0x100000,
+                               "the client table is inside the region");
                 struct region_desc it = {.start = VFS_INODE_TABLE_VA,
                                          .end = VFS_INODE_TABLE_VA + 0x100000,
                                          .prot = MK_PERM_R | MK_PERM_W,

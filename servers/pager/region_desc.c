@@ -52,7 +52,7 @@ static bool kind_never_merges(unsigned kind)
 // zeros (file_size 0), else b's bytes would appear in a's tail.
 bool region_mergeable(const struct region_desc *a, const struct region_desc *b)
 {
-        if (a->end != b->start || a->kind != b->kind || a->prot != b->prot ||
+        if (a->end != b->start || a->kind != b->kind || a->prot != b->prot || a->deny != b->deny ||
             a->backing != b->backing || a->inode != b->inode || a->generation != b->generation ||
             kind_never_merges(a->kind) || !same_name(a->name, b->name))
                 return false;

@@ -34,7 +34,9 @@ struct region_desc {
         uint32_t prot;       // MK_PERM_R | MK_PERM_W | MK_PERM_X (0 for guard regions)
         uint8_t kind;        // enum region_kind
         uint8_t backing;     // enum region_backing
-        uint16_t pad;
+        uint8_t deny;        // rights it may never have (Linux's VM_MAY* cleared): MK_PERM_W
+                             // for a shared map of a file opened without write
+        uint8_t pad;
         // File-backed regions: file bytes [file_off, file_off + file_size) appear
         // at start + data_off (data_off < 4096 lets ELF segments start mid-page);
         // the rest of the region reads as zero (BK_IMAGE) or as the file (BK_VFS,

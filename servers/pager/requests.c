@@ -43,10 +43,21 @@ static long do_mmap(struct pproc *p, const struct mk_msg *m)
         } else if (flags & PGR_MAP_ANON) {
                 d.kind = shared ? RK_ANON_SHARED : RK_ANON_PRIVATE;
         } else {
-                // A VFS file: the inode must exist; the offset page-aligned.
-                uint64_t ino = m->w[4], off = m->w[5];
-                if (!vfs_idx || ino >= VFS_MAX_INODES)
+                // A VFS file, named by the caller's open descriptor (w4): it
+                // must be open for reading, and for writing too if a shared
+                // mapping is to be writable, now or ever (as Linux's mmap:
+                // EACCES); the offset page-aligned.
+                uint64_t fd = m->w[4], off = m->w[5];
+                uint32_t ino, oflags;
+                if (!vfs_idx)
                         return -ENODEV;
+                if (vfs_fd_lookup(p->vfs_badge, fd, &ino, &oflags))
+                        return -EBADF;
+                uint32_t acc = oflags & VFS_O_ACCMODE;
+                if (acc == VFS_O_WRONLY || (shared && (prot & MK_PERM_W) && acc != VFS_O_RDWR))
+                        return -EACCES;
+                if (shared && acc != VFS_O_RDWR)
+                        d.deny = MK_PERM_W;
                 if (off & PAGE_MASK_ || off >= VFS_FILE_MAX)
                         return -EINVAL;
                 d.kind = shared ? RK_FILE_SHARED : RK_FILE_PRIVATE;
@@ -146,8 +157,8 @@ static long do_mprotect(struct pproc *p, uint64_t addr, uint64_t len, uint64_t p
                 struct vma *v = vma_find(&p->tree, a);
                 if (!v)
                         return -ENOMEM;
-                if (v->d.kind == RK_GUARD && prot)
-                        return -EACCES;
+                if ((v->d.kind == RK_GUARD && prot) || (prot & v->d.deny))
+                        return -EACCES; // (a file opened read-only stays so: Linux's EACCES)
                 a = v->d.end;
         }
         // First the installed mappings go (they are made again, with the new

@@ -69,6 +69,7 @@ int main(int argc, char **argv, char **envp)
         static struct mk_msg in, out;
         const struct ramfs_config cfg = {
             .itab = (struct vfs_inode *)VFS_INODE_TABLE_VA,
+            .clients = (struct vfs_client *)VFS_CLIENT_TABLE_VA,
             .data = (uint8_t *)VFS_DATA_BASE,
             .max_inodes = VFS_MAX_INODES,
             .file_max = VFS_FILE_MAX,

@@ -17,6 +17,8 @@ int ramfs_init(struct ramfs *fs, const struct ramfs_config *cfg)
                 return -EINVAL;
         memset(fs, 0, sizeof(*fs));
         fs->cfg = *cfg;
+        fs->client = cfg->clients ? cfg->clients : fs->own_clients;
+        memset(fs->client, 0, RAMFS_MAX_CLIENTS * sizeof(struct ramfs_client));
         memset(cfg->itab, 0, cfg->max_inodes * sizeof(struct vfs_inode));
         return 0;
 }

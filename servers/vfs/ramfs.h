@@ -30,9 +30,9 @@
 #define RAMFS_PAGE         4096ull
 #define RAMFS_PAGES_MAX    (VFS_FILE_MAX / RAMFS_PAGE) // pages of one file, at most
 #define RAMFS_FIRST_INODE  1                           // inode 0 means "no file"
-#define RAMFS_MAX_CLIENTS  64                          // clients with open files at once
-#define RAMFS_MAX_FDS      32                          // open files per client
-#define RAMFS_FD_BASE      3                           // first fd: 0-2 are stdin/out/err
+#define RAMFS_MAX_CLIENTS  VFS_MAX_CLIENTS             // clients with open files at once
+#define RAMFS_MAX_FDS      VFS_MAX_FDS                 // open files per client
+#define RAMFS_FD_BASE      VFS_FD_BASE                 // first fd: 0-2 are stdin/out/err
 #define RAMFS_CUR          UINT64_MAX                  // read/write offset: the fd's offset
 #define RAMFS_OFF_MAX      ((uint64_t)INT64_MAX)       // offsets on the wire are signed
 #define RAMFS_MODE_FILE    0100000                     // S_IFREG
@@ -44,11 +44,13 @@
 #define RAMFS_OPEN_FLAGS   (VFS_O_ACCMODE | VFS_O_CREAT | VFS_O_TRUNC | VFS_O_APPEND)
 
 struct ramfs_config {
-        struct vfs_inode *itab; // max_inodes entries, zero at start
-        uint8_t *data;          // max_inodes * file_max bytes, zero at start
-        uint32_t max_inodes;    // 2 .. VFS_MAX_INODES
-        uint64_t file_max;      // bytes per file: a page multiple, at most VFS_FILE_MAX
-        uint64_t max_pages;     // data pages this server may write (0: no limit)
+        struct vfs_inode *itab;     // max_inodes entries, zero at start
+        struct vfs_client *clients; // RAMFS_MAX_CLIENTS entries (the open files); NULL:
+                                    // the ramfs's own (host tests)
+        uint8_t *data;              // max_inodes * file_max bytes, zero at start
+        uint32_t max_inodes;        // 2 .. VFS_MAX_INODES
+        uint64_t file_max;          // bytes per file: a page multiple, at most VFS_FILE_MAX
+        uint64_t max_pages;         // data pages this server may write (0: no limit)
         // Called when an inode is done with (unlinked, last fd closed), while
         // it is still marked used; the pager's answer (docs/vfs.md):
         // 0: nobody maps it: the caller has marked it unused and dropped its
@@ -71,20 +73,10 @@ struct ramfs_node {
         uint64_t written[RAMFS_PAGES_MAX / 64]; // pages this server has written (charged)
 };
 
-struct ramfs_fd {
-        bool used;
-        uint32_t ino;
-        uint32_t flags; // VFS_O_* as opened (without CREAT and TRUNC)
-        uint64_t off;
-};
-
-struct ramfs_client {
-        bool used;
-        uint64_t badge;
-        uint64_t last_use; // ramfs clock at its last request (eviction picks the oldest)
-        uint32_t nfds;
-        struct ramfs_fd fd[RAMFS_MAX_FDS];
-};
+// The open files (struct vfs_open, vfs_client: mk/vfs.h, where the system
+// pager reads them).
+#define ramfs_fd     vfs_open
+#define ramfs_client vfs_client
 
 struct ramfs {
         struct ramfs_config cfg;
@@ -93,7 +85,8 @@ struct ramfs {
         uint64_t evictions;     // clients whose fds were dropped to make room
         uint32_t nmapped_only;  // inodes with mapped_only set
         struct ramfs_node node[VFS_MAX_INODES];
-        struct ramfs_client client[RAMFS_MAX_CLIENTS];
+        struct ramfs_client *client; // cfg.clients, or own_clients
+        struct ramfs_client own_clients[RAMFS_MAX_CLIENTS];
 };
 
 // What fstat and open report.

@@ -3,6 +3,7 @@
 // external pagers (C6 orphan, silent, RETRY forever): docs/adversarial.md.
 #include "adv.h"
 #include "adv_pager.h"
+#include <mk/file.h>
 
 #define W adv_sh->w
 
@@ -38,6 +39,64 @@ int adv_unlinked_mapping_keeps_data(void)
                 ADV_FAIL("a write through the old mapping changed the new file (it reads "
                          "\"%.4s\")",
                          buf);
+        return 0;
+}
+
+// A file opened read-only can never be written through a mapping: the pager
+// checks the descriptor a mapping names (not an inode number the caller
+// picks) and its open mode, for the mapping's whole life. Every request is
+// sent raw, as an attacker would (libsys's own checks are bypassed).
+static long a4_mmap(uint64_t len, uint64_t perms, uint64_t flags, uint64_t fd)
+{
+        struct mk_msg m = {.tag = PGR_MMAP, .w = {0, len, perms, flags, fd, 0}};
+        return adv_pcall(&m);
+}
+
+int adv_file_mapping_follows_open_mode(void)
+{
+        int w = open("/adv_a4_ro", O_RDWR | O_CREAT | O_TRUNC, 0644);
+        if (w < 0 || write(w, "RRRR", 4) != 4)
+                ADV_FAIL("create the file: errno %d", errno);
+        struct mk_stat st;
+        if (mk_fstat(w, &st) != 0)
+                ADV_FAIL("fstat: errno %d", errno);
+        close(w);
+        int fd = open("/adv_a4_ro", O_RDONLY);
+        if (fd < 0)
+                ADV_FAIL("open read-only: errno %d", errno);
+        uint64_t rw = MK_PERM_R | MK_PERM_W;
+        long r = a4_mmap(ADV_PAGE, rw, PGR_MAP_SHARED, (uint64_t)fd);
+        if (r != -EACCES)
+                ADV_FAIL("PGR_MMAP shared writable of a read-only descriptor: %s, expected -EACCES",
+                         adv_err(r));
+        long ro = a4_mmap(ADV_PAGE, MK_PERM_R, PGR_MAP_SHARED, (uint64_t)fd);
+        if (ro < 0)
+                ADV_FAIL("PGR_MMAP shared read-only: %s", adv_err(ro));
+        struct mk_msg m = {.tag = PGR_MPROTECT, .w = {(uint64_t)ro, ADV_PAGE, rw}};
+        r = adv_pcall(&m);
+        if (r != -EACCES)
+                ADV_FAIL("PGR_MPROTECT to writable of that mapping: %s, expected -EACCES",
+                         adv_err(r));
+        // The old way in: the file's inode number as if it were a descriptor
+        // we hold, and a descriptor number we never opened.
+        close(fd);
+        r = a4_mmap(ADV_PAGE, rw, PGR_MAP_SHARED, st.inode);
+        long never = a4_mmap(ADV_PAGE, rw, PGR_MAP_SHARED, 30);
+        char buf[4] = {0};
+        int f2 = open("/adv_a4_ro", O_RDONLY);
+        int n = f2 < 0 ? -1 : (int)read(f2, buf, 4);
+        if (f2 >= 0)
+                close(f2);
+        unlink("/adv_a4_ro");
+        if (r != -EBADF)
+                ADV_FAIL("PGR_MMAP naming the inode (%llu) with no such descriptor open: %s, "
+                         "expected -EBADF",
+                         (unsigned long long)st.inode, adv_err(r));
+        if (never != -EBADF)
+                ADV_FAIL("PGR_MMAP with a descriptor never opened: %s, expected -EBADF",
+                         adv_err(never));
+        if (n != 4 || memcmp(buf, "RRRR", 4) != 0)
+                ADV_FAIL("the file changed: \"%.4s\"", buf);
         return 0;
 }
 

@@ -159,7 +159,7 @@ int ut_memory(void)
         m.w[1] = P;
         m.w[2] = MK_PERM_R | MK_PERM_W;
         m.w[3] = PGR_MAP_SHARED;
-        m.w[4] = st.inode;
+        m.w[4] = (uint64_t)fd; // the descriptor (the pager checks it)
         long a = mk_call(ut_ep, &m) < 0 ? -1 : (long)m.w[0];
         UT_CHECK(a > 0);
         if (ut_failures)
@@ -193,7 +193,7 @@ int ut_memory(void)
         m.w[1] = 16 << 20;
         m.w[2] = MK_PERM_R | MK_PERM_W;
         m.w[3] = PGR_MAP_SHARED;
-        m.w[4] = st.inode;
+        m.w[4] = (uint64_t)fd; // the descriptor (the pager checks it)
         a = mk_call(ut_ep, &m) < 0 ? -1 : (long)m.w[0];
         UT_CHECK(a > 0);
         uint64_t sum = 0;

@@ -8,8 +8,9 @@
 
 #define PGR_MMAP                                                                                   \
         (MK_TAG_USER + 0) // w0 addr hint, w1 len, w2 prot (MK_PERM_*), w3 flags
-                          // (PGR_MAP_*), w4 VFS inode (file maps), w5 offset
-                          // -> w0 address
+                          // (PGR_MAP_*), w4 the caller's VFS fd (file maps: open for
+                          // reading, and for writing if shared and writable, else
+                          // -EACCES; -EBADF if not open), w5 offset -> w0 address
 #define PGR_PING                                                                                   \
         (MK_TAG_USER + 2)              // -> nothing (IPC round-trip benchmark)
                                        // (MK_TAG_USER + 3, + 4: unused)
@@ -61,7 +62,7 @@
 #define PGR_MAP_GUARD    0x10 // an explicit guard region (PROT_NONE)
 #define PGR_MAP_EXTERNAL 0x20 // reserve the range for an external pager (SYS_REGION_PAGER)
 #define PGR_MAP_ALL                                                                                \
-        (PGR_MAP_PRIVATE | PGR_MAP_SHARED | PGR_MAP_ANON | PGR_MAP_FIXED | PGR_MAP_GUARD |          \
+        (PGR_MAP_PRIVATE | PGR_MAP_SHARED | PGR_MAP_ANON | PGR_MAP_FIXED | PGR_MAP_GUARD |         \
          PGR_MAP_EXTERNAL) // every PGR_MAP_* bit
 // PGR_MMAP and PGR_MPROTECT prot: MK_PERM_* bits (at most MK_PERM_ALL).
 

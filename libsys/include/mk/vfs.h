@@ -13,11 +13,13 @@
 // read() returns, and write() is what mappers see). The pager reads the inode
 // table to learn file sizes; it treats everything there as untrusted.
 #pragma once
+#include <stdbool.h>
 #include <mk/msg.h>
 #include <stdint.h>
 
-#define VFS_OPEN     (MK_TAG_USER + 0x40) // buf path, w0 flags (VFS_O_*) -> w0 fd, w1 inode, w2 size
-#define VFS_READ     (MK_TAG_USER + 0x41) // w0 fd, w1 len (<= MK_MSG_BUF), w2 offset (-1: current)
+#define VFS_OPEN (MK_TAG_USER + 0x40) // buf path, w0 flags (VFS_O_*) -> w0 fd, w1 inode, w2 size
+#define VFS_READ                                                                                   \
+        (MK_TAG_USER + 0x41)              // w0 fd, w1 len (<= MK_MSG_BUF), w2 offset (-1: current)
                                           // -> w0 bytes, buf data
 #define VFS_WRITE    (MK_TAG_USER + 0x42) // w0 fd, w2 offset (-1: current), buf data (len) -> w0 bytes
 #define VFS_STAT     (MK_TAG_USER + 0x43) // w0 fd -> w0 size, w1 inode, w2 mode
@@ -35,17 +37,17 @@
 // does the same and the VFS finds the inode unused (itab used == 0).
 #define PGR_VFS_RELEASE (MK_TAG_USER + 0x30)
 
-#define VFS_O_RDONLY 0
-#define VFS_O_WRONLY 1
-#define VFS_O_RDWR   2
+#define VFS_O_RDONLY  0
+#define VFS_O_WRONLY  1
+#define VFS_O_RDWR    2
 #define VFS_O_ACCMODE 3
-#define VFS_O_CREAT  0x40
-#define VFS_O_TRUNC  0x200
-#define VFS_O_APPEND 0x400
+#define VFS_O_CREAT   0x40
+#define VFS_O_TRUNC   0x200
+#define VFS_O_APPEND  0x400
 
-#define VFS_NAME_MAX 60
+#define VFS_NAME_MAX   60
 #define VFS_MAX_INODES 256
-#define VFS_FILE_MAX (64ull << 20) // 64 MiB of address space per file
+#define VFS_FILE_MAX   (64ull << 20) // 64 MiB of address space per file
 
 // Where things are in the VFS server's address space. The system pager starts
 // the VFS (program "vfs" in the boot image) with these regions already made:
@@ -56,6 +58,28 @@
 #define VFS_INODE_TABLE_VA 0x0000000800000000ull
 #define VFS_DATA_BASE      0x0000001000000000ull
 #define VFS_DATA_VA(ino)   (VFS_DATA_BASE + (uint64_t)(ino)*VFS_FILE_MAX)
+
+// The open files of each client, at VFS_CLIENT_TABLE_VA (VFS_MAX_CLIENTS
+// entries, in the same region as the inode table): the system pager reads a
+// client's entry to check the descriptor a file mapping names (PGR_MMAP),
+// the way it reads the inode table.
+#define VFS_CLIENT_TABLE_VA (VFS_INODE_TABLE_VA + 0x80000)
+#define VFS_MAX_CLIENTS     64 // clients with open files at once
+#define VFS_MAX_FDS         32 // open files per client
+#define VFS_FD_BASE         3  // first fd: 0-2 are stdin/out/err
+struct vfs_open {
+        bool used;
+        uint32_t ino;
+        uint32_t flags; // VFS_O_* as opened (without CREAT and TRUNC)
+        uint64_t off;
+};
+struct vfs_client {
+        bool used;
+        uint64_t badge;    // of the client's handle to the VFS (the system pager mints it)
+        uint64_t last_use; // the VFS's clock at its last request (eviction picks the oldest)
+        uint32_t nfds;
+        struct vfs_open fd[VFS_MAX_FDS];
+};
 
 // One inode table entry (VFS_INODE_TABLE_VA + ino * sizeof).
 struct vfs_inode {

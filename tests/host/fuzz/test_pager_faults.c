@@ -366,6 +366,23 @@ static uint64_t vfs_write(uint64_t ino, uint64_t size, uint64_t page, uint8_t by
         return a.g[0].pa;
 }
 
+// The fake VFS opens inode ino for p as descriptor fd with VFS_O_* flags, as
+// the real one does: in its client table, in its own memory.
+static bool vfs_open_for(struct pproc *p, uint64_t fd, uint32_t ino, uint32_t flags)
+{
+        struct pproc *v = &procs[vfs_idx];
+        uint64_t cva = VFS_CLIENT_TABLE_VA; // client slot 0
+        struct answer a = fault(v, cva, FAULT_WRITE, FAULT_NOT_PRESENT);
+        if (a.action != MK_FAULT_MAP)
+                return false;
+        struct vfs_client *c =
+            (struct vfs_client *)((char *)frame_ptr(a.g[0].pa) + (cva & (MK_PAGE_SIZE - 1)));
+        c->used = true;
+        c->badge = p->vfs_badge;
+        c->fd[fd - VFS_FD_BASE] = (struct vfs_open){.used = true, .ino = ino, .flags = flags};
+        return true;
+}
+
 // File pages come from the VFS's page cache: a private mapping reads the
 // cache frame read-only and writes a copy; a shared one writes the cache
 // frame; a hole reads as the zero page; past the end is a bus error.
@@ -376,10 +393,25 @@ static void file_fills(void)
         const uint64_t ino = 3, size = 3 * MK_PAGE_SIZE - 100; // page 1 a hole
         uint64_t cache = vfs_write(ino, size, 0, 0x42);
         EXPECT(cache != 0);
+        struct answer a0;
+        // Mapped through descriptors: a file never opened cannot be mapped; one
+        // open read-only maps shared but never writable (mprotect neither).
+        const uint64_t fd = 5, fd_ro = 6;
+        EXPECT_EQ(request6(p, PGR_MMAP, 0, 4 * MK_PAGE_SIZE, R, PGR_MAP_SHARED, fd, 0), -EBADF);
+        EXPECT(vfs_open_for(p, fd, ino, VFS_O_RDWR) && vfs_open_for(p, fd_ro, ino, VFS_O_RDONLY));
+        EXPECT_EQ(request6(p, PGR_MMAP, 0, 4 * MK_PAGE_SIZE, RW, PGR_MAP_SHARED, fd_ro, 0),
+                  -EACCES);
+        long ro = request6(p, PGR_MMAP, 0, MK_PAGE_SIZE, R, PGR_MAP_SHARED, fd_ro, 0);
+        EXPECT(ro > 0);
+        EXPECT_EQ(request(p, PGR_MPROTECT, (uint64_t)ro, MK_PAGE_SIZE, RW, 0), -EACCES);
+        a0 = fault(p, (uint64_t)ro, FAULT_WRITE, FAULT_NOT_PRESENT);
+        EXPECT_FAIL(a0, MK_REASON_ACCESS);
+        // A private map of it may be written (copy-on-write, as Linux).
+        EXPECT(request6(p, PGR_MMAP, 0, MK_PAGE_SIZE, RW, PGR_MAP_PRIVATE, fd_ro, 0) > 0);
         uint64_t priv =
-            (uint64_t)request6(p, PGR_MMAP, 0, 4 * MK_PAGE_SIZE, RW, PGR_MAP_PRIVATE, ino, 0);
+            (uint64_t)request6(p, PGR_MMAP, 0, 4 * MK_PAGE_SIZE, RW, PGR_MAP_PRIVATE, fd, 0);
         uint64_t shr =
-            (uint64_t)request6(p, PGR_MMAP, 0, 4 * MK_PAGE_SIZE, RW, PGR_MAP_SHARED, ino, 0);
+            (uint64_t)request6(p, PGR_MMAP, 0, 4 * MK_PAGE_SIZE, RW, PGR_MAP_SHARED, fd, 0);
         EXPECT((long)priv > 0 && (long)shr > 0);
         struct answer a = fault(p, priv, FAULT_READ, FAULT_NOT_PRESENT);
         EXPECT_MAP(a, priv, cache, R);
