@@ -11,6 +11,7 @@
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
+#include <kernel/tlb.h>
 #include <kernel/pt.h>
 #include <mk/errno.h>
 #include <mk/layout.h>
@@ -55,7 +56,7 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                 if (r < 0)
                         return r; // -ENOMEM, no table frame (p's limit): earlier grants stay
                 if (r)
-                        arch_tlb_flush_user_page(p->asid, g[i].va);
+                        tlb_shoot_page(p, g[i].va);
         }
         return 0;
 }
@@ -138,11 +139,13 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
 
 void user_fault_entry(struct trap_frame *tf, struct fault_info *f)
 {
+        kernel_enter();
         fault_resolve(f, true);
 }
 
 void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw)
 {
+        kernel_enter();
         struct fault_info f = {.addr = 0, .ip = tf_ip(tf), .raw0 = raw};
         kprintf("mk: process %u: %s (cause 0x%llx) at ip 0x%llx\n", current->proc->pid, what,
                 (unsigned long long)raw, (unsigned long long)f.ip);

@@ -6,6 +6,7 @@
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
+#include <kernel/tlb.h>
 #include <common/string.h>
 #include <kernel/kvm.h>
 #include <kernel/pt.h>
@@ -101,8 +102,8 @@ void kstack_free(void *top)
                 paddr_t pa;
                 if (pt_unmap(kernel_root, va, &pa, NULL) == 0)
                         frame_free(&kframes, pa);
-                arch_tlb_flush_page(va);
         }
+        tlb_shoot_kernel(base, KSTACK_SIZE / PAGE_SIZE);
         if (s < KSTACK_SLOTS)
                 slot_used[s] = 0;
 }

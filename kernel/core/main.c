@@ -104,6 +104,7 @@ void kmain(struct boot_info *bi)
         if (kpart)
                 arch_exit(EXIT_OK);
         sched_init();
+        smp_sched_start();
         init_start(bi);
         sched_idle_loop();
 }

@@ -10,6 +10,7 @@
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
 #include <kernel/pt.h>
+#include <kernel/tlb.h>
 #include <mk/errno.h>
 #include <mk/layout.h>
 
@@ -220,6 +221,8 @@ struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t 
         }
         t->tf = arch_thread_init(&t->ctx, t->kstack_top, ip, sp, arg);
         t->proc = p;
+        t->affinity = ~0u;
+        t->last_cpu = (uint8_t)this_cpu()->id;
         t->tid = next_tid++;
         t->proc_next = p->threads;
         p->threads = t;
@@ -276,7 +279,7 @@ void frames_unmap_everywhere(struct proc *p)
                         continue;
                 if (q && q->alive && q != p &&
                     pt_unmap_matching(q->root, MK_USER_BASE, MK_USER_TOP, owned_by, &p->asid))
-                        arch_tlb_flush_asid(q->asid);
+                        tlb_shoot_asid(q);
         }
 }
 
@@ -308,11 +311,19 @@ static void release_frames(struct proc *p)
 }
 
 // Removes every user mapping and table of p (the frames are the pager's).
+// Every CPU stops using its root first (a thread of p may still run on
+// another CPU: it ends there, docs/smp.md "Process exit"); the asid's
+// translations are dropped everywhere before the asid can serve again.
 static void aspace_destroy(struct proc *p)
 {
-        sched_drop_root(p);
+        if (!sched_drop_root(p)) {
+                // A CPU did not answer: it may still walk these tables.
+                kprintf("mk: process %u: page tables kept (a CPU did not answer)\n", p->pid);
+                p->root = 0;
+                return;
+        }
         pt_free_tables(p->root, 0, MK_USER_TOP);
-        arch_tlb_flush_asid(p->asid);
+        tlb_shoot_asid(p);
         pt_table_free(p->root);
         p->root = 0;
 }
@@ -336,7 +347,11 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
                 n = t->proc_next;
                 wait_cancel(t);
                 ipc_cancel(t);
-                if (t != current)
+                if (t == current)
+                        continue;
+                if (t->on_cpu)
+                        t->dying = true; // its CPU ends it (sched.c kernel_enter)
+                else
                         sched_zombie(t);
         }
         p->threads = NULL;

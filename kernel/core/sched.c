@@ -1,63 +1,147 @@
 // SPDX-License-Identifier: MIT
-// Round-robin scheduler on one CPU. The boot context becomes the idle thread.
-// Threads block by setting their state and calling sched_block(); a woken
-// thread goes to the back of the run queue; the timer sets need_resched and
-// trap_user_return() yields.
+// The scheduler on every CPU (docs/smp.md "Scheduling").
+//
+// Each CPU has a FIFO run queue, an idle thread (its boot context) and the
+// thread it runs (struct cpu cur). Threads block by setting their state and
+// calling sched_block(); a woken thread goes to the back of the queue of the
+// CPU sched_ready() picks for it: an idle CPU its affinity allows (the one it
+// last ran on first), else the waking CPU, else the least loaded allowed
+// one; an idle CPU picked is woken by an IPI. An idle CPU takes work from
+// the others' queues. The timer (CPU 0's) ends time slices: on CPU 0
+// directly, on the others by a reschedule IPI when they have a thread
+// waiting.
+//
+// Locking: the kernel lock (klock_enter/klock_leave). Every way into the
+// kernel from user mode takes it, the way out releases it, and the idle loop
+// drops it while it waits, so everything here, and every kernel object,
+// changes under it. It is held across a context switch by the CPU that
+// switches: a thread switched out is saved before any other CPU can take
+// the lock and run it. What runs without it: the IPI handler (cross-calls:
+// TLB flushes, dropping a root), which touches only its own CPU's hardware
+// and struct cpu, and the wait for the lock itself, which runs the
+// cross-calls made to its CPU meanwhile (a CPU holding the lock may be
+// waiting for one).
 #include <kernel/acct.h>
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
 #include <kernel/kprintf.h>
 #include <kernel/proc.h>
+#include <kernel/smp.h>
+#include <kernel/spinlock.h>
+#include <mk/errno.h>
 
-struct thread *current;
-bool need_resched;
-static struct thread idle_thread;
-static struct thread *runq_head, *runq_tail;
-static struct proc *active_proc; // whose root is loaded
-static struct thread *zombies;   // dead threads whose stacks can go once we are off them
+static struct thread idle_threads[MAX_CPUS];
+static struct thread *zombies; // dead threads whose stacks go once no CPU runs on them
+static struct spinlock klock = SPINLOCK_INIT;
 
-void sched_init(void)
+// --- The kernel lock ------------------------------------------------------------
+
+void klock_enter(void)
 {
-        idle_thread.state = T_READY;
-        current = &idle_thread;
-}
-
-void sched_ready(struct thread *t)
-{
-        t->state = T_READY;
-        if (t->in_runq || t == &idle_thread)
+        struct cpu *c = this_cpu();
+        if (c->klock)
                 return;
-        t->in_runq = 1;
-        t->next = NULL;
-        if (runq_tail)
-                runq_tail->next = t;
-        else
-                runq_head = t;
-        runq_tail = t;
+        uint32_t t = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
+        while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != t) {
+                smp_call_poll(c); // the holder may be waiting for our cross-call
+                arch_cpu_relax();
+                c->klock_spins++;
+        }
+        c->klock = true;
+        c->klock_takes++;
 }
 
-static struct thread *runq_pop(void)
+void klock_leave(void)
 {
-        struct thread *t = runq_head;
+        struct cpu *c = this_cpu();
+        if (!c->klock)
+                return;
+        c->klock = false;
+        spin_unlock(&klock);
+}
+
+bool klock_held(void)
+{
+        return this_cpu()->klock;
+}
+
+// A thread of a process that ended on another CPU while this one ran it.
+static NORETURN void die(void)
+{
+        sched_zombie(current);
+        sched_block();
+        panic("dead thread resumed");
+}
+
+void kernel_enter(void)
+{
+        klock_enter();
+        if (current->dying)
+                die();
+}
+
+// --- Run queues -----------------------------------------------------------------
+
+static uint32_t cpu_bit(const struct cpu *c)
+{
+        return 1u << c->id;
+}
+
+// CPUs that run threads.
+static uint32_t sched_cpus(void)
+{
+        uint32_t m = 0;
+        for (unsigned i = 0; i < ncpus; i++)
+                if (cpus[i].sched_on && cpus[i].state == CPU_UP)
+                        m |= 1u << i;
+        return m;
+}
+
+static bool cpu_idle(const struct cpu *c)
+{
+        return c->cur == c->idle && c->nrun == 0;
+}
+
+static void enqueue(struct cpu *c, struct thread *t)
+{
+        t->in_runq = 1;
+        t->rq_cpu = (uint8_t)c->id;
+        t->next = NULL;
+        if (c->runq_tail)
+                c->runq_tail->next = t;
+        else
+                c->runq = t;
+        c->runq_tail = t;
+        c->nrun++;
+}
+
+static struct thread *runq_pop(struct cpu *c)
+{
+        struct thread *t = c->runq;
         if (!t)
                 return NULL;
-        runq_head = t->next;
-        if (!runq_head)
-                runq_tail = NULL;
+        c->runq = t->next;
+        if (!c->runq)
+                c->runq_tail = NULL;
+        c->nrun--;
         t->in_runq = 0;
         t->next = NULL;
         return t;
 }
 
-// Removes t from the run queue if it is there.
+// Removes t from the run queue it is in, if any.
 void sched_unqueue(struct thread *t)
 {
-        struct thread **pp = &runq_head, *prev = NULL;
+        if (!t->in_runq)
+                return;
+        struct cpu *c = &cpus[t->rq_cpu];
+        struct thread **pp = &c->runq, *prev = NULL;
         for (; *pp; prev = *pp, pp = &(*pp)->next) {
                 if (*pp == t) {
                         *pp = t->next;
-                        if (runq_tail == t)
-                                runq_tail = prev;
+                        if (c->runq_tail == t)
+                                c->runq_tail = prev;
+                        c->nrun--;
                         t->in_runq = 0;
                         t->next = NULL;
                         return;
@@ -65,12 +149,71 @@ void sched_unqueue(struct thread *t)
         }
 }
 
-// Frees the kernel stacks of dead threads (never the one we run on).
+// Where a ready thread should run (see the top of this file).
+static struct cpu *pick_cpu(struct thread *t)
+{
+        struct cpu *me = this_cpu();
+        uint32_t allowed = t->affinity & sched_cpus();
+        if (!allowed)
+                return me->sched_on ? me : &cpus[0]; // (before the scheduler starts)
+        struct cpu *last = &cpus[t->last_cpu];
+        if ((allowed & cpu_bit(last)) && cpu_idle(last))
+                return last;
+        for (unsigned i = 0; i < ncpus; i++) {
+                struct cpu *c = &cpus[(me->id + i) % ncpus];
+                if ((allowed & cpu_bit(c)) && cpu_idle(c))
+                        return c;
+        }
+        if (allowed & cpu_bit(me))
+                return me;
+        struct cpu *best = NULL;
+        for (unsigned i = 0; i < ncpus; i++)
+                if ((allowed & (1u << i)) && (!best || cpus[i].nrun < best->nrun))
+                        best = &cpus[i];
+        return best;
+}
+
+void sched_ready(struct thread *t)
+{
+        t->state = T_READY;
+        if (t->in_runq || t->on_cpu || t->proc == NULL)
+                return; // queued, running, or an idle thread
+        struct cpu *c = pick_cpu(t);
+        enqueue(c, t);
+        if (c != this_cpu() && c->cur == c->idle)
+                arch_send_ipi(c); // wake it
+}
+
+// A thread queued on another CPU that may run here (an idle CPU's work).
+static struct thread *steal(struct cpu *me)
+{
+        for (unsigned i = 1; i < ncpus; i++) {
+                struct cpu *c = &cpus[(me->id + i) % ncpus];
+                for (struct thread *t = c->runq; t; t = t->next) {
+                        if (t->affinity & cpu_bit(me)) {
+                                sched_unqueue(t);
+                                return t;
+                        }
+                }
+        }
+        return NULL;
+}
+
+static struct thread *next_ready(struct cpu *c)
+{
+        struct thread *t = runq_pop(c);
+        return t || ncpus == 1 ? t : steal(c);
+}
+
+// Frees the kernel stacks of dead threads no CPU runs on.
 static void reap(void)
 {
-        while (zombies && zombies != current) {
-                struct thread *z = zombies;
-                zombies = z->next;
+        for (struct thread **pp = &zombies, *z; (z = *pp);) {
+                if (z->on_cpu) {
+                        pp = &z->next;
+                        continue;
+                }
+                *pp = z->next;
                 kstack_free(z->kstack_top);
                 kfree(z, sizeof(*z));
                 acct_thread_freed();
@@ -79,46 +222,77 @@ static void reap(void)
 
 void sched_zombie(struct thread *t)
 {
+        sched_unqueue(t);
         t->state = T_DEAD;
         t->next = zombies;
         zombies = t;
 }
 
-// Forgets p's root if it is loaded (p is dying): runs on no user space.
-void sched_drop_root(struct proc *p)
+// Runs on a CPU that may have p's root loaded: loads none instead.
+static void drop_root_call(void *arg)
 {
-        if (active_proc == p) {
+        struct cpu *c = this_cpu();
+        if (c->active == arg) {
                 arch_user_root_switch(0, 0);
-                active_proc = NULL;
+                c->active = NULL;
         }
 }
 
+// Makes every CPU stop using p's root (p is dying); false if a CPU did not
+// answer (its tables must then never be freed).
+bool sched_drop_root(struct proc *p)
+{
+        bool ok = true;
+        for (unsigned i = 0; i < ncpus; i++)
+                if (cpus[i].active == p && smp_call(&cpus[i], drop_root_call, p) != 0)
+                        ok = false;
+        return ok;
+}
+
+// Where the switch happens: under the kernel lock, interrupts masked.
 static void switch_to(struct thread *next)
 {
-        need_resched = false;
-        if (next == current)
+        struct cpu *c = this_cpu();
+        c->need_resched = false;
+        struct thread *prev = c->cur;
+        if (next == prev)
                 return;
-        struct thread *prev = current;
-        current = next;
-        if (next->proc) {
-                if (next->proc != active_proc) {
-                        arch_user_root_switch(next->proc->root, next->proc->asid);
-                        active_proc = next->proc;
+        c->cur = next;
+        prev->on_cpu = 0; // saved by arch_switch before the lock is released
+        next->on_cpu = (uint8_t)(c->id + 1);
+        next->last_cpu = (uint8_t)c->id;
+        struct proc *p = next->proc;
+        if (p) {
+                if (p != c->active) {
+#if ARCH_TLB_SWITCH_FLUSHES
+                        if (c->active)
+                                c->active->tlb_cpus &= ~cpu_bit(c);
+#endif
+                        arch_user_root_switch(p->root, p->asid);
+                        c->active = p;
+                        p->tlb_cpus |= cpu_bit(c);
                 }
                 arch_set_kernel_stack(next->kstack_top);
         }
+        c->switches++;
         arch_switch(&prev->ctx, &next->ctx);
         reap();
 }
 
 void sched_block(void)
 {
-        struct thread *next = runq_pop();
-        switch_to(next ? next : &idle_thread);
+        struct cpu *c = this_cpu();
+        struct thread *next = next_ready(c);
+        switch_to(next ? next : c->idle);
 }
 
 void sched_switch_to(struct thread *t)
 {
+        if (!(t->affinity & cpu_bit(this_cpu()))) {
+                sched_ready(t); // not allowed here: it runs where it may
+                sched_block();
+                return;
+        }
         sched_unqueue(t);
         t->state = T_READY;
         switch_to(t);
@@ -126,13 +300,16 @@ void sched_switch_to(struct thread *t)
 
 void sched_yield(void)
 {
-        if (!runq_head) {
-                need_resched = false;
+        struct cpu *c = this_cpu();
+        c->need_resched = false;
+        struct thread *next = next_ready(c);
+        if (!next)
                 return;
+        if (current != c->idle) {
+                current->state = T_READY;
+                enqueue(c, current);
         }
-        if (current != &idle_thread)
-                sched_ready(current);
-        switch_to(runq_pop());
+        switch_to(next);
 }
 
 void thread_first_run(void)
@@ -142,21 +319,83 @@ void thread_first_run(void)
 
 void trap_user_return(struct trap_frame *tf)
 {
-        if (need_resched)
-                sched_yield();
+        struct cpu *c = this_cpu();
+        if (c->need_resched || current->dying) {
+                kernel_enter(); // does not return if current's process ended
+                if (this_cpu()->need_resched)
+                        sched_yield();
+        }
+        klock_leave();
+}
+
+// Time slices (CPU 0's timer tick, under the kernel lock): this CPU yields
+// on its way back to user mode; another CPU with threads waiting is told by
+// an IPI to do the same.
+void sched_tick(void)
+{
+        struct cpu *me = this_cpu();
+        me->need_resched = true;
+        for (unsigned i = 0; i < ncpus; i++) {
+                struct cpu *c = &cpus[i];
+                if (c != me && c->sched_on && c->nrun) {
+                        c->need_resched = true;
+                        arch_send_ipi(c);
+                }
+        }
+}
+
+long sched_set_affinity(uint64_t mask)
+{
+        uint32_t m = (uint32_t)mask & sched_cpus();
+        if (!mask)
+                return current->affinity & sched_cpus();
+        if (mask >> MAX_CPUS || !m)
+                return -EINVAL;
+        uint32_t old = current->affinity;
+        current->affinity = m;
+        if (!(m & cpu_bit(this_cpu()))) {
+                struct cpu *c = pick_cpu(current);
+                current->state = T_READY;
+                enqueue(c, current);
+                if (c->cur == c->idle)
+                        arch_send_ipi(c);
+                struct thread *next = next_ready(this_cpu());
+                switch_to(next ? next : this_cpu()->idle);
+        }
+        return old & sched_cpus();
+}
+
+// The calling CPU's idle thread is the context calling this.
+void sched_cpu_init(struct cpu *c)
+{
+        struct thread *idle = &idle_threads[c->id];
+        idle->state = T_READY;
+        idle->affinity = cpu_bit(c);
+        idle->on_cpu = (uint8_t)(c->id + 1);
+        c->idle = idle;
+        c->cur = idle;
+}
+
+void sched_init(void)
+{
+        sched_cpu_init(this_cpu());
 }
 
 void sched_idle_loop(void)
 {
+        struct cpu *c = this_cpu(); // (the idle thread never moves)
+        __atomic_store_n(&c->sched_on, true, __ATOMIC_RELEASE);
         for (;;) {
+                klock_enter();
                 reap();
-                struct thread *t = runq_pop();
+                struct thread *t = next_ready(c);
                 if (t) {
                         switch_to(t);
                         continue;
                 }
-                arch_irq_enable();
-                arch_wait_for_interrupt();
+                klock_leave();
+                arch_wait_for_interrupt(); // returns once one is pending
+                arch_irq_enable();         // (taken here, or already in the wait)
                 arch_irq_disable();
         }
 }

@@ -4,6 +4,7 @@
 #include <kernel/arch.h>
 #include <kernel/kalloc.h>
 #include <kernel/kprintf.h>
+#include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
 #include <common/string.h>
@@ -12,7 +13,6 @@
 
 struct cpu cpus[MAX_CPUS];
 unsigned ncpus = 1;
-static bool started; // smp_init has run: arch_this_cpu() works on every CPU
 
 // The self-tests' shared state. Each phase is bounded in counter time, so a
 // host running more virtual CPUs than it has cores (QEMU's multi-threaded
@@ -24,11 +24,7 @@ static uint64_t test_counter; // only under test_lock
 static uint32_t test_phase;   // the boot CPU's signal: 1 the lock test, 2 the cross-calls
 static uint64_t phase_start;  // when the boot CPU started it (ms)
 static unsigned expected;     // the command line's cpus=N (0: not given)
-
-struct cpu *this_cpu(void)
-{
-        return __atomic_load_n(&started, __ATOMIC_ACQUIRE) ? arch_this_cpu() : &cpus[0];
-}
+static uint32_t sched_go;     // the boot CPU started the scheduler: the others join
 
 unsigned smp_cpus_up(void)
 {
@@ -66,6 +62,11 @@ static void call_run(struct cpu *c)
                 return;
         c->call_fn(c->call_arg);
         __atomic_store_n(&c->call_ack, req, __ATOMIC_RELEASE);
+}
+
+void smp_call_poll(struct cpu *c)
+{
+        call_run(c);
 }
 
 void smp_ipi_handler(void)
@@ -202,7 +203,6 @@ void smp_init(const struct boot_info *bi, const void *dtb)
         ncpus = n;
         arch_cpu_init(&cpus[0]);
         arch_ipi_init(&cpus[0]);
-        __atomic_store_n(&started, true, __ATOMIC_RELEASE);
         check_self(&cpus[0]);
         const char *w = bi ? strstr(bi->cmdline, "cpus=") : NULL;
         if (w && (w == bi->cmdline || w[-1] == ' '))
@@ -252,6 +252,10 @@ NORETURN void smp_secondary_main(struct cpu *c)
         uint32_t done = 0;
         for (;;) {
                 call_run(c);
+                if (__atomic_load_n(&sched_go, __ATOMIC_ACQUIRE) && c->state == CPU_UP) {
+                        sched_cpu_init(c);
+                        sched_idle_loop(); // this context is its idle thread
+                }
                 uint32_t phase = __atomic_load_n(&test_phase, __ATOMIC_ACQUIRE);
                 if (phase != done && c->state == CPU_UP) {
                         if (phase == 1)
@@ -265,6 +269,14 @@ NORETURN void smp_secondary_main(struct cpu *c)
                 arch_irq_enable();         // (taken here, or already in the wait)
                 arch_irq_disable();
         }
+}
+
+void smp_sched_start(void)
+{
+        __atomic_store_n(&sched_go, 1, __ATOMIC_RELEASE);
+        for (unsigned i = 1; i < ncpus; i++)
+                if (cpus[i].state == CPU_UP)
+                        arch_send_ipi(&cpus[i]);
 }
 
 // Starts self-test phase p on every CPU (the others are woken by an IPI).

@@ -11,6 +11,7 @@
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
+#include <kernel/tlb.h>
 #include <kernel/pt.h>
 #include <mk/errno.h>
 
@@ -221,7 +222,7 @@ static long sys_unmap(long ph, uint64_t va)
                 return -EINVAL;
         if (pt_unmap(p->root, va, &pa, NULL))
                 return -ENOENT;
-        arch_tlb_flush_user_page(p->asid, va);
+        tlb_shoot_page(p, va);
         return frame_owner_get(pa) == current->proc->asid ? (long)pa : 0;
 }
 
@@ -295,21 +296,27 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
         unsigned fl =
             PT_U | PT_R | ((perms & MK_PERM_W) ? PT_W : 0) | ((perms & MK_PERM_X) ? PT_X : 0);
         long n = 0;
+        bool denied = false;
+        struct tlb_batch b;
+        tlb_batch_init(&b, p);
         for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
                 paddr_t pa;
                 int level;
                 if (pt_translate(p->root, a, &pa, NULL, &level) || level != 0)
                         continue;
-                if (frame_owner_get(pa) != current->proc->asid)
-                        return n ? n : -EPERM;
+                if (frame_owner_get(pa) != current->proc->asid) {
+                        denied = true;
+                        break;
+                }
                 if (perms)
                         pt_map_replace(p->root, a, pa, fl);
                 else
                         pt_unmap(p->root, a, NULL, NULL);
-                arch_tlb_flush_user_page(p->asid, a);
+                tlb_batch_add(&b, a);
                 n++;
         }
-        return n;
+        tlb_batch_finish(&b);
+        return denied && !n ? -EPERM : n;
 }
 
 // Names proc (console messages, debuggers): printable ASCII only, the rest
@@ -413,6 +420,25 @@ static long sys_info(uint64_t what, uint64_t uout)
                 return acct_kstats(uout);
         case MK_INFO_UPTIME_MS:
                 return (long)(timer_ticks() * 1000 / TIMER_HZ);
+        case MK_INFO_CPU:
+                return this_cpu()->id;
+        case MK_INFO_NCPUS: {
+                long n = 0;
+                for (unsigned i = 0; i < ncpus; i++)
+                        n += cpus[i].sched_on && cpus[i].state == CPU_UP;
+                return n;
+        }
+        case MK_INFO_CPU_STATS: {
+                struct mk_cpu_stats s = {0};
+                for (unsigned i = 0; i < ncpus; i++) {
+                        s.klock_takes += cpus[i].klock_takes;
+                        s.klock_spins += cpus[i].klock_spins;
+                        s.tlb_calls += cpus[i].tlb_calls;
+                        s.switches += cpus[i].switches;
+                        s.ipis += cpus[i].ipis;
+                }
+                return copy_to_user(uout, &s, sizeof(s));
+        }
         case MK_INFO_PROC_PID: {
                 struct proc *q;
                 long e = proc_get((long)uout, MK_RIGHT_WAIT, &q);
@@ -425,6 +451,7 @@ static long sys_info(uint64_t what, uint64_t uout)
 
 void syscall_entry(struct trap_frame *tf)
 {
+        kernel_enter();
         uint64_t a0 = tf_arg(tf, 0), a1 = tf_arg(tf, 1), a2 = tf_arg(tf, 2), a3 = tf_arg(tf, 3);
         long r;
         uint64_t badge;
@@ -436,6 +463,9 @@ void syscall_entry(struct trap_frame *tf)
         case SYS_EXIT:
                 proc_kill(current->proc, MK_REASON_EXIT, (int64_t)a0, NULL);
                 r = 0; // not reached
+                break;
+        case SYS_THREAD_AFFINITY:
+                r = sched_set_affinity(a0);
                 break;
         case SYS_YIELD:
                 sched_yield();

@@ -7,6 +7,7 @@
 #include <arch/memlayout.h>
 #include <kernel/arch.h>
 #include <kernel/proc.h>
+#include <kernel/tlb.h>
 #include <kernel/pt.h>
 #include <kernel/timer.h>
 #include <mk/errno.h>
@@ -77,7 +78,7 @@ long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoin
                         struct ext_region *x = &p->ext[i];
                         if (x->ep && x->start == start) {
                                 pt_unmap_range(p->root, x->start, x->end, NULL, NULL);
-                                arch_tlb_flush_asid(p->asid);
+                                tlb_shoot_asid(p);
                                 ep_put(x->ep);
                                 x->ep = NULL;
                                 return 0;
@@ -97,7 +98,7 @@ long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoin
                 return -ENOSPC;
         // What the default pager mapped there before is not the new pager's.
         pt_unmap_range(p->root, start, start + len, NULL, NULL);
-        arch_tlb_flush_asid(p->asid);
+        tlb_shoot_asid(p);
         p->ext[free] = (struct ext_region){start, start + len, ep, badge};
         ep->refs++;
         return 0;
@@ -122,7 +123,7 @@ void ext_pager_gone(struct endpoint *ep)
                 for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
                         const struct ext_region *x = &p->ext[k];
                         if (x->ep == ep && pt_unmap_range(p->root, x->start, x->end, NULL, NULL))
-                                arch_tlb_flush_asid(p->asid);
+                                tlb_shoot_asid(p);
                 }
         }
 }

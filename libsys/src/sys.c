@@ -71,6 +71,11 @@ long mk_proc_limit(long proc, uint64_t resource, uint64_t value)
 {
         return SC(SYS_PROC_LIMIT, proc, resource, value, 0);
 }
+long mk_thread_affinity(uint64_t mask)
+{
+        return SC(SYS_THREAD_AFFINITY, mask, 0, 0, 0);
+}
+
 long mk_proc_name(long proc, const char *name)
 {
         size_t n = 0;

@@ -81,6 +81,7 @@ const char *adv_ending(const struct mk_exit_info *info);
 #include "ipc.def"
 #include "resources.def"
 #include "pagers.def"
+#include "smp.def"
 #undef ADV_TEST
 
 // Helper roles of `adv ROLE ARGS` (spawned by tests): 0..255 exit status.

@@ -208,11 +208,11 @@ static void part_examples(void)
 
 // test=adv, test=conformance: a runner that prints its own TAP stream; one
 // that ends otherwise than by exiting 0 or 1 (a test failed) bails out.
-static void part_program(const char *prog)
+static void part_program(const char *prog, const char *arg)
 {
         struct mk_exit_info xi;
         char got[48];
-        long r = run(prog, NULL, &xi);
+        long r = run(prog, arg, &xi);
         if (r < 0) {
                 mk_printf("Bail out! cannot start %s: %s\n", prog, err_name(r));
                 nfail++;
@@ -234,12 +234,14 @@ static void part(const char *name)
         else if (!strcmp(name, "examples"))
                 part_examples();
         else if (!strcmp(name, "adv"))
-                part_program("adv");
+                part_program("adv", NULL);
+        else if (!strcmp(name, "smp"))
+                part_program("adv", "smp"); // the adversarial suite's tests of several CPUs
         else if (!strcmp(name, "conformance"))
-                part_program("conform");
+                part_program("conform", NULL);
         else {
                 mk_printf("Bail out! no test part '%s' (kernel, user, examples, adv, "
-                          "conformance)\n",
+                          "smp, conformance)\n",
                           name);
                 nfail++;
         }

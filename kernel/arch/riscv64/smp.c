@@ -21,6 +21,9 @@
 void riscv_secondary_entry(void); // smp_entry.S: physical entry of a started hart
 NORETURN void riscv_secondary_main(struct cpu *c);
 
+_Static_assert(__builtin_offsetof(struct cpu, stack_top) == CPU_STACK_TOP, "CPU_STACK_TOP");
+_Static_assert(__builtin_offsetof(struct cpu, arch) == CPU_ARCH, "CPU_ARCH");
+
 static bool have_hsm; // the firmware can start harts (SBI HSM)
 
 // pause (Zihintpause): a FENCE hint, an ordinary fence where the extension is

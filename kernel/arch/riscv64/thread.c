@@ -4,6 +4,7 @@
 #include <common/string.h>
 #include <kernel/kprintf.h>
 #include <arch/percpu.h>
+#include <kernel/smp.h>
 #include <arch/regs.h>
 #include <arch/thread.h>
 #include <arch/trap.h>

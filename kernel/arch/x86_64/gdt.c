@@ -84,6 +84,7 @@ void x86_cpu_setup(unsigned id, const uint64_t *ist_top, uint64_t kstack_top)
         uint64_t *gdt = gdts[id];
         c->self = c;
         c->id = id;
+        c->cpu = &cpus[id]; // this_cpu() (arch/percpu.h)
         c->tss.iomap_base = sizeof(c->tss);
         for (unsigned i = 0; i < X86_IST_COUNT; i++)
                 c->tss.ist[i] = ist_top[i];
@@ -119,12 +120,10 @@ void x86_gdt_init(void)
         x86_cpu_setup(0, ist_top, (uint64_t)x86_boot_stack_top);
 }
 
-// Threads run on the boot CPU only (docs/smp.md): this sets its block.
-// X86_THIS_CPU->... would cost no instruction more, but its longer encoding
-// put an executed alignment NOP into switch_to (ipc_roundtrip 842 -> 844);
-// it is for when threads run on every CPU.
+// The running CPU's block: the next trap or SYSCALL from user mode here
+// lands at the top of this thread's kernel stack.
 void x86_cpu_set_kernel_stack(uint64_t top)
 {
-        x86_cpus[0].kernel_rsp = top;
-        x86_cpus[0].tss.rsp[0] = top;
+        X86_THIS_CPU->kernel_rsp = top;
+        X86_THIS_CPU->tss.rsp[0] = top;
 }

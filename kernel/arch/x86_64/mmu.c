@@ -6,9 +6,10 @@
 //
 // No PCID: every CR3 load drops all non-global translations, so only the
 // address space in CR3 ever has TLB entries and the asid only serves to skip
-// reloading CR3 when nothing changes. User address spaces are loaded on the
-// boot CPU only (threads run there: docs/smp.md), hence x86_cpus[0].asid
-// (see x86_cpu_set_kernel_stack for why not X86_THIS_CPU yet).
+// reloading CR3 when nothing changes (per CPU: X86_THIS_CPU->asid). So a
+// CPU that switched away from an address space holds none of its
+// translations: TLB shootdown asks only the CPUs that have it loaded
+// (ARCH_TLB_SWITCH_FLUSHES, kernel/core/tlb.c).
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <arch/memlayout.h>
@@ -35,7 +36,7 @@ paddr_t x86_kernel_phys;
 void arch_mmu_set_kernel_root(paddr_t root)
 {
         write_cr3(root & X86_CR3_ADDR_MASK);
-        x86_cpus[0].asid = 0;
+        X86_THIS_CPU->asid = 0;
         arch_tlb_flush_all();
 }
 
@@ -74,10 +75,10 @@ void arch_user_root_switch(paddr_t root, unsigned asid)
                 root = kernel_root;
                 asid = 0;
         }
-        if ((read_cr3() & X86_CR3_ADDR_MASK) == root && x86_cpus[0].asid == asid)
+        if ((read_cr3() & X86_CR3_ADDR_MASK) == root && X86_THIS_CPU->asid == asid)
                 return;
         write_cr3(root & X86_CR3_ADDR_MASK);
-        x86_cpus[0].asid = asid;
+        X86_THIS_CPU->asid = asid;
 }
 
 // Only the live address space has TLB entries (see above): if asid is not the

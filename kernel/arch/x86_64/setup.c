@@ -93,8 +93,8 @@ static void cpu_features_init(void)
 
 void x86_entry(paddr_t bi_phys)
 {
+        x86_gdt_init(); // first: kprintf's lock asks this_cpu() (GS_BASE)
         x86_console_init();
-        x86_gdt_init();
         x86_idt_init();
         x86_syscall_init();
         cpu_features_init();

@@ -7,6 +7,7 @@
 #include <mk/fault.h>
 #include <mk/msg.h>
 #include <mk/syscall.h>
+#include <kernel/smp.h>
 #include <kernel/xpager.h>
 
 #define MAX_HANDLES 64
@@ -78,6 +79,11 @@ struct thread {
         uint32_t tid;
         uint8_t state; // enum thread_state
         uint8_t in_runq;
+        uint8_t rq_cpu;     // in_runq: whose run queue
+        uint8_t on_cpu;     // 1 + the CPU running it, 0 when none (sched.c)
+        uint8_t last_cpu;   // where it ran last
+        bool dying;         // its process ended while another CPU ran it
+        uint32_t affinity;  // CPUs it may run on (bit i: CPU i; SYS_THREAD_AFFINITY)
         struct thread *next;      // run queue or endpoint queue link
         struct thread *proc_next; // the process's thread list
 
@@ -130,6 +136,7 @@ struct proc {
         bool alive;
         paddr_t root; // page-table root
         unsigned asid;
+        uint32_t tlb_cpus; // CPUs that may cache its translations (TLB shootdown, tlb.c)
         uint32_t flags; // MK_PROC_*
         struct handle handles[MAX_HANDLES];
         struct thread *threads;
@@ -154,10 +161,21 @@ struct proc {
         char name[MK_PROC_NAME_MAX]; // SYS_PROC_NAME (console messages, tools/gdb)
 };
 
-extern struct thread *current;
+// The thread running on this CPU.
+#define current (this_cpu()->cur)
 
-// Threads and scheduling (kernel/core/sched.c).
-void sched_init(void);
+// Threads and scheduling (kernel/core/sched.c, docs/smp.md).
+// The kernel lock: every way in from user mode takes it (kernel_enter, which
+// also ends a thread whose process ended meanwhile), the way out releases it
+// (trap_user_return). Taking it twice on one CPU is one take.
+void klock_enter(void);
+void klock_leave(void);
+bool klock_held(void);
+void kernel_enter(void);
+void sched_init(void);               // the boot CPU, before the first thread
+void sched_cpu_init(struct cpu *c);  // c itself, before its idle loop
+void sched_tick(void);               // a time slice ended (CPU 0's timer)
+long sched_set_affinity(uint64_t mask); // current's: the old mask, or -EINVAL
 void sched_ready(struct thread *t); // make runnable (append to the run queue)
 void sched_block(void);             // current has set its state; run something else
 void sched_yield(void);
@@ -165,8 +183,7 @@ void sched_switch_to(struct thread *t); // direct handoff: current must already 
 NORETURN void sched_idle_loop(void);
 void sched_unqueue(struct thread *t);
 void sched_zombie(struct thread *t);  // t is dead: free it once off its stack
-void sched_drop_root(struct proc *p); // p is dying: stop using its root
-extern bool need_resched;
+bool sched_drop_root(struct proc *p); // p is dying: no CPU uses its root (false: one did not answer)
 
 // Processes (kernel/core/proc.c).
 // A process charged to acct's tree (NULL: a root, the first process); NULL

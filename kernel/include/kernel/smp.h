@@ -13,6 +13,9 @@
 
 #define MAX_CPUS 8
 
+struct thread;
+struct proc;
+
 enum cpu_state { CPU_ABSENT, CPU_STARTING, CPU_UP, CPU_FAILED };
 
 struct cpu {
@@ -37,13 +40,35 @@ struct cpu {
         uint64_t ipis;               // IPIs this CPU took
         uint64_t calls_done;         // self-test: cross-calls this CPU made, + 1 once done
         uint64_t calls_bad;          // self-test: its cross-calls that failed
+
+        // Scheduling (sched.c, docs/smp.md "Scheduling"). All of it changes
+        // under the kernel lock only, except need_resched (set by others,
+        // then an IPI) and klock (this CPU's own).
+        struct thread *cur;              // the thread running here (idle when none)
+        struct thread *idle;             // this CPU's idle thread (its boot context)
+        struct proc *active;             // whose user root is loaded here (NULL: none)
+        struct thread *runq, *runq_tail; // ready threads queued here (FIFO)
+        uint32_t nrun;                   // how many
+        volatile bool need_resched;      // yield on the way back to user mode
+        bool klock;                      // this CPU holds the kernel lock
+        bool sched_on;                   // it runs threads (its idle loop started)
+        // Counters (each CPU writes its own; MK_INFO_CPU_STATS reads them).
+        uint64_t klock_takes; // kernel lock acquisitions
+        uint64_t klock_spins; // loop iterations spent waiting for it
+        uint64_t tlb_calls;   // TLB shootdown cross-calls this CPU sent
+        uint64_t switches;    // context switches to another thread
 };
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned ncpus; // CPUs found (cpus[0 .. ncpus-1]); 1 until smp_init
 
-// The calling CPU's struct (the boot CPU's until smp_init has run).
-struct cpu *this_cpu(void);
+// The calling CPU's struct, from a register only the kernel sets (the arch
+// sets the boot CPU's before kmain).
+#include <arch/percpu.h>
+static inline struct cpu *this_cpu(void)
+{
+        return arch_cpu_fast();
+}
 unsigned smp_cpus_up(void);
 
 // Finds and starts the other CPUs (kmain, after the kernel's page tables).
@@ -52,6 +77,9 @@ void smp_init(const struct boot_info *bi, const void *dtb);
 // vectors: arch_cpu_init(c) has run. Says it is up and parks (asleep until
 // an interrupt: it runs cross-calls and the self-test phases).
 NORETURN void smp_secondary_main(struct cpu *c);
+// The boot CPU has started its scheduler: the others leave their parking
+// loop for their idle loops and run threads from now on.
+void smp_sched_start(void);
 // The self-test points of every CPU (selftest.c, with the timer running):
 // 0 or failures.
 int smp_selftest(void);
@@ -66,6 +94,9 @@ int smp_call(struct cpu *c, void (*fn)(void *), void *arg);
 // The arch's interrupt path calls this on the CPU that took the kernel's
 // IPI, after acknowledging it, with interrupts masked.
 void smp_ipi_handler(void);
+// Runs the cross-call waiting for CPU c (the caller, interrupts masked), if any:
+// a CPU spinning for a lock calls this, since the holder may be waiting for it.
+void smp_call_poll(struct cpu *c);
 
 // The arch's part.
 // Writes the hardware ids of the CPUs there are (at most max) and the index

@@ -32,6 +32,9 @@ long mk_proc_create_in(long pager_ep, uint64_t badge, uint64_t flags, long acct)
 long mk_proc_limit(long proc, uint64_t resource, uint64_t value);
 long mk_proc_usage(long proc, struct mk_usage *out);
 long mk_proc_name(long proc, const char *name); // SYS_PROC_NAME
+// The CPUs the calling thread may run on (bit i: CPU i): the old mask, or
+// -EINVAL; mask 0 only returns the current one (SYS_THREAD_AFFINITY).
+long mk_thread_affinity(uint64_t mask);
 long mk_thread_start(long proc, uint64_t ip, uint64_t sp, uint64_t arg);
 long mk_map(long proc, uint64_t va, uint64_t pa, uint64_t perms);
 long mk_unmap(long proc, uint64_t va);

@@ -60,7 +60,11 @@
                             // is spent. -ESRCH (h spent): the caller no longer waits (it
                             // ended, or its fault timed out); an invalid fault answer leaves h
                             // valid, as SYS_REPLY leaves the call
-#define SYS_NR           28
+#define SYS_THREAD_AFFINITY 28 // (mask) -> old mask: the CPUs the calling thread may run on
+                               // (bit i: CPU i), from now on; it moves at once when the CPU it
+                               // runs on is not in mask. -EINVAL: mask names no running CPU
+                               // (mask 0 changes nothing and returns the current mask)
+#define SYS_NR              29
 
 #define MK_PROC_NAME_MAX 16
 
@@ -79,6 +83,18 @@
 #define MK_INFO_PROC_PID    6 // (second argument: a process handle) returns that process's id
 #define MK_INFO_KSTATS      7 // out: struct mk_kstats (kernel object and frame counts)
 #define MK_INFO_UPTIME_MS   8 // returns milliseconds since boot (timer ticks)
+#define MK_INFO_CPU         9  // returns the CPU the caller runs on (it may move right after)
+#define MK_INFO_NCPUS       10 // returns how many CPUs run threads
+#define MK_INFO_CPU_STATS   11 // out: struct mk_cpu_stats (summed over the CPUs)
+
+// MK_INFO_CPU_STATS: the scheduler's and the kernel lock's counters.
+struct mk_cpu_stats {
+        uint64_t klock_takes; // kernel lock acquisitions
+        uint64_t klock_spins; // iterations spent waiting for it (contention)
+        uint64_t tlb_calls;   // TLB shootdown cross-calls sent
+        uint64_t switches;    // context switches
+        uint64_t ipis;        // IPIs taken
+};
 
 // SYS_PROC_CREATE flags.
 #define MK_PROC_ALLOW_WX 1 // grants may be writable and executable at once

@@ -8,16 +8,20 @@
 // the offsets.
 #pragma once
 
+// TLB shootdown (kernel/core/tlb.c): whether loading another root drops
+// every user translation (then only the CPUs with an address space loaded
+// may cache it), and whether the flush instructions reach every CPU (then
+// no IPI is needed).
+#define ARCH_TLB_SWITCH_FLUSHES 0
+#define ARCH_TLB_BROADCAST      0
+
 #define CPU_STACK_TOP 24                 // struct cpu stack_top: a secondary's boot stack
 #define CPU_ARCH      32                 // struct cpu arch[]
 #define CPU_KSTACK    (CPU_ARCH + 0 * 8) // arch[0]: the kernel stack top of the next user trap
 #define CPU_SATP      (CPU_ARCH + 1 * 8) // arch[1]: satp for the secondary entry (kernel_root)
 
 #ifndef __ASSEMBLER__
-#include <kernel/smp.h>
-
-_Static_assert(__builtin_offsetof(struct cpu, stack_top) == CPU_STACK_TOP, "CPU_STACK_TOP");
-_Static_assert(__builtin_offsetof(struct cpu, arch) == CPU_ARCH, "CPU_ARCH");
+struct cpu; // kernel/smp.h (which checks CPU_STACK_TOP and CPU_ARCH: riscv64 smp.c)
 
 enum { RISCV_CPU_KSTACK = 0, RISCV_CPU_SATP = 1 }; // indices in struct cpu arch[]
 
@@ -28,5 +32,10 @@ static inline struct cpu *riscv_cpu(void)
         struct cpu *c;
         __asm__ volatile("mv %0, tp" : "=r"(c));
         return c;
+}
+
+static inline struct cpu *arch_cpu_fast(void)
+{
+        return riscv_cpu();
 }
 #endif

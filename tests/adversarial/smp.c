@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: MIT
+// Several CPUs (docs/smp.md, docs/adversarial.md "S"): threads on every CPU,
+// faults racing on one page and across processes, TLB shootdown after
+// munmap and mprotect, fork while sibling threads write, exit while threads
+// fault. Each checks the data and that the system pager's free frames come
+// back to their baseline. They pass on one CPU too (there they test the
+// same paths without parallelism); tools/test runs them at -smp 4 with and
+// without -icount (`adv smp`, the Meson suite smp4).
+#include "adv.h"
+
+#define W         (adv_sh->w)
+#define NT        8 // threads at most (MAX_CPUS)
+#define STACK     8192
+#define RACE_PGS  64
+#define PROC_PGS  256
+#define SPIN_MS   3000 // a barrier's bound
+#define STALE_MAGIC 0x5a5a
+
+static uint8_t stacks[NT][STACK] __attribute__((aligned(16)));
+static volatile int64_t arrived, go;
+
+static int ncpus(void)
+{
+        long n = mk_info(MK_INFO_NCPUS, 0);
+        return n < 1 ? 1 : n > NT ? NT : (int)n;
+}
+
+// Pins the calling thread to CPU (i mod CPUs): 0 when it runs there.
+static int pin(int i)
+{
+        int cpu = i % ncpus();
+        long r = mk_thread_affinity(1ull << cpu);
+        if (r < 0)
+                return (int)r;
+        return mk_info(MK_INFO_CPU, 0) == cpu ? 0 : -1;
+}
+
+// Every thread of a test arrives, then all go on together (bounded).
+static int barrier(int n)
+{
+        __atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
+        uint64_t end = adv_now() + SPIN_MS;
+        while (__atomic_load_n(&arrived, __ATOMIC_ACQUIRE) < n)
+                if (adv_now() > end)
+                        return -1;
+        return 0;
+}
+
+static uint64_t frames_free(void)
+{
+        struct pgr_stats s;
+        return adv_pstats(&s) == 0 ? s.frames_free : 0;
+}
+
+// The free-frame count once nothing else changes it (the VFS fills its
+// file pages from the boot image in the background early in a boot): two
+// reads 50 ms apart agree (bounded: 5 s).
+static uint64_t stable_free(void)
+{
+        uint64_t a = frames_free(), end = adv_now() + 5000;
+        while (adv_now() < end) {
+                uint64_t t = adv_now() + 50;
+                while (adv_now() < t)
+                        mk_yield();
+                uint64_t b = frames_free();
+                if (b == a)
+                        return b;
+                a = b;
+        }
+        return a;
+}
+
+static void start_threads(int n, void (*fn)(uint64_t))
+{
+        arrived = 0;
+        for (int i = 1; i < n; i++)
+                if (adv_thread(fn, stacks[i], STACK, (uint64_t)i) < 0)
+                        W[40 + i] = -1;
+}
+
+// Waits until W[40 + 1 .. n-1] are all 1 (each thread's "done"), bounded.
+static int join(int n)
+{
+        uint64_t end = adv_now() + 20000;
+        for (int i = 1; i < n; i++)
+                while (W[40 + i] == 0)
+                        if (adv_now() > end)
+                                return -1;
+        for (int i = 1; i < n; i++)
+                if (W[40 + i] != 1)
+                        return -1;
+        return 0;
+}
+
+// --- S1: threads of one process on every CPU at once ----------------------------
+
+static volatile uint64_t counts[NT];
+
+static int on_cpu(int i, int n)
+{
+        if (pin(i))
+                return 2;
+        if (barrier(n))
+                return 3;
+        // All are here: each counts while checking it stays on its CPU and
+        // that every other thread makes progress meanwhile (on one CPU each
+        // only advances when the timer preempts; on n CPUs, all at once).
+        uint64_t seen[NT];
+        for (int k = 0; k < n; k++)
+                seen[k] = counts[k];
+        uint64_t end = adv_now() + 200;
+        while (adv_now() < end)
+                counts[i]++;
+        if (mk_info(MK_INFO_CPU, 0) != i % ncpus())
+                return 4;
+        for (int k = 0; k < n; k++)
+                if (k != i && counts[k] == seen[k])
+                        return 5;
+        return 0;
+}
+
+static void on_cpu_thread(uint64_t i)
+{
+        int n = (int)W[39];
+        int r = on_cpu((int)i, n);
+        W[40 + i] = r == 0 ? 1 : 10 * r + 2; // (join: not 1)
+        W[30 + i] = r;
+        adv_park();
+}
+
+int adv_threads_run_on_every_cpu(void)
+{
+        int n = ncpus();
+        W[39] = n;
+        long all = mk_thread_affinity(0);
+        if (all != (long)((1ull << n) - 1))
+                ADV_FAIL("affinity mask %ld with %d CPUs, expected 0x%llx", all, n,
+                         (unsigned long long)((1ull << n) - 1));
+        if (mk_thread_affinity(1ull << 8) != -EINVAL || mk_thread_affinity(1ull << 63) != -EINVAL)
+                ADV_FAIL("an affinity naming no CPU was accepted");
+        if (n < NT && mk_thread_affinity(1ull << n) != -EINVAL)
+                ADV_FAIL("an affinity naming only CPU %d (of %d) was accepted", n, n);
+        start_threads(n, on_cpu_thread);
+        int r = on_cpu(0, n);
+        if (r)
+                ADV_FAIL("thread 0: step %d failed", r); // (the steps: on_cpu)
+        if (join(n)) {
+                for (int i = 1; i < n; i++)
+                        if (W[40 + i] != 1)
+                                ADV_FAIL("thread %d: %s", i,
+                                         W[40 + i] == 0  ? "did not finish"
+                                         : W[30 + i] == 2 ? "did not get its CPU"
+                                         : W[30 + i] == 3 ? "the others did not arrive"
+                                         : W[30 + i] == 4 ? "moved off its CPU"
+                                                          : "another thread made no progress");
+        }
+        return 0;
+}
+
+// --- S2: threads faulting the same pages at once ---------------------------------
+
+static volatile uint64_t *race;
+
+static int race_run(int i, int n)
+{
+        pin(i);
+        if (barrier(n))
+                return 1;
+        for (int k = 0; k < RACE_PGS; k++) {
+                race[k * 512 + i] = (uint64_t)(i + 1) << 32 | (uint64_t)k;
+                if (race[k * 512 + i] != ((uint64_t)(i + 1) << 32 | (uint64_t)k))
+                        return 2;
+        }
+        return 0;
+}
+
+static void race_thread(uint64_t i)
+{
+        W[40 + i] = race_run((int)i, (int)W[39]) == 0 ? 1 : 2;
+        adv_park();
+}
+
+static int race_round(int n)
+{
+        race = mmap(NULL, RACE_PGS * ADV_PAGE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (race == MAP_FAILED)
+                return adv_fail("mmap failed");
+        for (int i = 1; i < n; i++)
+                W[40 + i] = 0;
+        start_threads(n, race_thread);
+        int rr = race_run(0, n);
+        if (rr || join(n))
+                return adv_fail("a thread failed or did not finish");
+        for (int k = 0; k < RACE_PGS; k++)
+                for (int i = 0; i < n; i++)
+                        if (race[k * 512 + i] != ((uint64_t)(i + 1) << 32 | (uint64_t)k))
+                                return adv_fail("page %d: thread %d's write is lost (two frames "
+                                                "for one page?)",
+                                                k, i);
+        munmap((void *)race, RACE_PGS * ADV_PAGE);
+        return 0;
+}
+
+int adv_same_page_fault_race(void)
+{
+        int n = ncpus() < 2 ? 2 : ncpus();
+        W[39] = n;
+        // The first round warms the pager's tables; the second must give
+        // back exactly what it took. (Its threads stay parked: stacks only.)
+        if (race_round(n))
+                return 1;
+        uint64_t before = stable_free();
+        if (race_round(n))
+                return 1;
+        uint64_t after = stable_free();
+        if (after != before)
+                ADV_FAIL("%llu frames free after the race, %llu before", (unsigned long long)after,
+                         (unsigned long long)before);
+        return 0;
+}
+
+// --- S3: processes faulting in parallel -----------------------------------------
+
+static int proc_faults(int i)
+{
+        pin(i);
+        volatile uint64_t *p = mmap(NULL, PROC_PGS * ADV_PAGE, PROT_READ | PROT_WRITE,
+                                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+                return 2;
+        uint64_t seed = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull;
+        for (int k = 0; k < PROC_PGS; k++)
+                for (int w = 0; w < 512; w += 64)
+                        p[k * 512 + w] = seed ^ (uint64_t)(k * 512 + w);
+        for (int k = 0; k < PROC_PGS; k++)
+                for (int w = 0; w < 512; w += 64)
+                        if (p[k * 512 + w] != (seed ^ (uint64_t)(k * 512 + w)))
+                                return 3;
+        return 0;
+}
+
+static int procs_round(int n)
+{
+        long h[NT];
+        for (int i = 0; i < n; i++) {
+                long pid = adv_fork(&h[i]);
+                if (pid == 0)
+                        _exit(proc_faults(i));
+                if (pid < 0)
+                        return adv_fail("fork %d: %s", i, adv_err(pid));
+        }
+        int bad = 0;
+        for (int i = 0; i < n; i++) {
+                struct mk_exit_info info;
+                long r = adv_wait_proc(h[i], &info, 20000);
+                mk_handle_close(h[i]);
+                if (r < 0 || info.reason != MK_REASON_EXIT || info.status != 0) {
+                        adv_fail("child %d: %s", i, r < 0 ? adv_err(r) : adv_ending(&info));
+                        bad++;
+                }
+        }
+        return bad;
+}
+
+int adv_processes_fault_in_parallel(void)
+{
+        int n = ncpus() < 2 ? 2 : ncpus();
+        if (procs_round(n))
+                return 1;
+        uint64_t before = stable_free();
+        if (procs_round(n))
+                return 1;
+        uint64_t after = stable_free();
+        if (after != before)
+                ADV_FAIL("%llu frames free after the processes ended, %llu before",
+                         (unsigned long long)after, (unsigned long long)before);
+        return 0;
+}
+
+// --- S4, S5: an access after munmap/mprotect returns faults on every CPU ------------
+
+static volatile uint64_t *shoot_page;
+
+// The other CPU's thread: reads (or writes) the page until told the unmap
+// (protect) returned, then once more. That access must fault: the process
+// then ends by it; a stale translation lets it through (STALE_MAGIC).
+static void toucher(uint64_t write)
+{
+        pin(1);
+        uint64_t x = 0;
+        while (!go) {
+                if (write)
+                        shoot_page[1] = ++x;
+                else
+                        x += shoot_page[0];
+                W[3]++;
+        }
+        if (write)
+                shoot_page[1] = x;
+        else
+                W[4] = (int64_t)shoot_page[0];
+        W[2] = STALE_MAGIC;
+        adv_park();
+}
+
+static int shoot_child(bool protect)
+{
+        pin(0);
+        shoot_page = mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                          -1, 0);
+        if (shoot_page == MAP_FAILED)
+                return 2;
+        shoot_page[0] = 7;
+        W[1] = (int64_t)(uint64_t)shoot_page;
+        if (adv_thread(toucher, stacks[1], STACK, protect) < 0)
+                return 3;
+        uint64_t end = adv_now() + SPIN_MS;
+        while (W[3] < 1000)
+                if (adv_now() > end)
+                        return 4;
+        int r = protect ? mprotect((void *)shoot_page, ADV_PAGE, PROT_READ)
+                        : munmap((void *)shoot_page, ADV_PAGE);
+        if (r)
+                return 5;
+        go = 1;
+        // The toucher's process ends by its fault; if it gets through,
+        // report it.
+        end = adv_now() + 2000;
+        while (W[2] != STALE_MAGIC && adv_now() < end)
+                ;
+        return W[2] == STALE_MAGIC ? 6 : 7;
+}
+
+static int shootdown(bool protect)
+{
+        long h;
+        long pid = adv_fork(&h);
+        if (pid == 0)
+                _exit(shoot_child(protect));
+        if (pid < 0)
+                ADV_FAIL("fork: %s", adv_err(pid));
+        struct mk_exit_info info;
+        long r = adv_wait_proc(h, &info, 10000);
+        mk_handle_close(h);
+        if (r < 0)
+                ADV_FAIL("wait: %s", adv_err(r));
+        uint64_t want = protect ? MK_REASON_ACCESS : MK_REASON_NOMAP;
+        if (info.reason == MK_REASON_EXIT && info.status == 6)
+                ADV_FAIL("after %s returned, the thread on the other CPU still %s the page "
+                         "(a stale TLB entry)",
+                         protect ? "mprotect" : "munmap", protect ? "wrote" : "read");
+        if (info.reason != want || (info.fault_va & ~(ADV_PAGE - 1)) != (uint64_t)W[1])
+                ADV_FAIL("the child ended with %s, expected %s at 0x%llx", adv_ending(&info),
+                         mk_reason_name(want), (unsigned long long)W[1]);
+        return 0;
+}
+
+int adv_munmap_shootdown(void)
+{
+        return shootdown(false);
+}
+
+int adv_mprotect_shootdown(void)
+{
+        return shootdown(true);
+}
+
+// --- S6: fork while sibling threads write -----------------------------------------
+
+static volatile uint64_t *fw_page;
+
+static void fork_writer(uint64_t unused)
+{
+        pin(1);
+        for (uint64_t s = 1;; s++) {
+                for (int w = 0; w < 512; w++)
+                        fw_page[w] = s;
+                W[3] = (int64_t)s;
+        }
+}
+
+// The child's copy: a prefix of one pass, the rest of the pass before
+// (never anything else), and it never changes afterwards.
+static int check_copy(void)
+{
+        static uint64_t snap[512];
+        for (int w = 0; w < 512; w++)
+                snap[w] = fw_page[w];
+        uint64_t s = snap[0];
+        int k = 0;
+        while (k < 512 && snap[k] == s)
+                k++;
+        for (int w = k; w < 512; w++)
+                if (snap[w] != s - 1)
+                        return 10;
+        uint64_t end = adv_now() + 30;
+        while (adv_now() < end)
+                for (int w = 0; w < 512; w++)
+                        if (fw_page[w] != snap[w])
+                                return 11; // the parent's writes reach the child
+        return 0;
+}
+
+static int fork_write_child(void)
+{
+        pin(0);
+        fw_page = mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                       0);
+        if (fw_page == MAP_FAILED)
+                return 2;
+        fw_page[0] = 0;
+        if (adv_thread(fork_writer, stacks[1], STACK, 0) < 0)
+                return 3;
+        for (int round = 0; round < 8; round++) {
+                int64_t s0 = W[3];
+                uint64_t end = adv_now() + SPIN_MS;
+                while (W[3] < s0 + 3)
+                        if (adv_now() > end)
+                                return 4;
+                long h;
+                long pid = adv_fork(&h);
+                if (pid == 0)
+                        _exit(check_copy());
+                if (pid < 0)
+                        return 5;
+                struct mk_exit_info info;
+                long r = adv_wait_proc(h, &info, 5000);
+                mk_handle_close(h);
+                if (r < 0 || info.reason != MK_REASON_EXIT)
+                        return 6;
+                if (info.status)
+                        return (int)info.status;
+        }
+        return 0;
+}
+
+int adv_fork_while_threads_write(void)
+{
+        long h;
+        long pid = adv_fork(&h);
+        if (pid == 0)
+                _exit(fork_write_child());
+        if (pid < 0)
+                ADV_FAIL("fork: %s", adv_err(pid));
+        struct mk_exit_info info;
+        long r = adv_wait_proc(h, &info, 30000);
+        mk_handle_close(h);
+        if (r < 0 || info.reason != MK_REASON_EXIT || info.status != 0)
+                ADV_FAIL("%s%s", r < 0 ? adv_err(r) : adv_ending(&info),
+                         info.status == 10   ? ": the child's copy is torn"
+                         : info.status == 11 ? ": the parent's writes after fork reached the child"
+                                             : "");
+        return 0;
+}
+
+// --- S7: exit while threads fault ----------------------------------------------------
+
+static void faulter(uint64_t i)
+{
+        pin((int)i);
+        for (;;) {
+                volatile uint8_t *p = mmap(NULL, 64 * ADV_PAGE, PROT_READ | PROT_WRITE,
+                                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                if (p == MAP_FAILED)
+                        continue;
+                for (int k = 0; k < 64; k++)
+                        p[k * ADV_PAGE] = (uint8_t)k;
+                W[8 + i]++;
+                munmap((void *)p, 64 * ADV_PAGE);
+        }
+}
+
+static int exit_round(int n)
+{
+        long h;
+        long pid = adv_fork(&h);
+        if (pid == 0) {
+                for (int i = 0; i < n; i++)
+                        W[8 + i] = 0;
+                for (int i = 1; i < n; i++)
+                        adv_thread(faulter, stacks[i], STACK, (uint64_t)i);
+                uint64_t end = adv_now() + SPIN_MS;
+                for (int i = 1; i < n; i++)
+                        while (W[8 + i] < 2 && adv_now() < end)
+                                ;
+                _exit(0); // while the others fault
+        }
+        if (pid < 0)
+                return adv_fail("fork: %s", adv_err(pid));
+        struct mk_exit_info info;
+        long r = adv_wait_proc(h, &info, 10000);
+        mk_handle_close(h);
+        if (r < 0 || info.reason != MK_REASON_EXIT || info.status != 0)
+                return adv_fail("%s", r < 0 ? adv_err(r) : adv_ending(&info));
+        return 0;
+}
+
+int adv_exit_while_threads_fault(void)
+{
+        int n = ncpus() < 2 ? 2 : ncpus();
+        if (exit_round(n))
+                return 1;
+        uint64_t before = stable_free();
+        for (int k = 0; k < 3; k++)
+                if (exit_round(n))
+                        return 1;
+        uint64_t after = stable_free();
+        if (after != before)
+                ADV_FAIL("%llu frames free after the processes ended, %llu before",
+                         (unsigned long long)after, (unsigned long long)before);
+        return 0;
+}
