@@ -71,8 +71,11 @@ qemu_cmd() {
 	local arch=$1 cmdline=$2 b="$BUILD/$1"
 	local img=${BOOTIMG:-$b/tools/bootimg/bootimg.cpio}
 	shift 2
-	# SMP=N: N CPUs (docs/smp.md); one by default.
+	# SMP=N: N CPUs (docs/smp.md); one by default. ICOUNT=N: -icount
+	# shift=N (one instruction is 2^N ns of virtual time; QEMU then runs
+	# the CPUs in turn on one host thread, deterministically).
 	[ -z "${SMP:-}" ] || set -- -smp "$SMP" "$@"
+	[ -z "${ICOUNT:-}" ] || set -- -icount "shift=$ICOUNT" "$@"
 	case $arch in
 	x86_64)
 		# The ESP is a per-boot copy (QEMU's fat: driver needs it writable).

@@ -221,7 +221,9 @@ struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t 
         }
         t->tf = arch_thread_init(&t->ctx, t->kstack_top, ip, sp, arg);
         t->proc = p;
-        t->affinity = ~0u;
+        // A thread started by its own process keeps its creator's CPUs (as
+        // on Linux); one started in another process may run anywhere.
+        t->affinity = current && current->proc == p ? current->affinity : ~0u;
         t->last_cpu = (uint8_t)this_cpu()->id;
         t->tid = next_tid++;
         t->proc_next = p->threads;
@@ -387,6 +389,7 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
                 arch_exit(reason == MK_REASON_EXIT && status == 0 ? EXIT_OK : EXIT_PANIC);
         }
         proc_reap_drain(); // processes this one was the last to name
+        sched_reap();      // its threads that no CPU runs (the others go when theirs switch)
         if (self) {
                 sched_zombie(current);
                 proc_put(p);

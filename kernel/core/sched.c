@@ -36,19 +36,53 @@ static struct spinlock klock = SPINLOCK_INIT;
 
 // --- The kernel lock ------------------------------------------------------------
 
+// A waiter spins this long (polling its cross-calls), then sleeps until the
+// CPU that hands it the lock sends it an IPI: a sleeping virtual CPU costs
+// its host nothing, so the holder's host thread is not starved by spinners
+// (QEMU runs more virtual CPUs than the host has cores).
+#define KLOCK_SPINS 256
+
 void klock_enter(void)
 {
         struct cpu *c = this_cpu();
         if (c->klock)
                 return;
         uint32_t t = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
+        unsigned spins = 0;
         while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != t) {
                 smp_call_poll(c); // the holder may be waiting for our cross-call
-                arch_cpu_relax();
                 c->klock_spins++;
+                if (++spins < KLOCK_SPINS) {
+                        arch_cpu_relax();
+                        continue;
+                }
+                // Sleep until our turn: say so, then look again (the
+                // releaser reads klock_wait after moving owner on).
+                __atomic_store_n(&c->klock_wait, t + 1, __ATOMIC_SEQ_CST);
+                if (__atomic_load_n(&klock.owner, __ATOMIC_SEQ_CST) != t) {
+                        arch_wait_for_interrupt(); // returns once one is pending
+                        arch_irq_enable();         // (taken here, or already in the wait)
+                        arch_irq_disable();
+                        c->klock_sleeps++;
+                }
+                __atomic_store_n(&c->klock_wait, 0, __ATOMIC_RELAXED);
         }
         c->klock = true;
         c->klock_takes++;
+}
+
+// Takes the lock only if nobody holds it or waits for it (an interrupt
+// handler's way: it may have interrupted this CPU's own wait).
+bool klock_try(void)
+{
+        struct cpu *c = this_cpu();
+        if (c->klock)
+                return true;
+        if (c->klock_wait || !spin_trylock(&klock))
+                return false;
+        c->klock = true;
+        c->klock_takes++;
+        return true;
 }
 
 void klock_leave(void)
@@ -57,7 +91,13 @@ void klock_leave(void)
         if (!c->klock)
                 return;
         c->klock = false;
-        spin_unlock(&klock);
+        uint32_t next = klock.owner + 1;
+        __atomic_store_n(&klock.owner, next, __ATOMIC_SEQ_CST);
+        if (klock.next == next)
+                return; // nobody waits
+        for (unsigned i = 0; i < ncpus; i++)
+                if (__atomic_load_n(&cpus[i].klock_wait, __ATOMIC_SEQ_CST) == next + 1)
+                        arch_send_ipi(&cpus[i]); // its turn: wake it
 }
 
 bool klock_held(void)
@@ -206,7 +246,7 @@ static struct thread *next_ready(struct cpu *c)
 }
 
 // Frees the kernel stacks of dead threads no CPU runs on.
-static void reap(void)
+void sched_reap(void)
 {
         for (struct thread **pp = &zombies, *z; (z = *pp);) {
                 if (z->on_cpu) {
@@ -276,7 +316,7 @@ static void switch_to(struct thread *next)
         }
         c->switches++;
         arch_switch(&prev->ctx, &next->ctx);
-        reap();
+        sched_reap();
 }
 
 void sched_block(void)
@@ -312,9 +352,23 @@ void sched_yield(void)
         switch_to(next);
 }
 
+// Whether a yield could run something else: a thread queued here, or on a
+// CPU it could be taken from (racy reads, no lock: a hint for SYS_YIELD's
+// lock-free path; a thread queued a moment later runs at the next tick).
+bool sched_wants_yield(void)
+{
+        struct cpu *me = this_cpu();
+        if (me->need_resched || me->nrun)
+                return true;
+        for (unsigned i = 0; i < ncpus; i++)
+                if (cpus[i].nrun)
+                        return true;
+        return false;
+}
+
 void thread_first_run(void)
 {
-        reap();
+        sched_reap();
 }
 
 void trap_user_return(struct trap_frame *tf)
@@ -387,7 +441,7 @@ void sched_idle_loop(void)
         __atomic_store_n(&c->sched_on, true, __ATOMIC_RELEASE);
         for (;;) {
                 klock_enter();
-                reap();
+                sched_reap();
                 struct thread *t = next_ready(c);
                 if (t) {
                         switch_to(t);

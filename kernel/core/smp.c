@@ -60,8 +60,46 @@ static void call_run(struct cpu *c)
             !__atomic_compare_exchange_n(&c->call_taken, &prev, req, false, __ATOMIC_ACQ_REL,
                                          __ATOMIC_ACQUIRE))
                 return;
+        struct cpu *from = c->call_from;
         c->call_fn(c->call_arg);
-        __atomic_store_n(&c->call_ack, req, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->call_ack, req, __ATOMIC_SEQ_CST);
+        if (from && __atomic_load_n(&from->call_sleep, __ATOMIC_SEQ_CST))
+                arch_send_ipi(from); // it sleeps until its call has run: wake it
+}
+
+// A waiting CPU's step: spins a while, then sleeps until an interrupt (the
+// IPI that says its wait is over: a sleeping virtual CPU costs the host
+// nothing, and under -icount QEMU runs the others meanwhile). *flag is set
+// while it sleeps, for whoever ends the wait to see; done() says whether
+// the wait is already over. The timer tick does nothing of the kernel's
+// while a CPU sleeps here (nested_wait).
+void smp_wait_step(unsigned *spins, uint32_t *flag, bool (*done)(void *), void *arg)
+{
+        if (++*spins < SMP_WAIT_SPINS) {
+                arch_cpu_relax();
+                return;
+        }
+        struct cpu *me = this_cpu();
+        __atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
+        if (!done(arg)) {
+                me->nested_wait++;
+                arch_wait_for_interrupt(); // returns once one is pending
+                arch_irq_enable();         // (taken here, or already in the wait)
+                arch_irq_disable();
+                me->nested_wait--;
+        }
+        __atomic_store_n(flag, 0, __ATOMIC_RELAXED);
+}
+
+struct call_wait {
+        struct cpu *c;
+        uint32_t req;
+};
+
+static bool call_done(void *arg)
+{
+        const struct call_wait *w = arg;
+        return __atomic_load_n(&w->c->call_ack, __ATOMIC_SEQ_CST) == w->req;
 }
 
 void smp_call_poll(struct cpu *c)
@@ -95,6 +133,7 @@ int smp_call(struct cpu *c, void (*fn)(void *), void *arg)
         }
         c->call_fn = fn;
         c->call_arg = arg;
+        c->call_from = me;
         uint32_t req = c->call_req + 1;
         __atomic_store_n(&c->call_req, req, __ATOMIC_RELEASE);
         arch_send_ipi(c);
@@ -103,9 +142,11 @@ int smp_call(struct cpu *c, void (*fn)(void *), void *arg)
         // vCPU threads on a loaded host), which says nothing about c.
         uint64_t last = now_ms(), waited = 0;
         int r = 0;
+        unsigned spins = 0;
+        struct call_wait cw = {c, req};
         while (__atomic_load_n(&c->call_ack, __ATOMIC_ACQUIRE) != req) {
                 call_run(me); // a call to us while we wait (maybe from c itself)
-                arch_cpu_relax();
+                smp_wait_step(&spins, &me->call_sleep, call_done, &cw);
                 uint64_t t = now_ms();
                 waited += t - last < CALL_STALL_MS ? t - last : 0;
                 last = t;

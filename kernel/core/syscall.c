@@ -272,6 +272,11 @@ static long sys_thread_fork(long ph)
         if (!t)
                 return err;
         *t->tf = *src->tf;
+        t->affinity = src->affinity; // (fork keeps the CPUs, as on Linux)
+        if (t->in_runq && !(t->affinity & (1u << t->rq_cpu))) {
+                sched_unqueue(t);
+                sched_ready(t); // queued where it may run
+        }
         tf_set_ret(t->tf, MK_FORK_CHILD);
         return (long)t->tid;
 }
@@ -417,6 +422,7 @@ static long sys_info(uint64_t what, uint64_t uout)
         case MK_INFO_PID:
                 return p->pid;
         case MK_INFO_KSTATS:
+                sched_reap(); // (threads of ended processes another CPU ran last)
                 return acct_kstats(uout);
         case MK_INFO_UPTIME_MS:
                 return (long)(timer_ticks() * 1000 / TIMER_HZ);
@@ -449,8 +455,29 @@ static long sys_info(uint64_t what, uint64_t uout)
         }
 }
 
+// Calls that need no kernel lock: they read only the clock and the calling
+// CPU's own state (a spinning program's calls must not contend for it).
+static bool syscall_lockless(struct trap_frame *tf)
+{
+        uint64_t n = tf_sysno(tf), a0 = tf_arg(tf, 0);
+        if (current->dying)
+                return false;
+        if (n == SYS_YIELD && !sched_wants_yield()) {
+                tf_set_ret(tf, 0);
+                return true;
+        }
+        if (n == SYS_INFO && (a0 == MK_INFO_UPTIME_MS || a0 == MK_INFO_CPU)) {
+                tf_set_ret(tf, a0 == MK_INFO_CPU ? (long)this_cpu()->id
+                                                 : (long)(timer_ticks() * 1000 / TIMER_HZ));
+                return true;
+        }
+        return false;
+}
+
 void syscall_entry(struct trap_frame *tf)
 {
+        if (ncpus > 1 && syscall_lockless(tf))
+                return;
         kernel_enter();
         uint64_t a0 = tf_arg(tf, 0), a1 = tf_arg(tf, 1), a2 = tf_arg(tf, 2), a3 = tf_arg(tf, 3);
         long r;
@@ -534,6 +561,16 @@ void syscall_entry(struct trap_frame *tf)
                 }
                 kprintf("mk: shutdown requested by process %u, status %lld\n", current->proc->pid,
                         (long long)a1);
+                if (ncpus > 1)
+                        for (unsigned i = 0; i < ncpus; i++)
+                                kprintf("smp: cpu %u: %llu kernel-lock takes, %llu spins, %llu "
+                                        "sleeps, %llu switches, %llu IPIs, %llu TLB calls\n",
+                                        i, (unsigned long long)cpus[i].klock_takes,
+                                        (unsigned long long)cpus[i].klock_spins,
+                                        (unsigned long long)cpus[i].klock_sleeps,
+                                        (unsigned long long)cpus[i].switches,
+                                        (unsigned long long)cpus[i].ipis,
+                                        (unsigned long long)cpus[i].tlb_calls);
                 arch_exit((int)a1);
         case SYS_THREAD_FORK:
                 r = sys_thread_fork((long)a0);

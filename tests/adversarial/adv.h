@@ -38,6 +38,20 @@ extern struct adv_shared *adv_sh;
 __attribute__((format(printf, 1, 2))) int adv_fail(const char *fmt, ...);
 #define ADV_FAIL(...) return adv_fail(__VA_ARGS__)
 
+// A spin loop's hint: pause (x86_64) and yield (aarch64) also let QEMU run
+// another virtual CPU when it runs them in turn (-icount); riscv64's pause
+// hint does not.
+static inline void adv_relax(void)
+{
+#if defined(__x86_64__)
+        __asm__ volatile("pause" ::: "memory");
+#elif defined(__aarch64__)
+        __asm__ volatile("yield" ::: "memory");
+#else
+        __asm__ volatile(".4byte 0x0100000f" ::: "memory");
+#endif
+}
+
 // Milliseconds since boot.
 static inline uint64_t adv_now(void)
 {
@@ -64,6 +78,11 @@ long adv_thread(void (*fn)(uint64_t), void *stack, size_t size, uint64_t arg);
 __attribute__((noreturn)) void adv_park(void);
 // The system pager's global counters.
 long adv_pstats(struct pgr_stats *s);
+// Its free-frame count once nothing else changes it (the VFS fills its file
+// pages from the boot image in the background early in a boot; on several
+// CPUs other processes run meanwhile): two reads 50 ms apart agree
+// (bounded: 5 s).
+uint64_t adv_stable_free(void);
 // A request to the system pager: its result word, or the IPC error.
 long adv_pcall(struct mk_msg *m);
 // A handle to the calling process (all rights).

@@ -179,8 +179,16 @@ static void b3_waiter(uint64_t arg)
         adv_park();
 }
 
+// Both tests below order their threads by yielding: on several CPUs they
+// keep to one (their threads inherit it), where yields order threads.
+static void one_cpu(void)
+{
+        mk_thread_affinity(1ull << mk_info(MK_INFO_CPU, 0));
+}
+
 int adv_wait_survives_handle_close(void)
 {
+        one_cpu();
         for (int k = 0; k < B3_ROUNDS; k++) {
                 long hc = mk_proc_create(-1, 0, 0); // C: no pager, no thread
                 if (hc < 0)
@@ -230,6 +238,7 @@ int adv_wait_survives_handle_close(void)
 // wait must return instead of holding the waiter forever.
 int adv_wait_on_unnamed_threadless(void)
 {
+        one_cpu();
         long hc = mk_proc_create(-1, 0, 0);
         if (hc < 0)
                 ADV_FAIL("SYS_PROC_CREATE: %s", adv_err(hc));

@@ -46,6 +46,7 @@ int adv_wait_word(volatile int64_t *p, int64_t v, uint64_t timeout_ms)
                 if (adv_now() >= end)
                         return -ETIMEDOUT;
                 mk_yield();
+                adv_relax();
         }
         return 0;
 }
@@ -60,6 +61,7 @@ long adv_wait_proc(long h, struct mk_exit_info *info, uint64_t timeout_ms)
                 if (adv_now() >= end)
                         return -ETIMEDOUT;
                 mk_yield();
+                adv_relax();
         }
 }
 
@@ -155,6 +157,24 @@ void adv_park(void)
 long adv_pstats(struct pgr_stats *s)
 {
         return mk_stats((uint64_t)-1, s);
+}
+
+uint64_t adv_stable_free(void)
+{
+        struct pgr_stats s;
+        uint64_t a = adv_pstats(&s) == 0 ? s.frames_free : 0, end = adv_now() + 5000;
+        while (adv_now() < end) {
+                uint64_t t = adv_now() + 50;
+                while (adv_now() < t) {
+                        mk_yield();
+                        adv_relax();
+                }
+                uint64_t b = adv_pstats(&s) == 0 ? s.frames_free : 0;
+                if (b == a)
+                        return b;
+                a = b;
+        }
+        return a;
 }
 
 const char *adv_err(long e)

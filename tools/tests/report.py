@@ -4,7 +4,8 @@
 # `meson test -C BUILDDIR` (meson-logs/testlog.json, each test's output) one
 # line per test point, as tools/test shows them:
 #   TAP tests (tap.sh, the guest parts): each point as `ok LABEL PART.NAME`
-#     (a part on N CPUs, suite smpN: `ok LABEL-smpN PART.NAME`)
+#     (a part on N CPUs, suite smpN: `ok LABEL-smpN PART.NAME`; under
+#     -icount, suite smpN-icount: `ok LABEL-smpN-icount PART.NAME`)
 #     or `not ok LABEL PART.NAME: WHY`, PART being the test's first suite
 #     other than LABEL (a NAME that is already PART.NAME is kept as it is);
 #     the `# ` lines after a failing point are its WHY (the first, when the
@@ -102,8 +103,9 @@ def main():
         suites = suites_s.split('+') if suites_s else []
         info = intro.get((name, tuple(project + ':' + s for s in suites)), {})
         part = next((s for s in suites if s != label and s != project), name)
-        # A part run on N CPUs (suite smpN): its points as `ok ARCH-smpN PART.NAME`.
-        smp = next((s for s in suites if re.fullmatch(r'smp\d+', s)), None)
+        # A part run on N CPUs (suite smpN, or smpN-icount under -icount): its
+        # points as `ok ARCH-smpN PART.NAME` (`ok ARCH-smpN-icount ...`).
+        smp = next((s for s in suites if re.fullmatch(r'smp\d+(-icount)?', s)), None)
         if info.get('protocol') == 'tap' and smp:
             tap(t, '%s-%s' % (label, smp), name.split('_smp')[0], out)
         elif info.get('protocol') == 'tap':

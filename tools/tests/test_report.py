@@ -56,6 +56,9 @@ check('tap_qualified_names_kept', out, ['ok riscv64 ktest.timer', 'ok riscv64 gu
 rc, out = run([('kernel_smp4', ['riscv64', 'smp', 'smp4'], 'tap', 'OK', 0,
                 'ok frame_alloc\nok smp.ipi\n1..2\n')])
 check('tap_smp_label', out, ['ok riscv64-smp4 kernel.frame_alloc', 'ok riscv64-smp4 smp.ipi'])
+rc, out = run([('smp_smp4-icount', ['riscv64', 'smp', 'smp4-icount'], 'tap', 'OK', 0,
+                'ok munmap_shootdown\n1..1\n')])
+check('tap_smp_icount_label', out, ['ok riscv64-smp4-icount smp.munmap_shootdown'])
 
 rc, out = run([('kernel', ['riscv64', 'kernel'], 'tap', 'ERROR', 1,
                 'ok frame_alloc\nnot ok timer\n# 3 ticks, expected 5\n# tick 3 at 12 ms\nnot ok 3 pagetable: unmapped\n1..3\n')])

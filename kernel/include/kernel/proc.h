@@ -170,11 +170,13 @@ struct proc {
 // (trap_user_return). Taking it twice on one CPU is one take.
 void klock_enter(void);
 void klock_leave(void);
+bool klock_try(void); // only when free and nobody waits (interrupt handlers)
 bool klock_held(void);
 void kernel_enter(void);
 void sched_init(void);               // the boot CPU, before the first thread
 void sched_cpu_init(struct cpu *c);  // c itself, before its idle loop
 void sched_tick(void);               // a time slice ended (CPU 0's timer)
+bool sched_wants_yield(void);        // a yield may run another thread (no lock: a hint)
 long sched_set_affinity(uint64_t mask); // current's: the old mask, or -EINVAL
 void sched_ready(struct thread *t); // make runnable (append to the run queue)
 void sched_block(void);             // current has set its state; run something else
@@ -183,6 +185,7 @@ void sched_switch_to(struct thread *t); // direct handoff: current must already 
 NORETURN void sched_idle_loop(void);
 void sched_unqueue(struct thread *t);
 void sched_zombie(struct thread *t);  // t is dead: free it once off its stack
+void sched_reap(void);                // frees the dead threads no CPU runs on
 bool sched_drop_root(struct proc *p); // p is dying: no CPU uses its root (false: one did not answer)
 
 // Processes (kernel/core/proc.c).

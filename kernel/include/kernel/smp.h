@@ -37,6 +37,9 @@ struct cpu {
         uint32_t call_req, call_ack; // sequence numbers: requested, run (or cancelled)
         uint32_t call_taken;         // the last one claimed: by the target to run it, or by
                                      // its caller to cancel it (smp.c)
+        struct cpu *call_from;       // the CPU that made the call
+        uint32_t call_sleep;         // this CPU sleeps waiting for its own call to run
+        uint32_t nested_wait;        // this CPU sleeps inside a kernel path (timer: hands off)
         uint64_t ipis;               // IPIs this CPU took
         uint64_t calls_done;         // self-test: cross-calls this CPU made, + 1 once done
         uint64_t calls_bad;          // self-test: its cross-calls that failed
@@ -51,10 +54,12 @@ struct cpu {
         uint32_t nrun;                   // how many
         volatile bool need_resched;      // yield on the way back to user mode
         bool klock;                      // this CPU holds the kernel lock
+        uint32_t klock_wait;             // 1 + its ticket while it sleeps waiting for the lock
         bool sched_on;                   // it runs threads (its idle loop started)
         // Counters (each CPU writes its own; MK_INFO_CPU_STATS reads them).
         uint64_t klock_takes; // kernel lock acquisitions
         uint64_t klock_spins; // loop iterations spent waiting for it
+        uint64_t klock_sleeps; // waits for it that slept until an IPI
         uint64_t tlb_calls;   // TLB shootdown cross-calls this CPU sent
         uint64_t switches;    // context switches to another thread
 };
@@ -97,6 +102,11 @@ void smp_ipi_handler(void);
 // Runs the cross-call waiting for CPU c (the caller, interrupts masked), if any:
 // a CPU spinning for a lock calls this, since the holder may be waiting for it.
 void smp_call_poll(struct cpu *c);
+// One step of a CPU's wait (smp.c): spins SMP_WAIT_SPINS times, then sleeps
+// until an interrupt with *flag set (the waker sees it and sends an IPI)
+// unless done(arg) already holds.
+#define SMP_WAIT_SPINS 256
+void smp_wait_step(unsigned *spins, uint32_t *flag, bool (*done)(void *), void *arg);
 
 // The arch's part.
 // Writes the hardware ids of the CPUs there are (at most max) and the index
