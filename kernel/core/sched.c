@@ -113,7 +113,7 @@ static NORETURN void die(void)
         panic("dead thread resumed");
 }
 
-void kernel_enter(void)
+void kernel_enter_smp(void)
 {
         klock_enter();
         if (current->dying)
@@ -218,6 +218,10 @@ void sched_ready(struct thread *t)
         t->state = T_READY;
         if (t->in_runq || t->on_cpu || t->proc == NULL)
                 return; // queued, running, or an idle thread
+        if (ncpus == 1) {
+                enqueue(&cpus[0], t);
+                return;
+        }
         struct cpu *c = pick_cpu(t);
         enqueue(c, t);
         if (c != this_cpu() && c->cur == c->idle)
@@ -298,19 +302,19 @@ static void switch_to(struct thread *next)
         if (next == prev)
                 return;
         c->cur = next;
+        arch_set_current(next);
         prev->on_cpu = 0; // saved by arch_switch before the lock is released
-        next->on_cpu = (uint8_t)(c->id + 1);
+        next->on_cpu = 1;
         next->last_cpu = (uint8_t)c->id;
         struct proc *p = next->proc;
         if (p) {
                 if (p != c->active) {
-#if ARCH_TLB_SWITCH_FLUSHES
-                        if (c->active)
-                                c->active->tlb_cpus &= ~cpu_bit(c);
-#endif
                         arch_user_root_switch(p->root, p->asid);
                         c->active = p;
+#if !ARCH_TLB_SWITCH_FLUSHES && !ARCH_TLB_BROADCAST
+                        // It keeps p's translations after switching away.
                         p->tlb_cpus |= cpu_bit(c);
+#endif
                 }
                 arch_set_kernel_stack(next->kstack_top);
         }
@@ -328,7 +332,7 @@ void sched_block(void)
 
 void sched_switch_to(struct thread *t)
 {
-        if (!(t->affinity & cpu_bit(this_cpu()))) {
+        if (ncpus > 1 && !(t->affinity & cpu_bit(this_cpu()))) {
                 sched_ready(t); // not allowed here: it runs where it may
                 sched_block();
                 return;
@@ -371,8 +375,12 @@ void thread_first_run(void)
         sched_reap();
 }
 
-void trap_user_return(struct trap_frame *tf)
+static __attribute__((noinline)) void user_return_slow(void)
 {
+        if (ncpus == 1) {
+                sched_yield(); // one CPU: no lock, nobody else ends our threads
+                return;
+        }
         struct cpu *c = this_cpu();
         if (c->need_resched || current->dying) {
                 kernel_enter(); // does not return if current's process ended
@@ -380,6 +388,14 @@ void trap_user_return(struct trap_frame *tf)
                         sched_yield();
         }
         klock_leave();
+}
+
+// Every return to user mode: kept to one test, it is on every path (CPU 0's
+// return_work: its need_resched, or smp_return once several CPUs run).
+void trap_user_return(struct trap_frame *tf)
+{
+        if (cpus[0].return_work)
+                user_return_slow();
 }
 
 // Time slices (CPU 0's timer tick, under the kernel lock): this CPU yields
@@ -425,9 +441,11 @@ void sched_cpu_init(struct cpu *c)
         struct thread *idle = &idle_threads[c->id];
         idle->state = T_READY;
         idle->affinity = cpu_bit(c);
-        idle->on_cpu = (uint8_t)(c->id + 1);
+        idle->on_cpu = 1;
+        idle->last_cpu = (uint8_t)c->id;
         c->idle = idle;
         c->cur = idle;
+        arch_set_current(idle);
 }
 
 void sched_init(void)

@@ -314,10 +314,19 @@ NORETURN void smp_secondary_main(struct cpu *c)
 
 void smp_sched_start(void)
 {
+        if (ncpus > 1)
+                cpus[0].smp_return = true;
         __atomic_store_n(&sched_go, 1, __ATOMIC_RELEASE);
         for (unsigned i = 1; i < ncpus; i++)
                 if (cpus[i].state == CPU_UP)
                         arch_send_ipi(&cpus[i]);
+        // The first program sees every CPU (MK_INFO_NCPUS): wait until each
+        // runs its idle loop (bounded: 1 s; a late one joins when it does).
+        for (unsigned i = 1; i < ncpus; i++)
+                for (uint64_t t0 = now_ms(); cpus[i].state == CPU_UP &&
+                                             !__atomic_load_n(&cpus[i].sched_on, __ATOMIC_ACQUIRE) &&
+                                             now_ms() - t0 < 1000;)
+                        arch_cpu_relax();
 }
 
 // Starts self-test phase p on every CPU (the others are woken by an IPI).

@@ -28,6 +28,24 @@ static void tlb_call(void *arg)
         }
 }
 
+// The CPUs but this one that may cache p's translations: where an arch
+// drops them on every switch of root, those with p's root loaded now; else
+// those that ever loaded it (switch_to keeps the mask).
+static uint32_t others(const struct proc *p)
+{
+        uint32_t me = 1u << this_cpu()->id;
+#if ARCH_TLB_SWITCH_FLUSHES
+        uint32_t m = 0;
+        if (ncpus > 1)
+                for (unsigned i = 0; i < ncpus; i++)
+                        if (cpus[i].active == p)
+                                m |= 1u << i;
+        return m & ~me;
+#else
+        return p->tlb_cpus & ~me;
+#endif
+}
+
 // Runs r on every CPU of mask but this one.
 static void send(uint32_t mask, struct tlb_req *r)
 {
@@ -54,10 +72,11 @@ void tlb_batch_add(struct tlb_batch *b, vaddr_t va)
 
 void tlb_batch_finish(struct tlb_batch *b)
 {
-        if (ARCH_TLB_BROADCAST || !(b->p->tlb_cpus & ~(1u << this_cpu()->id)) || !b->n)
+        uint32_t m;
+        if (ARCH_TLB_BROADCAST || !b->n || !(m = others(b->p)))
                 return;
         struct tlb_req r = {b->p->asid, b->all, false, b->n, b->va};
-        send(b->p->tlb_cpus, &r);
+        send(m, &r);
         b->n = 0;
         b->all = false;
 }
@@ -65,19 +84,21 @@ void tlb_batch_finish(struct tlb_batch *b)
 void tlb_shoot_page(struct proc *p, vaddr_t va)
 {
         arch_tlb_flush_user_page(p->asid, va);
-        if (ARCH_TLB_BROADCAST || !(p->tlb_cpus & ~(1u << this_cpu()->id)))
+        uint32_t m;
+        if (ARCH_TLB_BROADCAST || !(m = others(p)))
                 return;
         struct tlb_req r = {p->asid, false, false, 1, &va};
-        send(p->tlb_cpus, &r);
+        send(m, &r);
 }
 
 void tlb_shoot_asid(struct proc *p)
 {
         arch_tlb_flush_asid(p->asid);
-        if (ARCH_TLB_BROADCAST || !(p->tlb_cpus & ~(1u << this_cpu()->id)))
+        uint32_t m;
+        if (ARCH_TLB_BROADCAST || !(m = others(p)))
                 return;
         struct tlb_req r = {p->asid, true, false, 0, NULL};
-        send(p->tlb_cpus, &r);
+        send(m, &r);
 }
 
 void tlb_shoot_kernel(vaddr_t va, unsigned n)

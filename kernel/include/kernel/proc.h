@@ -80,8 +80,8 @@ struct thread {
         uint8_t state; // enum thread_state
         uint8_t in_runq;
         uint8_t rq_cpu;     // in_runq: whose run queue
-        uint8_t on_cpu;     // 1 + the CPU running it, 0 when none (sched.c)
-        uint8_t last_cpu;   // where it ran last
+        uint8_t on_cpu;     // a CPU runs it (sched.c)
+        uint8_t last_cpu;   // where it runs or ran last
         bool dying;         // its process ended while another CPU ran it
         uint32_t affinity;  // CPUs it may run on (bit i: CPU i; SYS_THREAD_AFFINITY)
         struct thread *next;      // run queue or endpoint queue link
@@ -162,7 +162,7 @@ struct proc {
 };
 
 // The thread running on this CPU.
-#define current (this_cpu()->cur)
+#define current (arch_current())
 
 // Threads and scheduling (kernel/core/sched.c, docs/smp.md).
 // The kernel lock: every way in from user mode takes it (kernel_enter, which
@@ -172,7 +172,14 @@ void klock_enter(void);
 void klock_leave(void);
 bool klock_try(void); // only when free and nobody waits (interrupt handlers)
 bool klock_held(void);
-void kernel_enter(void);
+void kernel_enter_smp(void);
+// On one CPU there is nobody to lock out (the kernel runs with interrupts
+// masked), so the lock is taken only when several CPUs run threads.
+static inline void kernel_enter(void)
+{
+        if (ncpus > 1)
+                kernel_enter_smp();
+}
 void sched_init(void);               // the boot CPU, before the first thread
 void sched_cpu_init(struct cpu *c);  // c itself, before its idle loop
 void sched_tick(void);               // a time slice ended (CPU 0's timer)

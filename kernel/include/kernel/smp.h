@@ -52,7 +52,13 @@ struct cpu {
         struct proc *active;             // whose user root is loaded here (NULL: none)
         struct thread *runq, *runq_tail; // ready threads queued here (FIFO)
         uint32_t nrun;                   // how many
-        volatile bool need_resched;      // yield on the way back to user mode
+        union {
+                struct {
+                        volatile bool need_resched; // yield on the way back to user mode
+                        bool smp_return; // (cpus[0]) several CPUs: every return takes the slow way
+                };
+                volatile uint16_t return_work; // either: trap_user_return's one test
+        };
         bool klock;                      // this CPU holds the kernel lock
         uint32_t klock_wait;             // 1 + its ticket while it sleeps waiting for the lock
         bool sched_on;                   // it runs threads (its idle loop started)
@@ -74,6 +80,20 @@ static inline struct cpu *this_cpu(void)
 {
         return arch_cpu_fast();
 }
+
+// The thread running on this CPU (proc.h `current`): this_cpu()->cur, or an
+// arch's cheaper copy of it.
+#ifndef ARCH_HAS_CURRENT
+static inline struct thread *arch_current(void)
+{
+        return this_cpu()->cur;
+}
+
+static inline void arch_set_current(struct thread *t)
+{
+        (void)t;
+}
+#endif
 unsigned smp_cpus_up(void);
 
 // Finds and starts the other CPUs (kmain, after the kernel's page tables).

@@ -16,3 +16,15 @@ static inline struct cpu *arch_cpu_fast(void)
 {
         return X86_THIS_CPU->cpu;
 }
+
+// The running thread, kept here too (sched.c sets both): one instruction.
+#define ARCH_HAS_CURRENT 1
+static inline struct thread *arch_current(void)
+{
+        return X86_THIS_CPU->cur;
+}
+
+static inline void arch_set_current(struct thread *t)
+{
+        X86_THIS_CPU->cur = t;
+}
