@@ -4,9 +4,9 @@
 // starts each in turn (arch_cpu_start: INIT-SIPI-SIPI, PSCI CPU_ON, SBI HSM
 // hart_start) and waits, with a deadline, until it says it is up. Each CPU
 // has one struct cpu; this_cpu() finds it from a register only the kernel
-// controls. Today the secondary CPUs come up, run their self-tests and park
-// with interrupts on, answering cross-calls (smp_call, by IPI): threads run
-// on the boot CPU only.
+// controls. The secondary CPUs come up, run their self-tests and park,
+// answering cross-calls (smp_call, by IPI), until the scheduler starts:
+// then each runs threads (sched.c).
 #pragma once
 #include <kernel/bootinfo.h>
 #include <common/types.h>
