@@ -80,6 +80,7 @@ static int on_cpu(int i, int n)
 {
         if (pin(i))
                 return 2;
+        (void)mk_cycles(); // the counter user mode reads is set up on every CPU
         if (barrier(n))
                 return 3;
         // All are here: each counts, staying on its CPU, until every other

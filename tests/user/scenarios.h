@@ -72,8 +72,14 @@ enum {
         BENCH_TOUCH_NO_FAULT,
         BENCH_ZERO_READ_FAULT,
         BENCH_COW_FAULT,
+        BENCH_MUNMAP_PAGE, // munmap of one touched page (one CPU: tlb_shootdown's baseline)
+        // Several CPUs (`bench smp`, booted with -smp 4: tools/bench).
+        BENCH_ANON_FAULT_SMP4,
+        BENCH_ANON_FAULT_SMP4_LOCK_WAITS,
+        BENCH_TLB_SHOOTDOWN,
 };
 // clang-format off
 #define BENCH_METRIC_NAMES {"null_syscall", "ipc_roundtrip", "anon_fault", "touch_no_fault", \
-                            "zero_read_fault", "cow_fault"}
+                            "zero_read_fault", "cow_fault", "munmap_page", "anon_fault_smp4", \
+                            "anon_fault_smp4_lock_waits", "tlb_shootdown"}
 // clang-format on

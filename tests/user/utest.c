@@ -313,6 +313,190 @@ static uint64_t best(uint64_t a, uint64_t b)
         return a < b ? a : b;
 }
 
+// --- Several CPUs (`bench smp`) -----------------------------------------------------
+// Their figures count every CPU's instructions: the virtual clock, which
+// under -icount advances by 2^shift ns per instruction of whichever CPU runs
+// (QEMU runs them in turn). x86_64's TSC and aarch64's PMCCNTR_EL0 read it in
+// ns (mk_cycles); riscv64's mk_cycles is its own hart's instret, so there the
+// time CSR (10 MHz on QEMU's virt machine: 100 ns a tick) is read instead.
+static uint64_t vclock_ns(void)
+{
+#if defined(__riscv)
+        uint64_t t;
+        __asm__ volatile("rdtime %0" : "=r"(t));
+        return t * 100;
+#else
+        return mk_cycles();
+#endif
+}
+
+static void report_vclock(uint64_t metric, uint64_t ns, uint64_t n)
+{
+        long arch = mk_info(MK_INFO_ARCH, 0);
+        // (report() takes riscv64's counter as instructions already)
+        report(metric, arch == FAULT_ARCH_RISCV64 ? ns >> icount_shift : ns, n);
+}
+
+enum { SMP_N = 4, SMP_PAGES = 1024 };
+
+// A spin loop's hint (pause and yield also let QEMU run another CPU under
+// -icount).
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+        __asm__ volatile("pause" ::: "memory");
+#elif defined(__aarch64__)
+        __asm__ volatile("yield" ::: "memory");
+#endif
+}
+struct smp_bench {
+        volatile uint64_t ready, go, t0[SMP_N], t1[SMP_N];
+        volatile long done_ep[SMP_N]; // each child's handle to the parent's endpoint
+};
+
+// A child of the anon_fault_smp4 run: on CPU i, faults SMP_PAGES fresh pages
+// of its own once told to go, records when it started and ended, and waits
+// (blocked: a waiting CPU costs no instruction) to be killed.
+static void smp_child(struct smp_bench *sb, int i, uint64_t base)
+{
+        mk_thread_affinity(1ull << i);
+        __atomic_add_fetch(&sb->ready, 1, __ATOMIC_SEQ_CST);
+        while (!sb->go)
+                cpu_relax();
+        sb->t0[i] = vclock_ns();
+        for (uint64_t k = 0; k < SMP_PAGES; k++)
+                *(volatile uint64_t *)(base + k * MK_PAGE_SIZE) = k;
+        sb->t1[i] = vclock_ns();
+        struct mk_msg m = {.tag = MK_TAG_USER};
+        mk_send(sb->done_ep[i], &m); // the parent waits blocked, running nothing
+        long e = mk_ep_create();
+        mk_recv(e, &m);
+        mk_exit(1);
+}
+
+static uint64_t shoot_va;
+static volatile uint64_t touched;
+static uint8_t shoot_stacks[SMP_N][4096] __attribute__((aligned(16)));
+
+#ifdef __x86_64__
+#define ENTRY_SP_BIAS 8
+#else
+#define ENTRY_SP_BIAS 0
+#endif
+
+// tlb_shootdown's threads: each touches every page of the region on its CPU,
+// then blocks for good.
+static void shoot_thread(uint64_t i)
+{
+        mk_thread_affinity(1ull << i);
+        for (uint64_t k = 0; k < 3 * REPS; k++)
+                (void)*(volatile uint64_t *)(shoot_va + k * MK_PAGE_SIZE);
+        __atomic_add_fetch(&touched, 1, __ATOMIC_SEQ_CST);
+        struct mk_msg m;
+        long e = mk_ep_create();
+        mk_recv(e, &m);
+        mk_exit(1);
+}
+
+static int bench_smp(void)
+{
+        if (mk_info(MK_INFO_NCPUS, 0) < SMP_N) {
+                mk_printf("utest: bench smp needs %d CPUs\n", SMP_N);
+                return 1;
+        }
+        mk_thread_affinity(1); // the measuring thread keeps to CPU 0
+        // anon_fault_smp4: from the first child's start to the last one's
+        // end, everything every CPU ran (the pager's work included), per fault.
+        uint64_t m = UINT64_MAX, waits = UINT64_MAX;
+        long done = mk_ep_create();
+        if (done < 0)
+                return 1;
+        for (int r = 0; r < REPS; r++) {
+                struct smp_bench *sb;
+                long h[SMP_N];
+                // (shared with the children: fork keeps a shared mapping shared)
+                struct mk_msg mm = {.tag = PGR_MMAP,
+                                    .w = {0, MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W,
+                                          PGR_MAP_SHARED | PGR_MAP_ANON}};
+                if (mk_call(ep, &mm) < 0 || (long)mm.w[0] <= 0)
+                        return 1;
+                sb = (struct smp_bench *)mm.w[0];
+                sb->ready = sb->go = 0;
+                for (int i = 0; i < SMP_N; i++) {
+                        uint64_t base = pager_mmap(SMP_PAGES * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+                        if ((long)base <= 0)
+                                return 1;
+                        struct mk_msg f = {.tag = PGR_FORK};
+                        long fr = mk_call(ep, &f);
+                        if (fr == MK_FORK_CHILD)
+                                smp_child(sb, i, base);
+                        if (fr < 0 || (long)f.w[0] <= 0)
+                                return 1;
+                        h[i] = (long)f.w[1];
+                        if ((sb->done_ep[i] = mk_handle_give(done, h[i], 0, MK_RIGHT_SEND)) < 0)
+                                return 1;
+                }
+                while (sb->ready < SMP_N)
+                        mk_yield();
+                struct mk_cpu_stats s0, s1;
+                mk_info(MK_INFO_CPU_STATS, &s0);
+                sb->go = 1;
+                struct mk_msg dm;
+                for (int i = 0; i < SMP_N; i++)
+                        mk_recv(done, &dm);
+                mk_info(MK_INFO_CPU_STATS, &s1);
+                uint64_t a = UINT64_MAX, b = 0;
+                for (int i = 0; i < SMP_N; i++) {
+                        a = sb->t0[i] < a ? sb->t0[i] : a;
+                        b = sb->t1[i] > b ? sb->t1[i] : b;
+                }
+                m = best(m, b - a);
+                waits = best(waits, s1.klock_spins - s0.klock_spins);
+                for (int i = 0; i < SMP_N; i++)
+                        mk_proc_kill(h[i], MK_REASON_KILLED);
+        }
+        report_vclock(BENCH_ANON_FAULT_SMP4, m, SMP_N * SMP_PAGES);
+        // Lock-wait loop iterations per fault: a count, not a time.
+        mk_printf("bench %s %s %llu.%02llu\n",
+                  mk_info(MK_INFO_ARCH, 0) == FAULT_ARCH_X86_64    ? "x86_64"
+                  : mk_info(MK_INFO_ARCH, 0) == FAULT_ARCH_AARCH64 ? "aarch64"
+                                                                  : "riscv64",
+                  "anon_fault_smp4_lock_waits",
+                  (unsigned long long)(waits / (SMP_N * SMP_PAGES)),
+                  (unsigned long long)(waits * 100 / (SMP_N * SMP_PAGES) % 100));
+
+        // tlb_shootdown: munmap of one page of a region threads on the other
+        // three CPUs (and this one) have touched: the pager's munmap and
+        // the kernel's flush here and by cross-call on the three others.
+        shoot_va = pager_mmap(3 * REPS * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+        if ((long)shoot_va <= 0)
+                return 1;
+        for (uint64_t k = 0; k < 3 * REPS; k++)
+                *(volatile uint64_t *)(shoot_va + k * MK_PAGE_SIZE) = k;
+        long self = mk_handle_give(MK_SELF, MK_SELF, 0, 0);
+        for (int i = 1; i < SMP_N; i++)
+                mk_thread_start(self, (uint64_t)shoot_thread,
+                                (uint64_t)(shoot_stacks[i] + sizeof(shoot_stacks[i])) - ENTRY_SP_BIAS,
+                                (uint64_t)i);
+        while (touched < SMP_N - 1)
+                mk_yield();
+        struct mk_cpu_stats c0, c1;
+        mk_info(MK_INFO_CPU_STATS, &c0);
+        m = UINT64_MAX;
+        for (int r = 0; r < 3 * REPS; r++) {
+                struct mk_msg u = {.tag = PGR_MUNMAP, .w = {shoot_va + r * MK_PAGE_SIZE, MK_PAGE_SIZE}};
+                uint64_t t0 = vclock_ns();
+                mk_call(ep, &u);
+                uint64_t t1 = vclock_ns();
+                m = best(m, t1 - t0);
+        }
+        mk_info(MK_INFO_CPU_STATS, &c1);
+        report_vclock(BENCH_TLB_SHOOTDOWN, m, 1);
+        mk_printf("# tlb_shootdown: %llu cross-calls for %d munmaps\n",
+                  (unsigned long long)(c1.tlb_calls - c0.tlb_calls), 3 * REPS);
+        return 0;
+}
+
 static int bench(void)
 {
         enum { N = BENCH_N };
@@ -322,6 +506,9 @@ static int bench(void)
         for (const char *w = cmdline; (w = strstr(w, "icount=")); w += 7)
                 if (w == cmdline || w[-1] == ' ')
                         icount_shift = (unsigned)(w[7] - '0');
+        for (const char *w = cmdline; (w = strstr(w, "smp")); w += 3)
+                if ((w == cmdline || w[-1] == ' ') && (w[3] == 0 || w[3] == ' '))
+                        return bench_smp();
         // Measure a quiet system: the VFS server loads the boot image when it
         // starts and answers only after that, so one request waits it out.
         char name[VFS_NAME_MAX + 1];
@@ -414,6 +601,22 @@ static int bench(void)
         }
         report(BENCH_COW_FAULT, m, N);
         mk_proc_kill((long)f.w[1], MK_REASON_KILLED);
+
+        // munmap of one touched page (tlb_shootdown's baseline).
+        uint64_t ubase = pager_mmap(3 * REPS * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W);
+        if ((long)ubase <= 0)
+                return 1;
+        for (uint64_t k = 0; k < 3 * REPS; k++)
+                *(volatile uint64_t *)(ubase + k * MK_PAGE_SIZE) = k;
+        m = UINT64_MAX;
+        for (int k = 0; k < 3 * REPS; k++) {
+                struct mk_msg u = {.tag = PGR_MUNMAP, .w = {ubase + k * MK_PAGE_SIZE, MK_PAGE_SIZE}};
+                t0 = mk_cycles();
+                mk_call(ep, &u);
+                t1 = mk_cycles();
+                m = best(m, t1 - t0);
+        }
+        report(BENCH_MUNMAP_PAGE, m, 1);
         return sum == 0 ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/smp.h>
+#include <arch/boot.h>
 #include <common/string.h>
 #include <mk/errno.h>
 
@@ -391,5 +392,6 @@ NORETURN void secondary_main(struct cpu *c);
 NORETURN void secondary_main(struct cpu *c)
 {
         arch_cpu_init(c);
+        counters_init(); // the timer and cycle counter user mode reads are per CPU
         smp_secondary_main(c);
 }
