@@ -28,6 +28,7 @@
 #include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <kernel/timer.h>
 #include <mk/errno.h>
 
 static struct thread idle_threads[MAX_CPUS];
@@ -118,6 +119,7 @@ void kernel_enter_smp(void)
         klock_enter();
         if (current->dying)
                 die();
+        timer_catch_up();
 }
 
 // --- Run queues -----------------------------------------------------------------
@@ -398,16 +400,17 @@ void trap_user_return(struct trap_frame *tf)
                 user_return_slow();
 }
 
-// Time slices (CPU 0's timer tick, under the kernel lock): this CPU yields
-// on its way back to user mode; another CPU with threads waiting is told by
-// an IPI to do the same.
+// Time slices (CPU 0's timer tick; no lock: it reads the queue lengths as
+// they are, a thread queued a moment later waits one tick more): this CPU
+// yields on its way back to user mode; another CPU with threads waiting is
+// told by an IPI to do the same.
 void sched_tick(void)
 {
         struct cpu *me = this_cpu();
         me->need_resched = true;
         for (unsigned i = 0; i < ncpus; i++) {
                 struct cpu *c = &cpus[i];
-                if (c != me && c->sched_on && c->nrun) {
+                if (c != me && c->sched_on && __atomic_load_n(&c->nrun, __ATOMIC_RELAXED)) {
                         c->need_resched = true;
                         arch_send_ipi(c);
                 }

@@ -1,24 +1,36 @@
 // SPDX-License-Identifier: MIT
-// The periodic tick. The scheduler (next issue) hangs off timer_tick().
+// The periodic tick (CPU 0's timer): ends time slices on every CPU and
+// drives the external-pager time bounds.
 #include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/timer.h>
 
 static volatile uint64_t ticks;
+static volatile bool timeouts_due; // a tick could not take the kernel lock
 
 void timer_tick(void)
 {
         ticks = ticks + 1;
-        // The rest needs the kernel lock (released on the way back to user
-        // mode, or kept by the idle loop). When it is busy, or this CPU was
-        // waiting for it when the tick came, the timeouts wait for the next
-        // tick that gets it; the time slice ends all the same.
+        // Time slices need no lock (sched_tick: flags and IPIs).
+        sched_tick();
+        // The timeouts need the kernel lock (released on the way back to
+        // user mode, or kept by the idle loop). When it is busy, or this CPU
+        // was waiting for it when the tick came, the next CPU to take it
+        // runs them (timer_catch_up).
         if (this_cpu()->nested_wait || !klock_try()) {
-                this_cpu()->need_resched = true;
+                timeouts_due = true;
                 return;
         }
+        timeouts_due = false;
         ext_fault_timeouts(ticks);
-        sched_tick(); // time slice over: yield on the way back to user mode
+}
+
+void timer_catch_up(void)
+{
+        if (__builtin_expect(timeouts_due, 0)) {
+                timeouts_due = false;
+                ext_fault_timeouts(ticks);
+        }
 }
 
 uint64_t timer_ticks(void)

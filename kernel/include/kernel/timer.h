@@ -7,5 +7,7 @@
 #define TIMER_HZ 100
 
 void timer_tick(void);
+// Runs the tick's work that found the kernel lock busy (its next taker).
+void timer_catch_up(void);
 // Ticks since arch_timer_start().
 uint64_t timer_ticks(void);
