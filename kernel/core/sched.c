@@ -296,10 +296,14 @@ bool sched_drop_root(struct proc *p)
 }
 
 // Where the switch happens: under the kernel lock, interrupts masked.
+// need_resched stays as it is: a direct hand-off (IPC) runs no queued
+// thread, so the time slice that ended is still owed to them (a thread in
+// a call-and-answer loop with a server would otherwise starve the threads
+// queued on its CPU: the reschedule IPI's flag was cleared by its next
+// hand-off before it got back to user mode).
 static void switch_to(struct thread *next)
 {
         struct cpu *c = this_cpu();
-        c->need_resched = false;
         struct thread *prev = c->cur;
         if (next == prev)
                 return;
@@ -329,6 +333,8 @@ void sched_block(void)
 {
         struct cpu *c = this_cpu();
         struct thread *next = next_ready(c);
+        if (next)
+                c->need_resched = false; // a queued thread runs
         switch_to(next ? next : c->idle);
 }
 
@@ -465,6 +471,7 @@ void sched_idle_loop(void)
                 sched_reap();
                 struct thread *t = next_ready(c);
                 if (t) {
+                        c->need_resched = false;
                         switch_to(t);
                         continue;
                 }

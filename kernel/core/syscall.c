@@ -11,6 +11,7 @@
 #include <kernel/kprintf.h>
 #include <kernel/kvm.h>
 #include <kernel/proc.h>
+#include <kernel/spinlock.h>
 #include <kernel/tlb.h>
 #include <kernel/pt.h>
 #include <mk/errno.h>
@@ -463,6 +464,10 @@ static bool syscall_lockless(struct trap_frame *tf)
         if (current->dying)
                 return false;
         if (n == SYS_YIELD && !sched_wants_yield()) {
+                // Nothing else to run here: yield the CPU itself (the pause
+                // hint lets a hypervisor, or QEMU running its CPUs in turn
+                // under -icount, run another one).
+                arch_cpu_relax();
                 tf_set_ret(tf, 0);
                 return true;
         }

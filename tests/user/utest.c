@@ -478,8 +478,16 @@ static int bench_smp(void)
                 mk_thread_start(self, (uint64_t)shoot_thread,
                                 (uint64_t)(shoot_stacks[i] + sizeof(shoot_stacks[i])) - ENTRY_SP_BIAS,
                                 (uint64_t)i);
-        while (touched < SMP_N - 1)
+        uint64_t until = (uint64_t)mk_info(MK_INFO_UPTIME_MS, 0) + 10000;
+        while (touched < SMP_N - 1) {
                 mk_yield();
+                cpu_relax();
+                if ((uint64_t)mk_info(MK_INFO_UPTIME_MS, 0) > until) {
+                        mk_printf("utest: tlb_shootdown: %llu of %d threads ready after 10 s\n",
+                                  (unsigned long long)touched, SMP_N - 1);
+                        return 1;
+                }
+        }
         struct mk_cpu_stats c0, c1;
         mk_info(MK_INFO_CPU_STATS, &c0);
         m = UINT64_MAX;
