@@ -98,6 +98,7 @@ static int frames_come_back(int (*round)(int), int n, const char *what)
 // --- S1: threads of one process on every CPU at once ----------------------------
 
 static volatile uint64_t counts[NT];
+static volatile int64_t checked; // threads that saw every other one progress
 
 static int on_cpu(int i, int n)
 {
@@ -123,6 +124,13 @@ static int on_cpu(int i, int n)
                         W[20 + i] = k; // (the one that made none)
                         return 5;
                 }
+        }
+        // Go on counting until every thread has seen the others progress
+        // (one that started late must see this one move too).
+        __atomic_add_fetch(&checked, 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&checked, __ATOMIC_SEQ_CST) < n && adv_now() < end) {
+                counts[i]++;
+                adv_relax();
         }
         if (mk_info(MK_INFO_CPU, 0) != i % ncpus())
                 return 4;
@@ -150,6 +158,7 @@ int adv_threads_run_on_every_cpu(void)
                 ADV_FAIL("an affinity naming no CPU was accepted");
         if (n < NT && mk_thread_affinity(1ull << n) != -EINVAL)
                 ADV_FAIL("an affinity naming only CPU %d (of %d) was accepted", n, n);
+        checked = 0;
         start_threads(n, on_cpu_thread);
         int r = on_cpu(0, n);
         if (r)
