@@ -77,9 +77,10 @@ enum {
         BENCH_ANON_FAULT_SMP4,
         BENCH_ANON_FAULT_SMP4_LOCK_WAITS,
         BENCH_TLB_SHOOTDOWN,
+        BENCH_SAME_PAGE_RACE,
 };
 // clang-format off
 #define BENCH_METRIC_NAMES {"null_syscall", "ipc_roundtrip", "anon_fault", "touch_no_fault", \
                             "zero_read_fault", "cow_fault", "munmap_page", "anon_fault_smp4", \
-                            "anon_fault_smp4_lock_waits", "tlb_shootdown"}
+                            "anon_fault_smp4_lock_waits", "tlb_shootdown", "same_page_race"}
 // clang-format on
