@@ -323,9 +323,9 @@ void smp_sched_start(void)
         // The first program sees every CPU (MK_INFO_NCPUS): wait until each
         // runs its idle loop (bounded: 1 s; a late one joins when it does).
         for (unsigned i = 1; i < ncpus; i++)
-                for (uint64_t t0 = now_ms(); cpus[i].state == CPU_UP &&
-                                             !__atomic_load_n(&cpus[i].sched_on, __ATOMIC_ACQUIRE) &&
-                                             now_ms() - t0 < 1000;)
+                for (uint64_t t0 = now_ms();
+                     cpus[i].state == CPU_UP &&
+                     !__atomic_load_n(&cpus[i].sched_on, __ATOMIC_ACQUIRE) && now_ms() - t0 < 1000;)
                         arch_cpu_relax();
 }
 

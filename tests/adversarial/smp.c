@@ -8,12 +8,12 @@
 // without -icount (`adv smp`, the Meson suite smp4).
 #include "adv.h"
 
-#define W         (adv_sh->w)
-#define NT        8 // threads at most (MAX_CPUS)
-#define STACK     8192
-#define RACE_PGS  64
-#define PROC_PGS  256
-#define SPIN_MS   10000 // a barrier's bound
+#define W           (adv_sh->w)
+#define NT          8 // threads at most (MAX_CPUS)
+#define STACK       8192
+#define RACE_PGS    64
+#define PROC_PGS    256
+#define SPIN_MS     10000 // a barrier's bound
 #define STALE_MAGIC 0x5a5a
 
 static uint8_t stacks[NT][STACK] __attribute__((aligned(16)));
@@ -167,7 +167,7 @@ int adv_threads_run_on_every_cpu(void)
                 for (int i = 1; i < n; i++)
                         if (W[40 + i] != 1)
                                 ADV_FAIL("thread %d: %s (%d)", i,
-                                         W[40 + i] == 0  ? "did not finish"
+                                         W[40 + i] == 0   ? "did not finish"
                                          : W[30 + i] == 2 ? "did not get its CPU"
                                          : W[30 + i] == 3 ? "the others did not arrive"
                                          : W[30 + i] == 4 ? "moved off its CPU"
@@ -202,8 +202,8 @@ static void race_thread(uint64_t i)
 
 static int race_round(int n)
 {
-        race = mmap(NULL, RACE_PGS * ADV_PAGE, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        race = mmap(NULL, RACE_PGS * ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                    -1, 0);
         if (race == MAP_FAILED)
                 return adv_fail("mmap failed");
         for (int i = 1; i < n; i++)
@@ -308,8 +308,8 @@ static void toucher(uint64_t write)
 static int shoot_child(bool protect)
 {
         pin(0);
-        shoot_page = mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                          -1, 0);
+        shoot_page =
+            mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (shoot_page == MAP_FAILED)
                 return 2;
         shoot_page[0] = 7;
@@ -411,8 +411,7 @@ static int check_copy(void)
 static int fork_write_child(void)
 {
         pin(0);
-        fw_page = mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-                       0);
+        fw_page = mmap(NULL, ADV_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (fw_page == MAP_FAILED)
                 return 2;
         fw_page[0] = 0;

@@ -440,9 +440,9 @@ static int bench_smp(void)
                 struct smp_bench *sb;
                 long h[SMP_N];
                 // (shared with the children: fork keeps a shared mapping shared)
-                struct mk_msg mm = {.tag = PGR_MMAP,
-                                    .w = {0, MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W,
-                                          PGR_MAP_SHARED | PGR_MAP_ANON}};
+                struct mk_msg mm = {
+                    .tag = PGR_MMAP,
+                    .w = {0, MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W, PGR_MAP_SHARED | PGR_MAP_ANON}};
                 if (mk_call(ep, &mm) < 0 || (long)mm.w[0] <= 0)
                         return 1;
                 sb = (struct smp_bench *)mm.w[0];
@@ -485,9 +485,8 @@ static int bench_smp(void)
         mk_printf("bench %s %s %llu.%02llu\n",
                   mk_info(MK_INFO_ARCH, 0) == FAULT_ARCH_X86_64    ? "x86_64"
                   : mk_info(MK_INFO_ARCH, 0) == FAULT_ARCH_AARCH64 ? "aarch64"
-                                                                  : "riscv64",
-                  "anon_fault_smp4_lock_waits",
-                  (unsigned long long)(waits / (SMP_N * SMP_PAGES)),
+                                                                   : "riscv64",
+                  "anon_fault_smp4_lock_waits", (unsigned long long)(waits / (SMP_N * SMP_PAGES)),
                   (unsigned long long)(waits * 100 / (SMP_N * SMP_PAGES) % 100));
 
         // tlb_shootdown: munmap of one page of a region threads on the other
@@ -501,7 +500,8 @@ static int bench_smp(void)
         long self = mk_handle_give(MK_SELF, MK_SELF, 0, 0);
         for (int i = 1; i < SMP_N; i++)
                 mk_thread_start(self, (uint64_t)shoot_thread,
-                                (uint64_t)(shoot_stacks[i] + sizeof(shoot_stacks[i])) - ENTRY_SP_BIAS,
+                                (uint64_t)(shoot_stacks[i] + sizeof(shoot_stacks[i])) -
+                                    ENTRY_SP_BIAS,
                                 (uint64_t)i);
         uint64_t until = (uint64_t)mk_info(MK_INFO_UPTIME_MS, 0) + 10000;
         while (touched < SMP_N - 1) {
@@ -517,7 +517,8 @@ static int bench_smp(void)
         mk_info(MK_INFO_CPU_STATS, &c0);
         m = UINT64_MAX;
         for (int r = 0; r < 3 * REPS; r++) {
-                struct mk_msg u = {.tag = PGR_MUNMAP, .w = {shoot_va + r * MK_PAGE_SIZE, MK_PAGE_SIZE}};
+                struct mk_msg u = {.tag = PGR_MUNMAP,
+                                   .w = {shoot_va + r * MK_PAGE_SIZE, MK_PAGE_SIZE}};
                 uint64_t t0 = vclock_ns();
                 mk_call(ep, &u);
                 uint64_t t1 = vclock_ns();
@@ -537,7 +538,8 @@ static int bench_smp(void)
                 return 1;
         m = UINT64_MAX;
         for (int r = 0; r < REPS; r++) {
-                if ((long)(race_va = pager_mmap(SMP_PAGES * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W)) <= 0)
+                if ((long)(race_va = pager_mmap(SMP_PAGES * MK_PAGE_SIZE, MK_PERM_R | MK_PERM_W)) <=
+                    0)
                         return 1;
                 memset((void *)&race_sb, 0, sizeof(race_sb));
                 struct pgr_stats p0, p1;
@@ -567,7 +569,8 @@ static int bench_smp(void)
                           (unsigned long long)(p1.fill_anon - p0.fill_anon), SMP_PAGES);
                 for (uint64_t k = 0; k < SMP_PAGES; k++)
                         for (int i = 0; i < SMP_N; i++)
-                                if (*(volatile uint64_t *)(race_va + k * MK_PAGE_SIZE + i * 8) != k) {
+                                if (*(volatile uint64_t *)(race_va + k * MK_PAGE_SIZE + i * 8) !=
+                                    k) {
                                         mk_printf("utest: same_page_race: page %llu lost thread "
                                                   "%d's write\n",
                                                   (unsigned long long)k, i);
@@ -691,7 +694,8 @@ static int bench(void)
                 *(volatile uint64_t *)(ubase + k * MK_PAGE_SIZE) = k;
         m = UINT64_MAX;
         for (int k = 0; k < 3 * REPS; k++) {
-                struct mk_msg u = {.tag = PGR_MUNMAP, .w = {ubase + k * MK_PAGE_SIZE, MK_PAGE_SIZE}};
+                struct mk_msg u = {.tag = PGR_MUNMAP,
+                                   .w = {ubase + k * MK_PAGE_SIZE, MK_PAGE_SIZE}};
                 t0 = mk_cycles();
                 mk_call(ep, &u);
                 t1 = mk_cycles();

@@ -79,11 +79,11 @@ struct thread {
         uint32_t tid;
         uint8_t state; // enum thread_state
         uint8_t in_runq;
-        uint8_t rq_cpu;     // in_runq: whose run queue
-        uint8_t on_cpu;     // a CPU runs it (sched.c)
-        uint8_t last_cpu;   // where it runs or ran last
-        bool dying;         // its process ended while another CPU ran it
-        uint32_t affinity;  // CPUs it may run on (bit i: CPU i; SYS_THREAD_AFFINITY)
+        uint8_t rq_cpu;           // in_runq: whose run queue
+        uint8_t on_cpu;           // a CPU runs it (sched.c)
+        uint8_t last_cpu;         // where it runs or ran last
+        bool dying;               // its process ended while another CPU ran it
+        uint32_t affinity;        // CPUs it may run on (bit i: CPU i; SYS_THREAD_AFFINITY)
         struct thread *next;      // run queue or endpoint queue link
         struct thread *proc_next; // the process's thread list
 
@@ -137,7 +137,7 @@ struct proc {
         paddr_t root; // page-table root
         unsigned asid;
         uint32_t tlb_cpus; // CPUs that may cache its translations (TLB shootdown, tlb.c)
-        uint32_t flags; // MK_PROC_*
+        uint32_t flags;    // MK_PROC_*
         struct handle handles[MAX_HANDLES];
         struct thread *threads;
         uint32_t nthreads;
@@ -180,20 +180,21 @@ static inline void kernel_enter(void)
         if (ncpus > 1)
                 kernel_enter_smp();
 }
-void sched_init(void);               // the boot CPU, before the first thread
-void sched_cpu_init(struct cpu *c);  // c itself, before its idle loop
-void sched_tick(void);               // a time slice ended (CPU 0's timer)
-bool sched_wants_yield(void);        // a yield may run another thread (no lock: a hint)
+void sched_init(void);                  // the boot CPU, before the first thread
+void sched_cpu_init(struct cpu *c);     // c itself, before its idle loop
+void sched_tick(void);                  // a time slice ended (CPU 0's timer)
+bool sched_wants_yield(void);           // a yield may run another thread (no lock: a hint)
 long sched_set_affinity(uint64_t mask); // current's: the old mask, or -EINVAL
-void sched_ready(struct thread *t); // make runnable (append to the run queue)
-void sched_block(void);             // current has set its state; run something else
+void sched_ready(struct thread *t);     // make runnable (append to the run queue)
+void sched_block(void);                 // current has set its state; run something else
 void sched_yield(void);
 void sched_switch_to(struct thread *t); // direct handoff: current must already be blocked
 NORETURN void sched_idle_loop(void);
 void sched_unqueue(struct thread *t);
-void sched_zombie(struct thread *t);  // t is dead: free it once off its stack
-void sched_reap(void);                // frees the dead threads no CPU runs on
-bool sched_drop_root(struct proc *p); // p is dying: no CPU uses its root (false: one did not answer)
+void sched_zombie(struct thread *t); // t is dead: free it once off its stack
+void sched_reap(void);               // frees the dead threads no CPU runs on
+bool sched_drop_root(
+    struct proc *p); // p is dying: no CPU uses its root (false: one did not answer)
 
 // Processes (kernel/core/proc.c).
 // A process charged to acct's tree (NULL: a root, the first process); NULL

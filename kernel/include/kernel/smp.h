@@ -59,15 +59,15 @@ struct cpu {
                 };
                 volatile uint16_t return_work; // either: trap_user_return's one test
         };
-        bool klock;                      // this CPU holds the kernel lock
-        uint32_t klock_wait;             // 1 + its ticket while it sleeps waiting for the lock
-        bool sched_on;                   // it runs threads (its idle loop started)
+        bool klock;          // this CPU holds the kernel lock
+        uint32_t klock_wait; // 1 + its ticket while it sleeps waiting for the lock
+        bool sched_on;       // it runs threads (its idle loop started)
         // Counters (each CPU writes its own; MK_INFO_CPU_STATS reads them).
-        uint64_t klock_takes; // kernel lock acquisitions
-        uint64_t klock_spins; // loop iterations spent waiting for it
+        uint64_t klock_takes;  // kernel lock acquisitions
+        uint64_t klock_spins;  // loop iterations spent waiting for it
         uint64_t klock_sleeps; // waits for it that slept until an IPI
-        uint64_t tlb_calls;   // TLB shootdown cross-calls this CPU sent
-        uint64_t switches;    // context switches to another thread
+        uint64_t tlb_calls;    // TLB shootdown cross-calls this CPU sent
+        uint64_t switches;     // context switches to another thread
 };
 
 extern struct cpu cpus[MAX_CPUS];

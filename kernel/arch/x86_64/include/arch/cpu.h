@@ -56,7 +56,7 @@ struct x86_cpu {
         uint64_t user_rsp;    // scratch for the SYSCALL entry
         struct cpu *cpu;      // the generic struct (arch_this_cpu), set by arch_cpu_init
         uint32_t id;
-        uint32_t asid; // address space whose root is in CR3 (0: none)
+        uint32_t asid;      // address space whose root is in CR3 (0: none)
         struct thread *cur; // = cpu->cur: `current` in one %gs load (arch/percpu.h)
         struct x86_tss tss;
 };
