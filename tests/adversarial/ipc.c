@@ -168,11 +168,12 @@ int adv_recv_bad_buffer_keeps_message(void)
 static struct mk_exit_info b3_info[B3_ROUNDS];
 static uint8_t b3_stacks[B3_ROUNDS][4096] __attribute__((aligned(16)));
 
-// W[10 + 3k ..]: done, result, reason of round k.
+// W[10 + 3k ..]: done, result, reason of round k; W[40 + k]: about to wait.
 static void b3_waiter(uint64_t arg)
 {
         long h = (long)(arg & 0xffff);
         int k = (int)(arg >> 16);
+        W[40 + k] = 1;
         W[11 + 3 * k] = mk_proc_wait(h, &b3_info[k], 0);
         W[12 + 3 * k] = (int64_t)b3_info[k].reason;
         W[10 + 3 * k] = 1;
@@ -197,8 +198,11 @@ int adv_wait_survives_handle_close(void)
                                     (uint64_t)hc | (uint64_t)k << 16);
                 if (t < 0)
                         ADV_FAIL("thread: %s", adv_err(t));
+                // T waits on C now: it said it is about to (T and we keep
+                // to one CPU), and the yields after let it get there.
+                adv_wait_word(&W[40 + k], 1, 2000);
                 for (int i = 0; i < 20; i++)
-                        mk_yield(); // T waits on C now
+                        mk_yield();
                 // A fresh time slice, then without yielding: C ends, its handle
                 // closes, another process D takes the memory C's object had (and
                 // ends differently).
