@@ -354,6 +354,18 @@ struct smp_bench {
         volatile long done_ep[SMP_N]; // each child's handle to the parent's endpoint
 };
 
+// The end of a benchmark's helper: tells endpoint `done` (if any) it has
+// finished, then waits blocked (costing no instruction) to be killed.
+static __attribute__((noreturn)) void done_then_wait(long done)
+{
+        struct mk_msg m = {.tag = MK_TAG_USER};
+        if (done >= 0)
+                mk_send(done, &m);
+        long e = mk_ep_create();
+        mk_recv(e, &m);
+        mk_exit(1);
+}
+
 // A child of the anon_fault_smp4 run: on CPU i, faults SMP_PAGES fresh pages
 // of its own once told to go, records when it started and ended, and waits
 // (blocked: a waiting CPU costs no instruction) to be killed.
@@ -367,11 +379,7 @@ static void smp_child(struct smp_bench *sb, int i, uint64_t base)
         for (uint64_t k = 0; k < SMP_PAGES; k++)
                 *(volatile uint64_t *)(base + k * MK_PAGE_SIZE) = k;
         sb->t1[i] = vclock_ns();
-        struct mk_msg m = {.tag = MK_TAG_USER};
-        mk_send(sb->done_ep[i], &m); // the parent waits blocked, running nothing
-        long e = mk_ep_create();
-        mk_recv(e, &m);
-        mk_exit(1);
+        done_then_wait(sb->done_ep[i]); // the parent waits blocked, running nothing
 }
 
 static uint64_t shoot_va;
@@ -392,10 +400,7 @@ static void shoot_thread(uint64_t i)
         for (uint64_t k = 0; k < 3 * REPS; k++)
                 (void)*(volatile uint64_t *)(shoot_va + k * MK_PAGE_SIZE);
         __atomic_add_fetch(&touched, 1, __ATOMIC_SEQ_CST);
-        struct mk_msg m;
-        long e = mk_ep_create();
-        mk_recv(e, &m);
-        mk_exit(1);
+        done_then_wait(-1);
 }
 
 // same_page_race's threads: on CPU i, write every page of the region in
@@ -414,11 +419,7 @@ static void race_thread(uint64_t i)
         for (uint64_t k = 0; k < SMP_PAGES; k++)
                 *(volatile uint64_t *)(race_va + k * MK_PAGE_SIZE + i * 8) = k;
         race_sb.t1[i] = vclock_ns();
-        struct mk_msg m = {.tag = MK_TAG_USER};
-        mk_send(race_done, &m);
-        long e = mk_ep_create();
-        mk_recv(e, &m);
-        mk_exit(1);
+        done_then_wait(race_done);
 }
 
 static uint8_t race_stacks[REPS][SMP_N][4096] __attribute__((aligned(16)));
