@@ -32,7 +32,55 @@ static long grant_check(struct proc *pager, struct proc *p, const struct mk_gran
         return 0;
 }
 
-long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g, size_t n)
+void fault_answers_stale(struct proc *p, uint64_t lo, uint64_t hi, const struct thread *except)
+{
+        for (struct thread *t = p->threads; t; t = t->proc_next) {
+                if (!t->in_fault || t == except)
+                        continue;
+                if (t->stale_lo >= t->stale_hi) {
+                        t->stale_lo = lo;
+                        t->stale_hi = hi;
+                        continue;
+                }
+                if (lo < t->stale_lo)
+                        t->stale_lo = lo;
+                if (hi > t->stale_hi)
+                        t->stale_hi = hi;
+        }
+}
+
+// Whether an answer for t grants a page whose mappings changed since t faulted.
+static bool answer_stale(const struct thread *t, const struct mk_grant *g, size_t n)
+{
+        if (__builtin_expect(t->stale_lo >= t->stale_hi, 1))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (g[i].va >= t->stale_lo && g[i].va < t->stale_hi)
+                        return true;
+        return false;
+}
+
+// A stale answer is not installed; what is mapped at its pages may be older
+// still than the pager's state (the change that made it stale may have been
+// a protect that left an old frame mapped), so each of its pages that maps
+// another frame than the answer names loses its mapping: the thread's next
+// fault there gets an answer from the pager's state as it is now.
+static void stale_unmap(struct proc *p, const struct mk_grant *g, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                paddr_t pa;
+                int level;
+                if ((g[i].va & PAGE_MASK) || g[i].va < MK_USER_BASE || g[i].va >= MK_USER_TOP ||
+                    pt_translate(p->root, g[i].va, &pa, NULL, &level) || level != 0 ||
+                    pa == g[i].pa)
+                        continue;
+                pt_unmap(p->root, g[i].va, NULL, NULL);
+                tlb_shoot_page(p, g[i].va);
+        }
+}
+
+long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g, size_t n,
+                   const struct thread *answered)
 {
         if (!p->alive)
                 return -ESRCH;
@@ -57,6 +105,7 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                         return r; // -ENOMEM, no table frame (p's limit): earlier grants stay
                 if (r)
                         tlb_shoot_page(p, g[i].va);
+                fault_answers_stale(p, g[i].va, g[i].va + PAGE_SIZE, answered);
         }
         return 0;
 }
@@ -115,7 +164,17 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
                         c->proc->bad_replies++;
                         return -EPERM;
                 }
-                long r = grant_install(replier->proc, c->proc, g, n);
+                // Built against state that changed since (the pager may
+                // answer after releasing its own locks, and answers of one
+                // process's threads may arrive out of order): not installed,
+                // the thread faults again if it must.
+                if (answer_stale(c, g, n)) {
+                        stale_unmap(c->proc, g, n);
+                        c->fault_retried = true;
+                        c->ipc_ret = 0;
+                        return 0;
+                }
+                long r = grant_install(replier->proc, c->proc, g, n, c);
                 if (r) {
                         c->proc->bad_replies++;
                         return r;

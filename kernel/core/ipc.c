@@ -181,6 +181,7 @@ long ipc_fault_call(struct endpoint *ep, uint64_t badge, const struct fault_info
                 return -EPIPE;
         self->is_call = true;
         self->in_fault = true;
+        self->stale_lo = self->stale_hi = 0; // (none yet: answers built from now on)
         if (self->fault_deadline)
                 xpager_wait_add(self);
         struct thread *rcv = q_pop(&ep->receivers, &ep->receivers_tail);
@@ -226,11 +227,21 @@ static long recv_wait(struct endpoint *ep, uint64_t umsg, struct thread *handoff
         return recv_out(umsg);
 }
 
+void ipc_event_release(struct thread *t)
+{
+        struct kevent *ev = t->event_held;
+        if (ev) {
+                t->event_held = NULL;
+                kevent_done(ev);
+        }
+}
+
 long ipc_recv(struct endpoint *ep, uint64_t umsg)
 {
         struct thread *self = current;
         if (self->msg_pending)
                 return recv_out(umsg);
+        ipc_event_release(self);
         if (ep->events) {
                 struct kevent *ev = ep->events;
                 ep->events = ev->next;
@@ -241,7 +252,10 @@ long ipc_recv(struct endpoint *ep, uint64_t umsg)
                 self->msg.badge = ev->badge;
                 self->msg.flags = MK_MSG_KERNEL;
                 memcpy(self->msg.w, ev->w, sizeof(ev->w));
-                kevent_done(ev);
+                // Done when this thread receives or replies again (its
+                // handling of the event is then over): waiters of the
+                // process wake only then.
+                self->event_held = ev;
                 return recv_out(umsg);
         }
         struct thread *snd = q_pop(&ep->senders, &ep->senders_tail);
@@ -305,6 +319,7 @@ static struct thread *reply_deliver(uint64_t umsg, long *err)
 
 long ipc_reply(uint64_t umsg)
 {
+        ipc_event_release(current);
         long err;
         struct thread *c = reply_deliver(umsg, &err);
         if (!c)
@@ -315,6 +330,7 @@ long ipc_reply(uint64_t umsg)
 
 long ipc_reply_recv(struct endpoint *ep, uint64_t ureply, uint64_t urecv)
 {
+        ipc_event_release(current);
         long err = 0;
         struct thread *c = current->caller ? reply_deliver(ureply, &err) : NULL;
         if (err)
@@ -383,6 +399,10 @@ void ipc_reply_drop(struct reply_obj *r)
 
 void ep_post_event(struct endpoint *ep, struct kevent *ev)
 {
+        if (ep->recv_handles == 0) {
+                kevent_done(ev); // nobody can ever receive it
+                return;
+        }
         ev->next = NULL;
         if (ep->events_tail)
                 ep->events_tail->next = ev;
@@ -409,6 +429,7 @@ void ep_abort_waiters(struct endpoint *ep)
 
 void ipc_cancel(struct thread *t)
 {
+        ipc_event_release(t);
         if (t->fault_deadline) {
                 xpager_wait_remove(t);
                 t->fault_deadline = 0;

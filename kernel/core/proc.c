@@ -46,6 +46,13 @@ static void ep_drop(struct endpoint *ep, bool recv)
         if (recv && --ep->recv_handles == 0) {
                 ep_abort_waiters(ep);
                 ext_pager_gone(ep);
+                // Nobody can receive its events any more.
+                while (ep->events) {
+                        struct kevent *ev = ep->events;
+                        ep->events = ev->next;
+                        kevent_done(ev);
+                }
+                ep->events_tail = NULL;
         }
         if (--ep->refs == 0) {
                 // Nobody names it: no thread can be queued on it (senders
@@ -233,10 +240,30 @@ struct thread *thread_create(struct proc *p, uint64_t ip, uint64_t sp, uint64_t 
         return t;
 }
 
+bool proc_may_receive(struct proc *q, void *ep)
+{
+        for (int h = 0; h < MAX_HANDLES; h++)
+                if (q->handles[h].type == OBJ_ENDPOINT && q->handles[h].obj == ep &&
+                    (q->handles[h].rights & MK_RIGHT_RECV))
+                        return true;
+        return false;
+}
+
+void proc_reaped(struct proc *p)
+{
+        p->reaped = true;
+        for (struct thread *w; (w = p->waiters);) {
+                p->waiters = w->next;
+                w->ipc_ret = 0;
+                sched_ready(w);
+        }
+}
+
 void kevent_done(struct kevent *ev)
 {
         // Exit events live inside their process, which they keep alive.
         struct proc *p = (struct proc *)((char *)ev - offsetof(struct proc, exit_event));
+        proc_reaped(p);
         proc_put(p);
 }
 
@@ -279,8 +306,10 @@ void frames_unmap_everywhere(struct proc *p)
                 struct proc *q = procs[i];
                 if (!(p->mapped_into[i / 8] & (1u << (i % 8))))
                         continue;
-                if (q && q->alive && q != p &&
-                    pt_unmap_matching(q->root, MK_USER_BASE, MK_USER_TOP, owned_by, &p->asid))
+                if (!q || !q->alive || q == p)
+                        continue;
+                fault_answers_stale(q, MK_USER_BASE, MK_USER_TOP, NULL);
+                if (pt_unmap_matching(q->root, MK_USER_BASE, MK_USER_TOP, owned_by, &p->asid))
                         tlb_shoot_asid(q);
         }
 }
@@ -361,12 +390,10 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
         for (int h = 0; h < MAX_HANDLES; h++)
                 if (p->handles[h].type != OBJ_NONE)
                         handle_close(p, h);
-        // Waiters learn the outcome; the pager gets an exit event.
-        for (struct thread *w; (w = p->waiters);) {
-                p->waiters = w->next;
-                w->ipc_ret = 0;
-                sched_ready(w);
-        }
+        // The pager gets an exit event; waiters learn the outcome once it has
+        // handled it (kevent_done), at once if it has no pager.
+        if (!p->pager)
+                proc_reaped(p);
         if (p->pager) {
                 p->refs++; // held by the queued event
                 p->exit_event.badge = p->pager_badge;
@@ -374,6 +401,18 @@ void proc_kill(struct proc *p, uint64_t reason, int64_t status, const struct fau
                 p->exit_event.w[MK_XW_PID] = p->pid;
                 p->exit_event.w[MK_XW_STATUS] = (uint64_t)status;
                 p->exit_event.w[MK_XW_REASON] = reason;
+                p->exit_ep = p->pager;
+                // A waiter that serves that endpoint itself learns now (it
+                // would otherwise wait for its own handling of the event).
+                for (struct thread **pw = &p->waiters, *w; (w = *pw);) {
+                        if (proc_may_receive(w->proc, p->exit_ep)) {
+                                *pw = w->next;
+                                w->ipc_ret = 0;
+                                sched_ready(w);
+                        } else {
+                                pw = &w->next;
+                        }
+                }
                 ep_post_event(p->pager, &p->exit_event);
                 ep_put(p->pager);
                 p->pager = NULL;

@@ -205,7 +205,7 @@ static long sys_map(long ph, uint64_t va, uint64_t pa, uint64_t perms)
         if (e)
                 return e;
         struct mk_grant g = {va, pa, perms};
-        return grant_install(current->proc, p, &g, 1);
+        return grant_install(current->proc, p, &g, 1, NULL);
 }
 
 // Removes the mapping at va of proc; returns the frame when the caller owns
@@ -221,6 +221,8 @@ static long sys_unmap(long ph, uint64_t va)
                 return -ESRCH;
         if ((va & PAGE_MASK) || va < MK_USER_BASE || va >= MK_USER_TOP)
                 return -EINVAL;
+        // (Also when nothing is mapped: an answer on its way may map it.)
+        fault_answers_stale(p, va, va + PAGE_SIZE, NULL);
         if (pt_unmap(p->root, va, &pa, NULL))
                 return -ENOENT;
         tlb_shoot_page(p, va);
@@ -235,14 +237,17 @@ static long sys_proc_wait(long ph, uint64_t uinfo, uint64_t flags)
                 return e;
         if (p == current->proc || (flags & ~(uint64_t)MK_WAIT_NOHANG))
                 return -EINVAL;
-        if (p->alive && (flags & MK_WAIT_NOHANG))
+        // Ended, its pager not done with its end: wait for that, unless we
+        // are (a thread of) that pager.
+        bool done = p->reaped || (!p->alive && proc_may_receive(current->proc, p->exit_ep));
+        if (!done && (flags & MK_WAIT_NOHANG))
                 return -EAGAIN;
         // Our reference keeps p (and its exit record) while we wait and copy,
         // whoever closes the handle meanwhile.
         p->refs++;
         p->wait_refs++;
         current->wait_for = p;
-        if (p->alive) {
+        if (!done) {
                 current->state = T_WAIT;
                 current->next = p->waiters;
                 p->waiters = current;
@@ -304,6 +309,7 @@ static long sys_protect(long ph, uint64_t va, uint64_t len, uint64_t perms)
         long n = 0;
         bool denied = false;
         struct tlb_batch b;
+        fault_answers_stale(p, va, va + len, NULL);
         tlb_batch_init(&b, p);
         for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
                 paddr_t pa;

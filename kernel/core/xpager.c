@@ -77,6 +77,7 @@ long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoin
                 for (int i = 0; i < MK_MAX_EXT_REGIONS; i++) {
                         struct ext_region *x = &p->ext[i];
                         if (x->ep && x->start == start) {
+                                fault_answers_stale(p, x->start, x->end, NULL);
                                 pt_unmap_range(p->root, x->start, x->end, NULL, NULL);
                                 tlb_shoot_asid(p);
                                 ep_put(x->ep);
@@ -97,6 +98,7 @@ long ext_region_set(struct proc *p, uint64_t start, uint64_t len, struct endpoin
         if (free < 0)
                 return -ENOSPC;
         // What the default pager mapped there before is not the new pager's.
+        fault_answers_stale(p, start, start + len, NULL);
         pt_unmap_range(p->root, start, start + len, NULL, NULL);
         tlb_shoot_asid(p);
         p->ext[free] = (struct ext_region){start, start + len, ep, badge};
@@ -122,7 +124,10 @@ void ext_pager_gone(struct endpoint *ep)
                         continue;
                 for (int k = 0; k < MK_MAX_EXT_REGIONS; k++) {
                         const struct ext_region *x = &p->ext[k];
-                        if (x->ep == ep && pt_unmap_range(p->root, x->start, x->end, NULL, NULL))
+                        if (x->ep != ep)
+                                continue;
+                        fault_answers_stale(p, x->start, x->end, NULL);
+                        if (pt_unmap_range(p->root, x->start, x->end, NULL, NULL))
                                 tlb_shoot_asid(p);
                 }
         }

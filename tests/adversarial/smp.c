@@ -508,3 +508,232 @@ int adv_exit_while_threads_fault(void)
         int n = ncpus() < 2 ? 2 : ncpus();
         return frames_come_back(exit_round, n, "exits while threads fault");
 }
+
+// --- S8: a wait returns once the pager has handled the end ----------------------
+
+// The waiter (another process: a thread of the pager itself is never kept
+// waiting for its own handling) asks, without waiting, at each step the
+// pager sets in W[56], and writes what it got in W[57 + step - 1].
+static int s8_waiter(void)
+{
+        struct mk_exit_info info;
+        for (int step = 1; step <= 3; step++) {
+                uint64_t end = adv_now() + SPIN_MS;
+                while (W[56] < step)
+                        if (adv_now() > end)
+                                _exit(2);
+                        else
+                                mk_yield();
+                W[56 + step] = mk_proc_wait(W[60], &info, MK_WAIT_NOHANG);
+        }
+        _exit(0);
+}
+
+static int s8_step(int step, long want, const char *when)
+{
+        W[56] = step;
+        uint64_t end = adv_now() + SPIN_MS;
+        while (W[56 + step] == 1)
+                if (adv_now() > end)
+                        return adv_fail("the waiter did not answer (step %d)", step);
+                else
+                        mk_yield();
+        if (W[56 + step] != want)
+                return adv_fail("%s, a wait without hanging returned %s, not %s", when,
+                                adv_err(W[56 + step]), adv_err(want));
+        return 0;
+}
+
+// SYS_PROC_WAIT returns once the process's pager is done with its exit
+// event (it receives or replies again), not when the process ends: the
+// pager gives its memory back then, and whoever waits sees it back (with
+// several system pager threads, the waiter's next request and the exit
+// event are handled by different threads). Here this process is the pager
+// of a process it ends, and a forked waiter asks at each step.
+int adv_wait_sees_memory_back(void)
+{
+        long e = mk_ep_create();
+        if (e < 0)
+                return adv_fail("ep_create: %s", adv_err(e));
+        long c = mk_proc_create(e, 77, 0);
+        if (c < 0)
+                return adv_fail("proc_create: %s", adv_err(c));
+        W[56] = 0;
+        W[57] = W[58] = W[59] = 1;
+        long hw;
+        long pid = adv_fork(&hw);
+        if (pid == 0)
+                s8_waiter();
+        if (pid < 0)
+                return adv_fail("fork: %s", adv_err(pid));
+        int r = 1;
+        long hc = mk_handle_give(c, hw, 0, MK_RIGHT_WAIT);
+        struct mk_msg m;
+        if (hc < 0) {
+                adv_fail("handle_give: %s", adv_err(hc));
+                goto out;
+        }
+        W[60] = hc; // (read by the waiter at its first step: set before it)
+        mk_proc_kill(c, MK_REASON_KILLED);
+        if (s8_step(1, -EAGAIN, "ended, its exit event not yet received by its pager"))
+                goto out;
+        long got = mk_recv(e, &m);
+        if (got < 0 || m.tag != MK_TAG_EXIT || m.badge != 77) {
+                adv_fail("the pager's receive: %s, tag 0x%llx", adv_err(got),
+                         (unsigned long long)m.tag);
+                goto out;
+        }
+        if (s8_step(2, -EAGAIN, "its exit event received, the pager not done with it"))
+                goto out;
+        mk_reply(&m); // (nobody to answer: says the pager is done)
+        r = s8_step(3, 0, "its pager done with its exit event");
+out:;
+        struct mk_exit_info info;
+        adv_wait_proc(hw, &info, 10000);
+        mk_handle_close(hw);
+        mk_handle_close(c);
+        mk_handle_close(e);
+        return r;
+}
+
+// --- S9: an answer built before a change is not installed --------------------------
+
+// This process serves the faults of one page of its own (SYS_REGION_PAGER)
+// with two frames of its own (PGR_FRAMES) that read 1 and 2. A reader
+// thread records what it read in W[48 + i].
+static uint64_t s9_page;
+
+static void s9_reader(uint64_t i)
+{
+        W[48 + i] = *(volatile uint8_t *)s9_page;
+        adv_park();
+}
+
+static int s9_answer(long e, const struct mk_msg *fault, uint64_t pa)
+{
+        (void)e;
+        struct mk_msg m;
+        memset(&m, 0, offsetof(struct mk_msg, buf));
+        m.tag = MK_FAULT_MAP;
+        m.w[0] = s9_page;
+        m.w[1] = pa;
+        m.w[2] = MK_PERM_R;
+        (void)fault;
+        long r = mk_reply(&m);
+        return r < 0 ? adv_fail("reply: %s", adv_err(r)) : 0;
+}
+
+static int s9_fault(long e, struct mk_msg *m)
+{
+        long r = mk_recv(e, m);
+        if (r < 0 || !(m->flags & MK_MSG_KERNEL) || m->tag != MK_TAG_FAULT)
+                return adv_fail("expected a fault: %s, tag 0x%llx", adv_err(r),
+                                (unsigned long long)m->tag);
+        return 0;
+}
+
+// Waits up to ms for reader i; true when it has read.
+static bool s9_read(int i, uint64_t ms)
+{
+        uint64_t end = adv_now() + ms;
+        while (W[48 + i] == 0 && adv_now() < end)
+                mk_yield();
+        return W[48 + i] != 0;
+}
+
+// A pager may answer after letting go of its own state, so an answer can
+// reach the kernel after a change of the same page made later (an unmap,
+// another thread's answer): the kernel does not install it, and the
+// thread faults again (docs/smp.md, "Stale answers"). Here: (1) an answer
+// sent after the page was unmapped; (2) of two faults of one page, the
+// answer to the first sent after the answer to the second. Each must not
+// be installed: the readers read only frame 2.
+int adv_stale_answer_not_installed(void)
+{
+        struct mk_msg m = {.tag = PGR_FRAMES, .w = {2}};
+        long r = adv_pcall(&m);
+        if (r < 0 || m.w[0] != 2)
+                return adv_fail("PGR_FRAMES: %s", adv_err(r < 0 ? r : (long)m.w[0]));
+        uint64_t va = m.w[1], pa1 = ((uint64_t *)m.buf)[0], pa2 = ((uint64_t *)m.buf)[1];
+        *(volatile uint8_t *)va = 1;
+        *(volatile uint8_t *)(va + ADV_PAGE) = 2;
+        struct mk_msg x = {.tag = PGR_MMAP,
+                           .w = {0, ADV_PAGE, MK_PERM_R, PGR_MAP_PRIVATE | PGR_MAP_EXTERNAL}};
+        r = adv_pcall(&x);
+        if (r < 0)
+                return adv_fail("mmap external: %s", adv_err(r));
+        s9_page = (uint64_t)r;
+        long e = mk_ep_create();
+        if (e < 0 || (r = mk_region_pager(MK_SELF, s9_page, ADV_PAGE, e, 9)) < 0)
+                return adv_fail("region_pager: %s", adv_err(e < 0 ? e : r));
+        int fail = 1;
+        long self = adv_self(); // (unmap takes a process handle, not MK_SELF)
+        // (1) Unmapped between the fault and its answer.
+        W[48] = W[49] = 0;
+        adv_thread(s9_reader, stacks[1], STACK, 0);
+        if (s9_fault(e, &m))
+                goto out;
+        r = mk_unmap(self, s9_page);
+        if (r != -ENOENT) {
+                adv_fail("unmap of the page not yet mapped: %s", adv_err(r));
+                goto out;
+        }
+        if (s9_answer(e, &m, pa1))
+                goto out;
+        if (s9_read(0, 500)) {
+                adv_fail("an answer sent after an unmap of its page was installed (read %lld)",
+                         (long long)W[48]);
+                goto out;
+        }
+        if (s9_fault(e, &m) || s9_answer(e, &m, pa2))
+                goto out;
+        if (!s9_read(0, SPIN_MS) || W[48] != 2) {
+                adv_fail("(1) read %lld, not 2", (long long)W[48]);
+                goto out;
+        }
+        // (2) Two faults of the page, answered newest first.
+        if ((r = mk_unmap(self, s9_page)) < 0) {
+                adv_fail("unmap: %s", adv_err(r));
+                goto out;
+        }
+        W[48] = W[49] = 0;
+        struct mk_msg f1, f2;
+        adv_thread(s9_reader, stacks[2], STACK, 0);
+        if (s9_fault(e, &f1))
+                goto out;
+        long k1 = mk_reply_save();
+        adv_thread(s9_reader, stacks[3], STACK, 1);
+        if (k1 < 0 || s9_fault(e, &f2)) {
+                adv_fail("reply_save: %s", adv_err(k1));
+                goto out;
+        }
+        if (s9_answer(e, &f2, pa2) || !s9_read(1, SPIN_MS))
+                goto out;
+        memset(&m, 0, offsetof(struct mk_msg, buf));
+        m.tag = MK_FAULT_MAP;
+        m.w[0] = s9_page;
+        m.w[1] = pa1;
+        m.w[2] = MK_PERM_R;
+        if ((r = mk_reply_to(k1, &m)) < 0) {
+                adv_fail("reply_to: %s", adv_err(r));
+                goto out;
+        }
+        if (s9_read(0, 500) && W[48] != 2) {
+                adv_fail("an older answer sent after a newer one for the same page was installed "
+                         "(read %lld)",
+                         (long long)W[48]);
+                goto out;
+        }
+        if (!W[48] && (s9_fault(e, &m) || s9_answer(e, &m, pa2) || !s9_read(0, SPIN_MS)))
+                goto out;
+        if (W[48] != 2 || W[49] != 2) {
+                adv_fail("(2) read %lld and %lld, not 2 and 2", (long long)W[48], (long long)W[49]);
+                goto out;
+        }
+        fail = 0;
+out:
+        mk_region_pager(MK_SELF, s9_page, 0, e, 0);
+        mk_handle_close(e);
+        mk_handle_close(self);
+        return fail;
+}

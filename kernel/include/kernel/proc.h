@@ -88,10 +88,15 @@ struct thread {
         struct thread *proc_next; // the process's thread list
 
         // IPC
-        struct endpoint *ep;                  // endpoint blocked on
-        uint64_t send_badge;                  // badge of the handle a blocked sender used
-        bool is_call;                         // the blocked send expects a reply
-        bool in_fault;                        // the pending call is a fault message
+        struct endpoint *ep; // endpoint blocked on
+        uint64_t send_badge; // badge of the handle a blocked sender used
+        bool is_call;        // the blocked send expects a reply
+        bool in_fault;       // the pending call is a fault message
+        // The part of its address space whose mappings changed (removed,
+        // reduced, or installed by another answer) since it faulted: an
+        // answer granting there was built against older state and is not
+        // installed (the thread faults again). stale_lo >= stale_hi: none.
+        uint64_t stale_lo, stale_hi;
         const struct ext_region *fault_range; // the external region it was routed to
         uint64_t fault_deadline; // ticks: an external pager that has not answered by then is gone
         struct thread *fault_wait_next; // list of threads waiting on external pagers
@@ -113,6 +118,9 @@ struct thread {
         bool msg_pending;
 
         struct proc *wait_for; // T_WAIT
+        // An exit event this thread received and has not finished with: its
+        // next receive or reply (or its end) says it has (ipc_event_release).
+        struct kevent *event_held;
 };
 
 struct endpoint {
@@ -134,7 +142,12 @@ struct proc {
         uint32_t pid;
         uint32_t refs; // handles naming it + 1 while alive
         bool alive;
-        paddr_t root; // page-table root
+        // Its end is complete: its pager has handled its exit event (or it has
+        // none). SYS_PROC_WAIT returns only then, so that whoever waits sees
+        // its memory back.
+        bool reaped;
+        void *exit_ep; // the endpoint its exit event went to (compared only, never used)
+        paddr_t root;  // page-table root
         unsigned asid;
         uint32_t tlb_cpus; // CPUs that may cache its translations (TLB shootdown, tlb.c)
         uint32_t flags;    // MK_PROC_*
@@ -230,13 +243,18 @@ void ep_post_event(struct endpoint *ep, struct kevent *ev);
 // Wakes every sender blocked on ep with -EPIPE (nobody can receive any more).
 void ep_abort_waiters(struct endpoint *ep);
 // Called when a received event has been consumed.
-void kevent_done(struct kevent *ev);
+void kevent_done(struct kevent *ev); // the pager is done with it: the process is reaped
+void proc_reaped(struct proc *p);    // wakes its waiters (SYS_PROC_WAIT)
+// Whether q holds a handle that receives on endpoint ep.
+bool proc_may_receive(struct proc *q, void *ep);
 // Completes a fault call of c with the reply m from pager thread `replier`:
 // installs grants (MAP), sets the failure reason (FAIL) or nothing (RETRY).
 // Returns 0, or a negative error leaving c blocked (bad reply).
 long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m);
 // Removes t from whatever queue it is blocked in (it is being killed).
 void ipc_cancel(struct thread *t);
+// t is done with the exit event it received (its process is reaped).
+void ipc_event_release(struct thread *t);
 // Wakes t, waiting in a fault call, with -ETIMEDOUT (xpager.c: its external
 // pager did not answer in time).
 void ipc_fault_timeout(struct thread *t);
@@ -250,7 +268,12 @@ long copy_to_user(uint64_t udst, const void *src, size_t n);
 // Faults and grants (kernel/core/fault.c).
 // Validates and installs the grants of a MK_FAULT_MAP reply from `pager` about
 // process p (or a SYS_MAP); returns 0 or a negative error, mapping nothing.
-long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g, size_t n);
+// answered: the thread whose fault the grants answer (NULL: none).
+long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g, size_t n,
+                   const struct thread *answered);
+// p's mappings in [lo, hi) changed: answers to its threads' pending faults
+// (but except's) that grant there are not installed.
+void fault_answers_stale(struct proc *p, uint64_t lo, uint64_t hi, const struct thread *except);
 // Handles a fault of current at f (a user access, or a kernel user-copy):
 // returns 0 when the pager mapped it (retry), or -EFAULT after the pager
 // failed it (the process is being killed when from_user).
