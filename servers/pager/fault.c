@@ -7,10 +7,11 @@
 #include <mk/vfs.h>
 
 // Fails the fault; a failed fault is no progress toward a loop (mkp_loop_answer).
-static void fail(struct pproc *p, struct mkp_answer *a, uint64_t reason)
+static bool fail(struct pproc *p, struct mkp_answer *a, uint64_t reason)
 {
         mkp_loop_reset(&p->loop);
         mkp_answer_fail(a, reason);
+        return true;
 }
 
 // A MAP or RETRY answer, unless it is the one that makes a fault loop
@@ -314,16 +315,34 @@ static inline void trace(struct pproc *p, uint64_t addr, uint64_t ip, unsigned a
 
 // Inlined into the loop's step, its one caller (main.c), in the pager's
 // link-time optimisation: this is every fault's path.
+//
+// unref_later (threads: lock.h): where to leave a frame whose reference
+// goes once the answer is sent; NULL: none goes later.
+// shared: the caller holds pg_world shared and p->lock (lock.h). Then a
+// fault that needs more (another process's memory: file regions, the VFS's
+// own faults; a change of p's regions: stack growth; a new shadow table; a
+// frame only ending a process for memory would give) returns false having
+// changed nothing, and the caller retries it holding pg_world exclusively.
 #ifdef __clang__
 __attribute__((always_inline))
 #endif
-void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a)
+bool handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a, bool shared,
+                  uint64_t *unref_later)
 {
         uint64_t addr = f->addr;
         unsigned access = f->access, kind = f->kind;
         uint64_t va = f->page;
-        p->st.faults++;
 
+        // Most faults land in the region the previous one did.
+        struct vma *v = p->vcache;
+        if (!v || addr < v->d.start || addr >= v->d.end)
+                v = p->vcache = vma_find(&p->tree, addr);
+        if (shared && (!v || v->d.backing == BK_VFS || p->is_vfs))
+                return false;
+        // Only regions need a slot (addresses outside the user range have none).
+        uint64_t *slot = v ? shadow_slot(&p->sh, va, !shared) : NULL;
+        if (shared && !slot)
+                return false;
         // A fault loop: the same page and access faulting again and again
         // although our answers already allowed that access and nothing
         // changed since (we reset p->loop whenever we change p's mappings:
@@ -333,22 +352,20 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         // One detector per process, keyed by page and access (thread 0: a
         // loop of two threads on one page counts too).
         mkp_loop_fault(&p->loop, mkp_loop_key(va, access, 0));
-
-        // Most faults land in the region the previous one did.
-        struct vma *v = p->vcache;
-        if (!v || addr < v->d.start || addr >= v->d.end)
-                v = p->vcache = vma_find(&p->tree, addr);
         bool guard = false;
         if (!v)
                 v = p->vcache = stack_grow(p, addr, &guard);
-        // Only regions need a slot (addresses outside the user range have none).
-        uint64_t *slot = v ? shadow_slot(&p->sh, va, true) : NULL;
-        if (v && !slot)
+        if (v && !slot && !(slot = shadow_slot(&p->sh, va, true))) {
+                p->st.faults++;
                 goto oom;
+        }
         struct fault_in in = {.r = v ? &v->d : NULL, .access = access, .kind = kind};
         in.entry = slot ? *slot : 0;
-        if ((in.entry & SH_PRESENT) && !(in.entry & SH_ZERO))
+        if ((in.entry & SH_PRESENT) && !(in.entry & SH_ZERO)) {
+                pg_spin_lock(&pg_mem);
                 in.refs = frame_refs(SH_PA(in.entry));
+                pg_spin_unlock(&pg_mem);
+        }
         int64_t fsize = 0;
         if (v && v->d.backing == BK_VFS) {
                 fsize = vfs_file_size(v->d.inode, &v->d.generation);
@@ -358,8 +375,16 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         if (trace_on)
                 trace(p, addr, f->ip, access, in.r, d);
 
-        uint64_t entry = in.entry, pa, old;
+        uint64_t entry = in.entry, pa = 0, old;
         const struct region_desc *r = in.r;
+        if (shared && (d == FD_FILL_ZERO || d == FD_FILL_IMAGE || d == FD_COW_COPY)) {
+                pg_spin_lock(&pg_mem);
+                pa = frame_alloc_try(p);
+                pg_spin_unlock(&pg_mem);
+                if (!pa)
+                        return false; // (nothing counted yet)
+        }
+        p->st.faults++;
         switch (d) {
         case FD_FAIL_NOMAP:
                 p->st.no_mapping++;
@@ -384,7 +409,7 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         case FD_FILL_IMAGE:
         case FD_COPY_FILE:
         case FD_COW_COPY:
-                if (!(pa = frame_alloc(p)))
+                if (!pa && !(pa = frame_alloc(p)))
                         goto oom;
                 // (Ending an out-of-memory victim may have freed shadow tables,
                 // never p's own: slot still holds.)
@@ -403,15 +428,26 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
                         else
                                 page_zero(frame_ptr(pa));
                 }
+                pg_spin_lock(&pg_mem);
                 if (frame_ref(pa)) {
                         frame_put(pa);
+                        pg_spin_unlock(&pg_mem);
                         goto oom;
                 }
                 old = entry;
                 entry = pa | SH_PRESENT |
                         ((r->kind == RK_ANON_SHARED || r->kind == RK_FILE_SHARED) ? SH_SHARED : 0);
-                if ((old & SH_PRESENT) && !(old & SH_ZERO))
-                        frame_unref(SH_PA(old)); // the copy-on-write source
+                // The copy-on-write source: p maps it until our answer
+                // replaces it, so with several threads its reference goes
+                // only after the answer (another sharer must not reuse it
+                // while p may still read it).
+                if ((old & SH_PRESENT) && !(old & SH_ZERO)) {
+                        if (unref_later)
+                                *unref_later = SH_PA(old);
+                        else
+                                frame_unref(SH_PA(old));
+                }
+                pg_spin_unlock(&pg_mem);
                 if (p->is_vfs && d == FD_FILL_ZERO && va >= VFS_DATA_BASE &&
                     va < VFS_DATA_VA(VFS_MAX_INODES))
                         // A hole of a file gets a frame: mappers of it that
@@ -454,10 +490,10 @@ void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         a->ngrants = 1;
         a->grants[0] = (struct mk_grant){va, SH_PA(entry), (uint64_t)perms};
         answer(p, f, a, (uint32_t)perms);
-        return;
+        return true;
 oom:
         p->st.oom_kills++;
         mk_printf("pager: pid %u: out of memory at 0x%llx (%llu frames free)\n", p->pid,
                   (unsigned long long)addr, (unsigned long long)frames_free());
-        fail(p, a, MK_REASON_OOM);
+        return fail(p, a, MK_REASON_OOM);
 }

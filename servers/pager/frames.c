@@ -45,11 +45,20 @@ static uint64_t bump_get(void)
 // Zeroed bytes for the pager itself: frames in a row taken off the end of
 // the first range large enough (they leave the allocatable ranges, so no
 // process ever gets them); NULL if none is.
+static void *private_alloc(uint64_t bytes);
+
+void *frames_private(uint64_t bytes)
+{
+        return private_alloc(bytes);
+}
+
 static void *private_alloc(uint64_t bytes)
 {
         uint64_t size = (bytes + MK_PAGE_SIZE - 1) & ~(MK_PAGE_SIZE - 1);
-        for (uint32_t i = 0; i < phys.nranges; i++) {
-                if (phys.r[i].size <= size)
+        for (uint32_t i = cur; i < phys.nranges; i++) {
+                // (Not into the range the bump pointer is in past it.)
+                if (phys.r[i].size <= size ||
+                    (i == cur && bump > phys.r[i].base + phys.r[i].size - size))
                         continue;
                 phys.r[i].size -= size;
                 uint64_t pa = phys.r[i].base + phys.r[i].size;
@@ -218,6 +227,22 @@ static __attribute__((noinline)) uint64_t frame_alloc_slow(struct pproc *p)
                 if (!make_room(p, 0))
                         return 0;
         }
+        return 0;
+}
+
+uint64_t frame_alloc_try(struct pproc *p)
+{
+        if (acct_take(acct, p->idx))
+                return 0; // p's tree is at a limit: making room ends a process
+        uint64_t pa = frame_get();
+        uint8_t *o = pa ? own_slot(pa, true) : NULL;
+        if (o) {
+                *o = (uint8_t)p->idx;
+                return pa;
+        }
+        acct_charge(acct, p->idx, -1);
+        if (pa)
+                frame_put(pa); // (uncharged: it has no owner entry)
         return 0;
 }
 

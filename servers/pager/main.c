@@ -89,10 +89,14 @@ static void oom_finish(void)
                         proc_exit(&procs[i], 0, MK_REASON_OOM);
 }
 
-// The process a message's badge names (NULL: none of ours, or ended for memory).
-static struct pproc *badge_proc(uint64_t b)
+struct pproc *badge_proc(uint64_t b)
 {
-        return b && b < MAX_PROCS && procs[b].used && !procs[b].oom_killed ? &procs[b] : NULL;
+        uint64_t i = b & ((1u << BADGE_IDX_BITS) - 1);
+        _Static_assert(MAX_PROCS <= 1u << BADGE_IDX_BITS, "a slot fits a badge's low bits");
+        if (!i || i >= MAX_PROCS)
+                return NULL;
+        struct pproc *p = &procs[i];
+        return p->used && p->badge == b && !p->oom_killed ? p : NULL;
 }
 
 // The loop's callbacks (mk/pagerloop.h): the loop tells the kernel's
@@ -100,13 +104,33 @@ static struct pproc *badge_proc(uint64_t b)
 // exit messages count only when they name the process the badge stands for:
 // a process created with a copy of another's pager handle carries that
 // one's badge, but not its pid.
+// A thread's server (one per thread when the pager serves with several,
+// lock.h): the loop's callbacks get &w->s.
+struct worker {
+        struct mkp_server s;
+        bool shared;          // this message is served holding pg_world shared
+        bool retry;           // the fault needs pg_world exclusively: serve it again
+        struct pproc *locked; // the process lock held (shared holders)
+        uint64_t unref;       // a frame whose reference goes once the answer is sent
+};
+
 static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *f,
                         struct mkp_answer *a)
 {
+        struct worker *w = (struct worker *)s;
         struct pproc *p = badge_proc(in->badge);
         if (p && f->pid == p->pid) {
-                serving = p;
-                handle_fault(p, f, a);
+                if (w->shared) {
+                        pg_spin_lock(&p->lock);
+                        w->locked = p;
+                        if (!handle_fault(p, f, a, true, &w->unref)) {
+                                w->retry = true;
+                                a->action = MKP_DEFER; // nothing sent: served again
+                        }
+                } else {
+                        serving = p;
+                        handle_fault(p, f, a, false, pg_threaded ? &w->unref : NULL);
+                }
         } else {
                 mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f->pid,
                           (unsigned long long)in->badge);
@@ -161,6 +185,8 @@ static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct 
 
 static void serve_after(struct mkp_server *s)
 {
+        if (((struct worker *)s)->shared)
+                return; // (nothing ended, no region went: an exclusive holder's work)
         serving = NULL;
         if (oom_pending)
                 oom_finish();
@@ -183,7 +209,7 @@ static bool serve_refused(struct mkp_server *s, long err, struct mk_msg *out)
 static const struct mkp_server_ops serve_ops = {
     .refused = serve_refused,
 };
-static struct mkp_server server = {.ops = &serve_ops};
+static struct worker server = {.s.ops = &serve_ops};
 
 // The loop's step, with the callbacks inlined (this is every fault's path),
 // and itself inlined into the loop (a call here cost 40-50 instructions per
@@ -198,7 +224,7 @@ __attribute__((always_inline)) static inline bool step(struct mkp_server *s,
 
 bool pager_serve(struct mk_msg *in, struct mk_msg *out)
 {
-        return step(&server, in, out);
+        return step(&server.s, in, out);
 }
 
 // Whether the command line has the word w.
@@ -220,8 +246,8 @@ void pager_start(void)
         mkp_rec_instance(rec_name, "pager", mk_info(MK_INFO_PID, 0));
         if (rec_mode != REC_REPLAY && cmdline_word(cmdline, "record")) {
                 rec_mode = REC_RECORD;
-                server.record = true;
-                memcpy(server.name, rec_name, sizeof(server.name));
+                server.s.record = true;
+                memcpy(server.s.name, rec_name, sizeof(server.s.name));
         }
         pager_machine = (uint16_t)(arch == FAULT_ARCH_X86_64    ? ELF_EM_X86_64
                                    : arch == FAULT_ARCH_AARCH64 ? ELF_EM_AARCH64
@@ -244,13 +270,154 @@ void pager_start(void)
         if (r && r != -ENOENT)
                 mk_printf("pager: no VFS server (%s)\n", err_name(r));
         init_start();
-        server.ep = pager_ep;
+        server.s.ep = pager_ep;
+}
+
+// --- Several threads (lock.h has the design) ---------------------------------
+
+bool pg_threaded;
+uint32_t pg_world, pg_mem;
+#define MAX_THREADS  8
+#define THREAD_STACK 0x10000ull // as the first thread's (MK_PAGER_STACK_SIZE)
+static struct worker workers[MAX_THREADS - 1];
+
+// One message under the locks it needs; true when an answer is due (in out),
+// sent by the caller once the locks are released (an answer that raced
+// with a later change is not installed: the kernel's stale-answer rule,
+// docs/smp.md).
+static bool serve_locked(struct worker *w, struct mk_msg *in, struct mk_msg *out)
+{
+        bool reply;
+        w->retry = false;
+        w->locked = NULL;
+        if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_FAULT) {
+                pg_read_lock();
+                w->shared = true;
+                reply = step(&w->s, in, out);
+                if (w->retry) {
+                        pg_spin_unlock(&w->locked->lock);
+                        w->locked = NULL;
+                        pg_read_unlock();
+                        pg_write_lock();
+                        w->shared = false;
+                        reply = step(&w->s, in, out);
+                }
+        } else {
+                pg_write_lock();
+                w->shared = false;
+                reply = step(&w->s, in, out);
+        }
+        if (w->locked)
+                pg_spin_unlock(&w->locked->lock);
+        if (w->shared)
+                pg_read_unlock();
+        else
+                pg_write_unlock();
+        return reply;
+}
+
+// The reference a copy-on-write answer left to drop, once that answer went.
+static void unref_after_answer(struct worker *w)
+{
+        pg_read_lock();
+        pg_spin_lock(&pg_mem);
+        frame_unref(w->unref);
+        pg_spin_unlock(&pg_mem);
+        pg_read_unlock();
+        w->unref = 0;
+}
+
+bool pager_serve_thread(unsigned i, struct mk_msg *in, struct mk_msg *out)
+{
+        struct worker *w = &workers[i % (MAX_THREADS - 1)];
+        if (!w->s.ops)
+                *w = server;
+        bool reply = serve_locked(w, in, out);
+        if (w->unref)
+                unref_after_answer(w); // (as once the answer is sent)
+        return reply;
+}
+
+// The loop of each thread: as mkp_server_run_with, with the locks.
+static __attribute__((noreturn)) void serve_threaded(struct worker *w)
+{
+        struct mk_msg in, out;
+        bool have_reply = false;
+        for (;;) {
+                if (have_reply && w->unref) {
+                        // (Sent alone: the old frame's reference goes only
+                        // once the answer replacing it is in.)
+                        long r = mk_reply(&out);
+                        if (r < 0 && serve_refused(&w->s, r, &out))
+                                mk_reply(&out);
+                        unref_after_answer(w);
+                        have_reply = false;
+                }
+                long rr = have_reply ? mk_reply_recv(w->s.ep, &out, &in) : mk_recv(w->s.ep, &in);
+                if (rr < 0) {
+                        if (have_reply && rr != -EPIPE && serve_refused(&w->s, rr, &out))
+                                mk_reply(&out); // (the caller still waits)
+                        else if (!have_reply)
+                                mk_yield(); // (a receive fails only while no client can send)
+                        have_reply = false;
+                        continue;
+                }
+                have_reply = serve_locked(w, &in, &out);
+        }
+}
+
+static __attribute__((noreturn)) void worker_main(uint64_t arg)
+{
+        serve_threaded(&workers[arg]);
+}
+
+#ifdef __x86_64__
+#define ENTRY_SP_BIAS 8 // as if called: the return address slot below 16-byte alignment
+#else
+#define ENTRY_SP_BIAS 0
+#endif
+
+// Threads beside this one, one per CPU but this one's (none with one CPU,
+// or when recording: a recording is one sequence of messages). Returns how
+// many serve in all.
+static unsigned threads_start(void)
+{
+        long ncpus = mk_info(MK_INFO_NCPUS, 0);
+        unsigned n = ncpus > MAX_THREADS ? MAX_THREADS : ncpus < 1 ? 1 : (unsigned)ncpus;
+        if (n == 1 || rec_mode != REC_OFF)
+                return 1;
+        char *stacks = frames_private((n - 1) * THREAD_STACK);
+        long self = mk_handle_give(MK_SELF, MK_SELF, 0, 0);
+        if (!stacks || self < 0) {
+                mk_printf("pager: one thread only (no memory or handle for more)\n");
+                if (self >= 0)
+                        mk_handle_close(self);
+                return 1;
+        }
+        pg_threaded = true;
+        unsigned started = 1;
+        for (unsigned i = 0; i + 1 < n; i++) {
+                workers[i] = server;
+                uint64_t sp = (uint64_t)(stacks + (i + 1) * THREAD_STACK) - ENTRY_SP_BIAS;
+                long t = mk_thread_start(self, (uint64_t)worker_main, sp, i);
+                if (t < 0)
+                        mk_printf("pager: thread %u: %s\n", i + 2, err_name(t));
+                else
+                        started++;
+        }
+        mk_handle_close(self);
+        return started;
 }
 
 int main(int argc, char **argv, char **envp)
 {
         static struct mk_msg in, out;
         pager_start();
+        unsigned n = threads_start();
+        if (n > 1) {
+                mk_printf("pager: %u threads\n", n);
+                serve_threaded(&server);
+        }
         for (;;) // returns only when a receive fails
-                mkp_server_run_with(&server, &serve_ops, step, &in, &out);
+                mkp_server_run_with(&server.s, &serve_ops, step, &in, &out);
 }

@@ -8,6 +8,7 @@
 #pragma once
 #include "account.h"
 #include "exec.h"
+#include "lock.h"
 #include "policy.h"
 #include "shadow.h"
 #include "vma.h"
@@ -28,7 +29,10 @@ struct pproc {
         bool can_shutdown; // may PGR_SHUTDOWN: started from the command line or given the right
         bool tied;         // PGR_SPAWN_TIED: ended (KILLED) when its parent ends
         bool oom_killed;   // killed for memory: its end is recorded after the current message
-        uint32_t idx;      // badge
+        uint32_t idx;      // slot: procs[idx]
+        uint32_t gen;      // the slot's use count (kept across uses)
+        uint64_t badge;    // idx | gen << 8: its messages' badge (a stale one names nobody)
+        uint32_t lock;     // lock.h: held by a shared holder serving it
         uint32_t pid;
         long proc;          // our handle to it
         uint32_t parent;    // index of the parent (fork/spawn), 0 = us
@@ -63,16 +67,26 @@ extern uint16_t pager_machine;
 extern struct mk_region bootimg;
 extern bool trace_on;
 
+// The process a message's badge names (NULL: none of ours, or ended for memory).
+struct pproc *badge_proc(uint64_t b);
+#define BADGE_IDX_BITS 8
+
 // Frames (frames.c): the pager's physical memory, through its window.
 struct slab {
         size_t size;
         void *free;
 };
 void frames_init(void);
+// Zeroed, physically contiguous memory for the pager itself, taken from the
+// end of a range (never freed; before the frames at that end are handed out).
+void *frames_private(uint64_t bytes);
 uint64_t frame_get(void); // a frame (not zeroed), 0 when none is left; charged to nobody
 // A frame (not zeroed) charged to p (NULL: nobody): 0 when p's tree is at
 // its limit or none is left even after ending an out-of-memory victim.
 uint64_t frame_alloc(struct pproc *p);
+// frame_alloc for a shared holder of pg_world (lock.h): never ends a process;
+// 0 when frame_alloc would have to (the caller then retries exclusively).
+uint64_t frame_alloc_try(struct pproc *p);
 void frame_put(uint64_t pa); // frees it and uncharges whoever it was charged to
 // Moves the charge of every frame charged to slot `from` to slot `to` (0: nobody).
 uint64_t frame_owner_move(uint32_t from, uint32_t to);
@@ -128,7 +142,9 @@ long do_spawn(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);
 // pager_serve decodes the message
 // and encodes the answer (mk/pagerlib.h: mkp_fault_from_msg,
 // mkp_answer_encode). Host tests call it through pager_serve.
-void handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a);
+// shared: see fault.c (false: the fault must be retried holding pg_world exclusively).
+bool handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer *a, bool shared,
+                  uint64_t *unref_later);
 long map_page(struct pproc *p, uint64_t va, uint64_t entry, const struct region_desc *r);
 long map_slot(struct pproc *p, uint64_t *slot, uint64_t entry, const struct region_desc *r);
 // Size of a VFS file; with generation (in/out), -1 unless it is still that
@@ -143,6 +159,10 @@ int vfs_fd_lookup(uint64_t badge, uint64_t fd, uint32_t *ino, uint32_t *flags);
 // The loop's step (main.c): one received message handled (a fault, an exit,
 // a request); true when a reply is due (in out). Host fuzzing drives it too.
 bool pager_serve(struct mk_msg *in, struct mk_msg *out);
+// The same as pager thread i (0-6) serves it when several serve (lock.h:
+// pg_threaded set), the answer not sent: host tests of the locking, from
+// several host threads at once.
+bool pager_serve_thread(unsigned i, struct mk_msg *in, struct mk_msg *out);
 
 // Requests (requests.c).
 void handle_request(struct pproc *p, const struct mk_msg *m, struct mk_msg *reply);

@@ -38,9 +38,14 @@ struct pproc *pproc_new(const char *name, struct pproc *parent)
                              parent ? ACCT_NO_LIMIT : default_frame_limit,
                              parent ? UINT32_MAX : DEFAULT_PROC_LIMIT))
                         return NULL;
+                // A new generation: messages still queued under the slot's
+                // old badge (its previous process's) name nobody.
+                uint32_t gen = p->idx ? p->gen + 1 : 0; // (0: the slot's first use)
                 memset(p, 0, sizeof(*p));
                 p->used = true;
                 p->idx = i;
+                p->gen = gen;
+                p->badge = i | (uint64_t)gen << BADGE_IDX_BITS;
                 p->parent = parent ? parent->idx : 0;
                 p->vfs_badge = next_vfs_badge++; // never reused: no inherited old files
                 p->proc = -1;
@@ -180,20 +185,20 @@ static int make_kernel_proc(struct pproc *p)
         struct pproc *parent = p->parent ? &procs[p->parent] : NULL;
         p->proc =
             parent && parent->proc >= 0
-                ? SYSREC("proc_create_in", mk_proc_create_in(pager_ep, p->idx, 0, parent->proc))
-                : SYSREC("proc_create", mk_proc_create(pager_ep, p->idx, 0));
+                ? SYSREC("proc_create_in", mk_proc_create_in(pager_ep, p->badge, 0, parent->proc))
+                : SYSREC("proc_create", mk_proc_create(pager_ep, p->badge, 0));
         if (p->proc < 0)
                 return (int)p->proc;
         p->pid = (uint32_t)SYSREC("pid", mk_info(MK_INFO_PROC_PID, (void *)p->proc));
         mk_proc_name(p->proc, p->name); // for console messages and tools/gdb
         if (p->is_vfs)
                 acct[p->idx].exempt = true; // never an out-of-memory victim
-        long h0 = SYSREC("handle_give", mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND));
+        long h0 = SYSREC("handle_give", mk_handle_give(pager_ep, p->proc, p->badge, MK_RIGHT_SEND));
         long h1 =
             vfs_ep_handle >= 0
                 ? SYSREC("handle_give",
                          mk_handle_give(vfs_ep_handle, p->proc, p->vfs_badge, MK_RIGHT_SEND))
-                : SYSREC("handle_give", mk_handle_give(pager_ep, p->proc, p->idx, MK_RIGHT_SEND));
+                : SYSREC("handle_give", mk_handle_give(pager_ep, p->proc, p->badge, MK_RIGHT_SEND));
         return h0 == PGR_HANDLE_PAGER_EP && h1 == PGR_HANDLE_VFS_EP ? 0 : -ENOSPC;
 }
 

@@ -168,7 +168,7 @@ FUZZ_NOCOV static void deliver_exits(uint64_t *digest)
                         memset(&in, 0, offsetof(struct mk_msg, buf));
                         in.tag = MK_TAG_EXIT;
                         in.flags = MK_MSG_KERNEL;
-                        in.badge = i;
+                        in.badge = procs[i].badge;
                         in.w[MK_XW_PID] = pid;
                         in.w[MK_XW_REASON] = reason;
                         pager_serve(&in, &out);
@@ -191,7 +191,7 @@ FUZZ_NOCOV static const char *end_all(uint64_t *digest)
                         memset(&in, 0, offsetof(struct mk_msg, buf));
                         in.tag = MK_TAG_EXIT;
                         in.flags = MK_MSG_KERNEL;
-                        in.badge = i;
+                        in.badge = procs[i].badge;
                         in.w[MK_XW_PID] = procs[i].pid;
                         fk_end_pid(procs[i].pid);
                         pager_serve(&in, &out);
@@ -229,7 +229,9 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
                                               : NULL;
         near_of(p, near);
         memset(&in, 0, sizeof(in));
-        in.badge = p ? p->idx : fin_u8(fin) % (MAX_PROCS + 2);
+        uint32_t b = fin_u8(fin) % (MAX_PROCS + 2);
+        // (An odd slot's own badge, current or stale; an even one's index.)
+        in.badge = p ? p->badge : b < MAX_PROCS && (b & 1) ? procs[b].badge : b;
         uint32_t pid = p ? p->pid : fin_u8(fin);
         bool fault = false;
         switch (sel & 7) {
@@ -296,7 +298,7 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
                 struct pproc *v = &procs[vfs_idx];
                 in.tag = MK_TAG_FAULT;
                 in.flags = MK_MSG_KERNEL;
-                in.badge = vfs_idx;
+                in.badge = procs[vfs_idx].badge;
                 struct fault_info fi = {
                     .addr = va, .access = FAULT_WRITE, .arch = FAULT_ARCH_X86_64};
                 fault_msg_encode(in.w, &fi, 1, v->pid);
@@ -336,7 +338,8 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
                        answered ? "reply" : "none", (unsigned long long)out.tag,
                        (unsigned long long)out.w[0], (unsigned long long)out.w[1],
                        (unsigned long long)out.w[2], answered ? out.len : 0);
-        bool from_ours = in.badge && in.badge < MAX_PROCS && procs[in.badge].used;
+        uint64_t bi = in.badge & ((1u << BADGE_IDX_BITS) - 1);
+        bool from_ours = bi && bi < MAX_PROCS && procs[bi].used && procs[bi].badge == in.badge;
         if (answered) {
                 if (out.len > MK_MSG_BUF)
                         return "a reply longer than a message";
@@ -347,8 +350,7 @@ static const char *message(struct fuzz_in *fin, uint64_t *digest)
                 return "a request of a process left unanswered";
         }
         if (fault && answered && p && pid == p->pid) {
-                const char *why =
-                    fault_reply_check(procs[in.badge].used ? p : NULL, in.w[MK_FW_ADDR], &out);
+                const char *why = fault_reply_check(p->used ? p : NULL, in.w[MK_FW_ADDR], &out);
                 if (why)
                         return why;
         }

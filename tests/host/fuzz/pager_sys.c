@@ -242,6 +242,11 @@ long mk_protect(long proc, uint64_t va, uint64_t len, uint64_t perms)
         return k->alive ? (long)(len / MK_PAGE_SIZE) : -ESRCH;
 }
 
+long mk_yield(void)
+{
+        return 0; // (the host pager runs one thread: its locks never wait)
+}
+
 long mk_thread_start(long proc, uint64_t ip, uint64_t sp, uint64_t arg)
 {
         struct kproc *k = proc_of(proc);

@@ -51,7 +51,10 @@ void pager_host_reset(void)
         trace_on = false;
         zero_page = 0;
         init_idx = 0;
-        server = (struct mkp_server){.ops = &serve_ops};
+        server = (struct worker){.s.ops = &serve_ops};
+        memset(workers, 0, sizeof(workers));
+        pg_threaded = false;
+        pg_world = pg_mem = 0;
         // record.c
         rec_mode = REC_OFF;
         memset(rec_name, 0, sizeof(rec_name));

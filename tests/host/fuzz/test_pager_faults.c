@@ -61,7 +61,7 @@ static long request6(struct pproc *p, uint64_t tag, uint64_t w0, uint64_t w1, ui
 {
         memset(&in, 0, sizeof(in));
         in.tag = tag;
-        in.badge = p->idx;
+        in.badge = p->badge;
         in.w[0] = w0;
         in.w[1] = w1;
         in.w[2] = w2;
@@ -100,7 +100,7 @@ static struct answer fault_as(struct pproc *p, uint32_t pid, uint64_t addr, unsi
         memset(&in, 0, sizeof(in));
         in.tag = MK_TAG_FAULT;
         in.flags = MK_MSG_KERNEL;
-        in.badge = p->idx;
+        in.badge = p->badge;
         fault_msg_encode(in.w, &f, 1, pid);
         memset(&out, 0xa5, sizeof(out));
         a.replied = pager_serve(&in, &out);
@@ -251,7 +251,7 @@ static void global_counters_keep_ended_processes(void)
         memset(&in, 0, sizeof(in));
         in.tag = MK_TAG_EXIT;
         in.flags = MK_MSG_KERNEL;
-        in.badge = c->idx;
+        in.badge = c->badge;
         in.w[MK_XW_PID] = (uint64_t)pid;
         in.w[MK_XW_REASON] = MK_REASON_EXIT;
         EXPECT(!pager_serve(&in, &out));
@@ -317,6 +317,40 @@ static void failures(void)
         EXPECT_FAIL(a, MK_REASON_NOMAP);
         EXPECT_EQ(p->st.no_mapping, 1);
         EXPECT_EQ(p->st.access_violations, 2);
+}
+
+// A message still queued under the badge of a process that has ended names
+// nobody, even once its slot serves another process (with several pager
+// threads, one may take such a request after another has handled the exit).
+static void stale_badge(void)
+{
+        struct pproc *p = boot();
+        EXPECT(p != NULL);
+        struct pproc *c = pproc_new("old", p);
+        EXPECT(c != NULL);
+        uint32_t idx = c->idx;
+        uint64_t old = c->badge;
+        memset(&in, 0, sizeof(in));
+        in.tag = MK_TAG_EXIT;
+        in.flags = MK_MSG_KERNEL;
+        in.badge = old;
+        in.w[MK_XW_PID] = c->pid;
+        pager_serve(&in, &out);
+        EXPECT(!procs[idx].used);
+        struct pproc *d = pproc_new("new", p);
+        EXPECT(d != NULL && d->idx == idx);
+        EXPECT(d->badge != old);
+        EXPECT(badge_proc(old) == NULL && badge_proc(d->badge) == d);
+        struct vma *before = vma_first(&d->tree);
+        memset(&in, 0, sizeof(in));
+        in.tag = PGR_MMAP;
+        in.badge = old;
+        in.w[1] = MK_PAGE_SIZE;
+        in.w[2] = RW;
+        in.w[3] = PGR_MAP_PRIVATE | PGR_MAP_ANON;
+        EXPECT(!pager_serve(&in, &out)); // not answered: from nobody of ours
+        EXPECT(vma_first(&d->tree) == before);
+        EXPECT(mmap_anon(d, MK_PAGE_SIZE, RW) > 0); // its own badge works
 }
 
 // The same write answered writable again and again is a fault loop (the
@@ -442,6 +476,7 @@ int main(int argc, char **argv, char **envp)
         RUN(stack_growth_and_guard_gap);
         RUN(failures);
         RUN(fault_loop);
+        RUN(stale_badge);
         RUN(file_fills);
         return DONE();
 }

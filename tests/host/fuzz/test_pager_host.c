@@ -57,7 +57,7 @@ static long request(struct pproc *p, uint64_t tag, uint64_t w0, uint64_t w1, uin
 {
         memset(&in, 0, sizeof(in));
         in.tag = tag;
-        in.badge = p->idx;
+        in.badge = p->badge;
         in.w[0] = w0;
         in.w[1] = w1;
         in.w[2] = w2;
@@ -80,7 +80,7 @@ static bool end_all_clean(void)
                 memset(&in, 0, sizeof(in));
                 in.tag = MK_TAG_EXIT;
                 in.flags = MK_MSG_KERNEL;
-                in.badge = i;
+                in.badge = procs[i].badge;
                 in.w[MK_XW_PID] = procs[i].pid;
                 pager_serve(&in, &out);
         }
