@@ -32,7 +32,8 @@ static long grant_check(struct proc *pager, struct proc *p, const struct mk_gran
         return 0;
 }
 
-void fault_answers_stale(struct proc *p, uint64_t lo, uint64_t hi, const struct thread *except)
+__attribute__((noinline)) void fault_answers_stale(struct proc *p, uint64_t lo, uint64_t hi,
+                                                   const struct thread *except)
 {
         for (struct thread *t = p->threads; t; t = t->proc_next) {
                 if (!t->in_fault || t == except)
@@ -50,10 +51,9 @@ void fault_answers_stale(struct proc *p, uint64_t lo, uint64_t hi, const struct 
 }
 
 // Whether an answer for t grants a page whose mappings changed since t faulted.
-static bool answer_stale(const struct thread *t, const struct mk_grant *g, size_t n)
+static __attribute__((noinline, cold)) bool answer_stale_slow(const struct thread *t,
+                                                              const struct mk_grant *g, size_t n)
 {
-        if (__builtin_expect(t->stale_lo >= t->stale_hi, 1))
-                return false;
         for (size_t i = 0; i < n; i++)
                 if (g[i].va >= t->stale_lo && g[i].va < t->stale_hi)
                         return true;
@@ -65,7 +65,8 @@ static bool answer_stale(const struct thread *t, const struct mk_grant *g, size_
 // a protect that left an old frame mapped), so each of its pages that maps
 // another frame than the answer names loses its mapping: the thread's next
 // fault there gets an answer from the pager's state as it is now.
-static void stale_unmap(struct proc *p, const struct mk_grant *g, size_t n)
+static __attribute__((noinline, cold)) void stale_unmap(struct proc *p, const struct mk_grant *g,
+                                                        size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 paddr_t pa;
@@ -105,7 +106,8 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                         return r; // -ENOMEM, no table frame (p's limit): earlier grants stay
                 if (r)
                         tlb_shoot_page(p, g[i].va);
-                fault_answers_stale(p, g[i].va, g[i].va + PAGE_SIZE, answered);
+                if (p->nthreads > 1 || !answered) // (else only the answered one)
+                        fault_answers_stale(p, g[i].va, g[i].va + PAGE_SIZE, answered);
         }
         return 0;
 }
@@ -168,7 +170,7 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
                 // answer after releasing its own locks, and answers of one
                 // process's threads may arrive out of order): not installed,
                 // the thread faults again if it must.
-                if (answer_stale(c, g, n)) {
+                if (__builtin_expect(c->stale_lo < c->stale_hi, 0) && answer_stale_slow(c, g, n)) {
                         stale_unmap(c->proc, g, n);
                         c->fault_retried = true;
                         c->ipc_ret = 0;

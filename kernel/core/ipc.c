@@ -227,13 +227,11 @@ static long recv_wait(struct endpoint *ep, uint64_t umsg, struct thread *handoff
         return recv_out(umsg);
 }
 
-void ipc_event_release(struct thread *t)
+void ipc_event_release_slow(struct thread *t)
 {
         struct kevent *ev = t->event_held;
-        if (ev) {
-                t->event_held = NULL;
-                kevent_done(ev);
-        }
+        t->event_held = NULL;
+        kevent_done(ev);
 }
 
 long ipc_recv(struct endpoint *ep, uint64_t umsg)

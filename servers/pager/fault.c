@@ -208,7 +208,7 @@ static bool vfs_mapped(uint64_t ino, uint64_t generation)
 
 // Inodes the VFS has let go while they were mapped (generation + 1; 0: none).
 static uint64_t release_pending[VFS_MAX_INODES];
-static uint32_t npending;
+uint32_t vfs_npending;
 
 // Ends inode ino in the VFS's inode table (used = 0: no new mapping, no new
 // fault finds it) and gives back its page-cache frames: the VFS sees zeros
@@ -236,21 +236,21 @@ long vfs_release(uint64_t ino, uint64_t generation)
                 return -ENOENT;
         if (vfs_mapped(ino, generation)) {
                 if (!release_pending[ino])
-                        npending++;
+                        vfs_npending++;
                 release_pending[ino] = generation + 1;
                 return -EBUSY;
         }
         if (release_pending[ino]) {
                 release_pending[ino] = 0;
-                npending--;
+                vfs_npending--;
         }
         vfs_inode_drop(ino);
         return 0;
 }
 
-void vfs_release_pending(void)
+void vfs_release_pending_all(void)
 {
-        if (!npending || !vfs_idx)
+        if (!vfs_idx)
                 return;
         for (uint64_t ino = 1; ino < VFS_MAX_INODES; ino++) {
                 uint64_t g;
@@ -259,7 +259,7 @@ void vfs_release_pending(void)
                 if (vfs_file_generation(ino, &g) == 0 && g == release_pending[ino] - 1)
                         vfs_inode_drop(ino);
                 release_pending[ino] = 0;
-                npending--;
+                vfs_npending--;
         }
 }
 
@@ -362,9 +362,11 @@ bool handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         struct fault_in in = {.r = v ? &v->d : NULL, .access = access, .kind = kind};
         in.entry = slot ? *slot : 0;
         if ((in.entry & SH_PRESENT) && !(in.entry & SH_ZERO)) {
-                pg_spin_lock(&pg_mem);
+                if (shared)
+                        pg_spin_lock(&pg_mem);
                 in.refs = frame_refs(SH_PA(in.entry));
-                pg_spin_unlock(&pg_mem);
+                if (shared)
+                        pg_spin_unlock(&pg_mem);
         }
         int64_t fsize = 0;
         if (v && v->d.backing == BK_VFS) {
@@ -378,9 +380,11 @@ bool handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
         uint64_t entry = in.entry, pa = 0, old;
         const struct region_desc *r = in.r;
         if (shared && (d == FD_FILL_ZERO || d == FD_FILL_IMAGE || d == FD_COW_COPY)) {
-                pg_spin_lock(&pg_mem);
+                if (shared)
+                        pg_spin_lock(&pg_mem);
                 pa = frame_alloc_try(p);
-                pg_spin_unlock(&pg_mem);
+                if (shared)
+                        pg_spin_unlock(&pg_mem);
                 if (!pa)
                         return false; // (nothing counted yet)
         }
@@ -428,10 +432,13 @@ bool handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
                         else
                                 page_zero(frame_ptr(pa));
                 }
-                pg_spin_lock(&pg_mem);
+                if (shared)
+                        pg_spin_lock(&pg_mem);
                 if (frame_ref(pa)) {
                         frame_put(pa);
-                        pg_spin_unlock(&pg_mem);
+                        if (shared)
+                                if (shared)
+                                        pg_spin_unlock(&pg_mem);
                         goto oom;
                 }
                 old = entry;
@@ -447,7 +454,8 @@ bool handle_fault(struct pproc *p, const struct mkp_fault *f, struct mkp_answer 
                         else
                                 frame_unref(SH_PA(old));
                 }
-                pg_spin_unlock(&pg_mem);
+                if (shared)
+                        pg_spin_unlock(&pg_mem);
                 if (p->is_vfs && d == FD_FILL_ZERO && va >= VFS_DATA_BASE &&
                     va < VFS_DATA_VA(VFS_MAX_INODES))
                         // A hole of a file gets a frame: mappers of it that

@@ -89,16 +89,6 @@ static void oom_finish(void)
                         proc_exit(&procs[i], 0, MK_REASON_OOM);
 }
 
-struct pproc *badge_proc(uint64_t b)
-{
-        uint64_t i = b & ((1u << BADGE_IDX_BITS) - 1);
-        _Static_assert(MAX_PROCS <= 1u << BADGE_IDX_BITS, "a slot fits a badge's low bits");
-        if (!i || i >= MAX_PROCS)
-                return NULL;
-        struct pproc *p = &procs[i];
-        return p->used && p->badge == b && !p->oom_killed ? p : NULL;
-}
-
 // The loop's callbacks (mk/pagerloop.h): the loop tells the kernel's
 // messages from requests, decodes faults and encodes the answers. Fault and
 // exit messages count only when they name the process the badge stands for:
@@ -114,27 +104,23 @@ struct worker {
         uint64_t unref;       // a frame whose reference goes once the answer is sent
 };
 
+// A fault whose badge and pid do not name one process of ours.
+static void fault_not_ours(const struct mk_msg *in, const struct mkp_fault *f, struct mkp_answer *a)
+{
+        mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f->pid,
+                  (unsigned long long)in->badge);
+        mkp_answer_fail(a, MK_REASON_NOMAP);
+}
+
 static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *f,
                         struct mkp_answer *a)
 {
-        struct worker *w = (struct worker *)s;
         struct pproc *p = badge_proc(in->badge);
         if (p && f->pid == p->pid) {
-                if (w->shared) {
-                        pg_spin_lock(&p->lock);
-                        w->locked = p;
-                        if (!handle_fault(p, f, a, true, &w->unref)) {
-                                w->retry = true;
-                                a->action = MKP_DEFER; // nothing sent: served again
-                        }
-                } else {
-                        serving = p;
-                        handle_fault(p, f, a, false, pg_threaded ? &w->unref : NULL);
-                }
+                serving = p;
+                handle_fault(p, f, a, false, NULL);
         } else {
-                mk_printf("pager: fault of pid %u under badge %llu: failing it\n", f->pid,
-                          (unsigned long long)in->badge);
-                mkp_answer_fail(a, MK_REASON_NOMAP);
+                fault_not_ours(in, f, a);
         }
         if (__builtin_expect(rec_mode == REC_RECORD, 0)) {
                 // Copies: the fault and the answer themselves never escape
@@ -148,6 +134,27 @@ static void serve_fault(struct mkp_server *s, const struct mk_msg *in, struct mk
         }
 }
 
+// serve_fault of one of several threads (lock.h; never recording).
+static void serve_fault_mt(struct mkp_server *s, const struct mk_msg *in, struct mkp_fault *f,
+                           struct mkp_answer *a)
+{
+        struct worker *w = (struct worker *)s;
+        struct pproc *p = badge_proc(in->badge);
+        if (!p || f->pid != p->pid) {
+                fault_not_ours(in, f, a);
+        } else if (w->shared) {
+                pg_spin_lock(&p->lock);
+                w->locked = p;
+                if (!handle_fault(p, f, a, true, &w->unref)) {
+                        w->retry = true;
+                        a->action = MKP_DEFER; // nothing sent: served again
+                }
+        } else {
+                serving = p;
+                handle_fault(p, f, a, false, &w->unref);
+        }
+}
+
 static void serve_event(struct mkp_server *s, const struct mk_msg *in)
 {
         struct pproc *p = badge_proc(in->badge);
@@ -157,7 +164,14 @@ static void serve_event(struct mkp_server *s, const struct mk_msg *in)
                 proc_exit(p, in->w[MK_XW_STATUS], in->w[MK_XW_REASON]);
 }
 
-static bool request(const struct mk_msg *in, struct mk_msg *out)
+// The threads' way to handle_request (inlined here once, not into their step).
+static __attribute__((noinline)) void handle_request_mt(struct pproc *p, const struct mk_msg *in,
+                                                        struct mk_msg *out)
+{
+        handle_request(p, in, out);
+}
+
+static inline bool request(const struct mk_msg *in, struct mk_msg *out, bool mt)
 {
         struct pproc *p = badge_proc(in->badge);
         if (!p)
@@ -171,22 +185,28 @@ static bool request(const struct mk_msg *in, struct mk_msg *out)
                 return true;
         }
         serving = p;
-        handle_request(p, in, out);
+        if (mt)
+                handle_request_mt(p, in, out);
+        else
+                handle_request(p, in, out);
         return true;
 }
 
 static bool serve_request(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
 {
-        bool replied = request(in, out);
+        bool replied = request(in, out, false);
         if (__builtin_expect(rec_mode == REC_RECORD, 0))
                 record_request(in, out, replied);
         return replied;
 }
 
+static bool serve_request_mt(struct mkp_server *s, const struct mk_msg *in, struct mk_msg *out)
+{
+        return request(in, out, true); // (never recording)
+}
+
 static void serve_after(struct mkp_server *s)
 {
-        if (((struct worker *)s)->shared)
-                return; // (nothing ended, no region went: an exclusive holder's work)
         serving = NULL;
         if (oom_pending)
                 oom_finish();
@@ -220,6 +240,20 @@ __attribute__((always_inline)) static inline bool step(struct mkp_server *s,
 {
         return mkp_server_step_with(s, in, out, serve_fault, serve_event, serve_request,
                                     serve_after);
+}
+
+static void serve_after_mt(struct mkp_server *s)
+{
+        if (!((struct worker *)s)->shared)
+                serve_after(s); // (a shared holder ended nothing, removed no region)
+}
+
+// The step of one of several threads (not inlined into the one-thread loop).
+static __attribute__((noinline)) bool step_mt(struct mkp_server *s, const struct mk_msg *in,
+                                              struct mk_msg *out)
+{
+        return mkp_server_step_with(s, in, out, serve_fault_mt, serve_event, serve_request_mt,
+                                    serve_after_mt);
 }
 
 bool pager_serve(struct mk_msg *in, struct mk_msg *out)
@@ -293,19 +327,19 @@ static bool serve_locked(struct worker *w, struct mk_msg *in, struct mk_msg *out
         if ((in->flags & MK_MSG_KERNEL) && in->tag == MK_TAG_FAULT) {
                 pg_read_lock();
                 w->shared = true;
-                reply = step(&w->s, in, out);
+                reply = step_mt(&w->s, in, out);
                 if (w->retry) {
                         pg_spin_unlock(&w->locked->lock);
                         w->locked = NULL;
                         pg_read_unlock();
                         pg_write_lock();
                         w->shared = false;
-                        reply = step(&w->s, in, out);
+                        reply = step_mt(&w->s, in, out);
                 }
         } else {
                 pg_write_lock();
                 w->shared = false;
-                reply = step(&w->s, in, out);
+                reply = step_mt(&w->s, in, out);
         }
         if (w->locked)
                 pg_spin_unlock(&w->locked->lock);
@@ -339,7 +373,7 @@ bool pager_serve_thread(unsigned i, struct mk_msg *in, struct mk_msg *out)
 }
 
 // The loop of each thread: as mkp_server_run_with, with the locks.
-static __attribute__((noreturn)) void serve_threaded(struct worker *w)
+static __attribute__((noreturn, noinline)) void serve_threaded(struct worker *w)
 {
         struct mk_msg in, out;
         bool have_reply = false;
@@ -380,10 +414,18 @@ static __attribute__((noreturn)) void worker_main(uint64_t arg)
 // Threads beside this one, one per CPU but this one's (none with one CPU,
 // or when recording: a recording is one sequence of messages). Returns how
 // many serve in all.
-static unsigned threads_start(void)
+static __attribute__((noinline)) unsigned threads_start(void)
 {
         long ncpus = mk_info(MK_INFO_NCPUS, 0);
         unsigned n = ncpus > MAX_THREADS ? MAX_THREADS : ncpus < 1 ? 1 : (unsigned)ncpus;
+        // `pager_threads=N` on the command line (1-8): N threads instead.
+        static char cmdline[256];
+        mk_info(MK_INFO_CMDLINE, cmdline);
+        cmdline[sizeof(cmdline) - 1] = '\0';
+        for (const char *w = cmdline; (w = strstr(w, "pager_threads=")); w += 14)
+                if ((w == cmdline || w[-1] == ' ') && w[14] >= '1' && w[14] <= '8' &&
+                    (w[15] == ' ' || w[15] == '\0'))
+                        n = (unsigned)(w[14] - '0');
         if (n == 1 || rec_mode != REC_OFF)
                 return 1;
         char *stacks = frames_private((n - 1) * THREAD_STACK);

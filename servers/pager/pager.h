@@ -53,6 +53,19 @@ struct pproc {
 };
 
 extern struct pproc procs[MAX_PROCS];
+
+// The process a message's badge names (NULL: none of ours, or ended for
+// memory). Inline: every message's path.
+#define BADGE_IDX_BITS 8
+_Static_assert(MAX_PROCS <= 1u << BADGE_IDX_BITS, "a slot fits a badge's low bits");
+static inline struct pproc *badge_proc(uint64_t b)
+{
+        uint64_t i = b & ((1u << BADGE_IDX_BITS) - 1);
+        if (!i || i >= MAX_PROCS)
+                return NULL;
+        struct pproc *p = &procs[i];
+        return p->used && p->badge == b && !p->oom_killed ? p : NULL;
+}
 extern struct acct acct[MAX_PROCS];        // per-slot accounting (account.h)
 extern uint64_t default_frame_limit;       // a top-level tree's frames: 3/4 of the pager's
 #define DEFAULT_PROC_LIMIT (MAX_PROCS / 2) // a top-level tree's pager process slots
@@ -66,10 +79,6 @@ extern uint32_t vfs_idx;   // the VFS server's pproc index, 0 if none
 extern uint16_t pager_machine;
 extern struct mk_region bootimg;
 extern bool trace_on;
-
-// The process a message's badge names (NULL: none of ours, or ended for memory).
-struct pproc *badge_proc(uint64_t b);
-#define BADGE_IDX_BITS 8
 
 // Frames (frames.c): the pager's physical memory, through its window.
 struct slab {
@@ -131,7 +140,13 @@ long do_limit(struct pproc *p, const struct mk_msg *m);
 void vfs_page_filled(uint64_t ino, uint64_t off);
 // PGR_VFS_RELEASE (the VFS only) and what completes it when the last mapping goes.
 long vfs_release(uint64_t ino, uint64_t generation);
-void vfs_release_pending(void);
+extern uint32_t vfs_npending; // inodes let go while mapped
+void vfs_release_pending_all(void);
+static inline void vfs_release_pending(void) // (after every message: inline)
+{
+        if (__builtin_expect(vfs_npending != 0, 0))
+                vfs_release_pending_all();
+}
 void pproc_drop_pages(struct pproc *p, uint64_t start, uint64_t end, bool unmap);
 int vfs_start(void);
 long do_fork(struct pproc *p, struct mk_msg *reply);

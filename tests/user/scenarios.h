@@ -78,9 +78,14 @@ enum {
         BENCH_ANON_FAULT_SMP4_LOCK_WAITS,
         BENCH_TLB_SHOOTDOWN,
         BENCH_SAME_PAGE_RACE,
+        // An external pager (the library's, one page per fault, zeroed): its
+        // answer at once, and through a deferred reply (one CPU).
+        BENCH_XPAGER_FAULT,
+        BENCH_DEFERRED_FAULT,
 };
 // clang-format off
 #define BENCH_METRIC_NAMES {"null_syscall", "ipc_roundtrip", "anon_fault", "touch_no_fault", \
                             "zero_read_fault", "cow_fault", "munmap_page", "anon_fault_smp4", \
-                            "anon_fault_smp4_lock_waits", "tlb_shootdown", "same_page_race"}
+                            "anon_fault_smp4_lock_waits", "tlb_shootdown", "same_page_race", \
+                            "xpager_fault", "deferred_fault"}
 // clang-format on

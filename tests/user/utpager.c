@@ -156,6 +156,23 @@ static void handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_a
                 mkp_answer_map(a, f->page, &loop_fr, MK_PERM_R);
                 return;
         }
+        case UTP_BENCH: {
+                if (mkp_frame_alloc(p, &fr)) {
+                        mkp_answer_fail(a, MK_REASON_OOM);
+                        return;
+                }
+                mkp_fill_zero(&fr);
+                mkp_answer_map(a, f->page, &fr, MK_PERM_R | MK_PERM_W);
+                if (!want[1])
+                        return;
+                // Kept, then answered through the reply handle: what a pager
+                // that fetches the page elsewhere does, without the fetch.
+                struct mkp_answer later = *a;
+                int tok = mkp_defer(p, f, a);
+                if (tok >= 0 && mkp_complete(p, tok, &later))
+                        mk_printf("# utpager: mkp_complete failed\n");
+                return;
+        }
         default:
                 mk_printf("# utpager: a fault before the mode request\n");
                 mkp_answer_fail(a, MK_REASON_KILLED);
@@ -164,8 +181,18 @@ static void handler(struct mkp_pager *p, const struct mkp_fault *f, struct mkp_a
 
 static long request(struct mkp_pager *p, const struct mk_msg *in, struct mk_msg *out)
 {
-        if (in->tag != UTP_MODE || in->w[0] < UTP_CHECK || in->w[0] > UTP_LOOP)
+        if (in->tag != UTP_MODE || in->w[0] < UTP_CHECK || in->w[0] > UTP_BENCH)
                 return -EINVAL;
+        // (UTP_BENCH: frames from the system pager, 64 at a time.)
+        while (in->w[0] == UTP_BENCH && mkp_frames_free(p) < in->w[2]) {
+                struct mk_msg m = {.tag = PGR_FRAMES, .w = {64}};
+                if (mk_call(mk_pager_ep, &m) < 0 || (long)m.w[0] <= 0)
+                        return -ENOMEM;
+                for (uint64_t i = 0; i < m.w[0] && i < m.len / sizeof(uint64_t); i++)
+                        if (mkp_pool_add(p, ((uint64_t *)m.buf)[i],
+                                         (void *)(m.w[1] + i * MK_PAGE_SIZE)))
+                                return -ENOSPC;
+        }
         mode = in->w[0];
         memcpy(want, in->w, sizeof(want));
         armed = mode == UTP_CHECK;

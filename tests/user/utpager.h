@@ -20,6 +20,10 @@
 //   UTP_LOOP      every fault is answered with a zero page mapped read-only:
 //                 a write makes no progress, and the pager library's loop
 //                 detector ends the client with MK_REASON_LOOP.
+//   UTP_BENCH     (tools/bench: xpager_fault, deferred_fault) every fault
+//                 gets a fresh zeroed frame, read-write; w1 1: the answer
+//                 goes through a deferred reply (mkp_defer, then
+//                 mkp_complete), 0: at once. The pool grows to w2 frames.
 #pragma once
 #include <mk/pagerlib.h>
 
@@ -27,5 +31,6 @@
 #define UTP_CHECK    1
 #define UTP_BADGRANT 2
 #define UTP_LOOP     3
+#define UTP_BENCH    4
 #define UTP_W3(access, kind, perms)                                                                \
         ((uint64_t)(access) | (uint64_t)(kind) << 8 | (uint64_t)(perms) << 16)

@@ -254,7 +254,12 @@ long fault_reply(struct thread *replier, struct thread *c, const struct kmsg *m)
 // Removes t from whatever queue it is blocked in (it is being killed).
 void ipc_cancel(struct thread *t);
 // t is done with the exit event it received (its process is reaped).
-void ipc_event_release(struct thread *t);
+void ipc_event_release_slow(struct thread *t);
+static inline void ipc_event_release(struct thread *t)
+{
+        if (__builtin_expect(t->event_held != NULL, 0))
+                ipc_event_release_slow(t);
+}
 // Wakes t, waiting in a fault call, with -ETIMEDOUT (xpager.c: its external
 // pager did not answer in time).
 void ipc_fault_timeout(struct thread *t);

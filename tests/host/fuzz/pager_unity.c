@@ -72,7 +72,7 @@ void pager_host_reset(void)
         // fault.c
         memset(zero_mapped, 0, sizeof(zero_mapped));
         memset(release_pending, 0, sizeof(release_pending));
-        npending = 0;
+        vfs_npending = 0;
         // proc.c
         memset(procs, 0, sizeof(procs));
         memset(acct, 0, sizeof(acct));
