@@ -17,6 +17,64 @@
 
 static struct ramfs fs;
 
+// --- Threads (docs/vfs.md, "Threads") -----------------------------------------
+// With several CPUs the server answers with one thread per CPU (at most
+// MAX_THREADS). The locks are ramfs's (struct ramfs_config): the table lock
+// and one lock per inode's data; each spins with the CPU's pause hint and
+// yields every 64 turns. With one thread none is taken.
+#define MAX_THREADS  8
+#define THREAD_STACK 16384
+static bool threaded;
+static uint32_t table_lock, data_locks[VFS_MAX_INODES];
+static uint8_t stacks[MAX_THREADS - 1][THREAD_STACK] __attribute__((aligned(16)));
+
+static void relax(void *ctx)
+{
+#if defined(__x86_64__)
+        __asm__ volatile("pause" ::: "memory");
+#elif defined(__aarch64__)
+        __asm__ volatile("yield" ::: "memory");
+#endif
+        mk_yield();
+}
+
+static void spin_lock(uint32_t *l)
+{
+        unsigned n = 0;
+        if (!threaded)
+                return;
+        while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+                while (__atomic_load_n(l, __ATOMIC_RELAXED))
+                        if (++n % 64 == 0)
+                                relax(NULL);
+}
+
+static void spin_unlock(uint32_t *l)
+{
+        if (threaded)
+                __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+static void table_lock_take(void *ctx)
+{
+        spin_lock(&table_lock);
+}
+
+static void table_lock_drop(void *ctx)
+{
+        spin_unlock(&table_lock);
+}
+
+static void data_lock_take(void *ctx, uint32_t ino)
+{
+        spin_lock(&data_locks[ino % VFS_MAX_INODES]);
+}
+
+static void data_lock_drop(void *ctx, uint32_t ino)
+{
+        spin_unlock(&data_locks[ino % VFS_MAX_INODES]);
+}
+
 // How many data pages the file system may write: a share of the free frames
 // the pager reports, so a client filling files gets -ENOSPC long before the
 // pager would have to refuse this server a frame.
@@ -64,9 +122,37 @@ static void load_bootimg(void)
                   (unsigned long long)res.bytes, (unsigned long long)fs.cfg.max_pages);
 }
 
+static __attribute__((noreturn)) void serve_loop(uint64_t unused);
+
+#ifdef __x86_64__
+#define ENTRY_SP_BIAS 8 // as if called: the return address slot below 16-byte alignment
+#else
+#define ENTRY_SP_BIAS 0
+#endif
+
+// One thread per CPU beside this one (none with one CPU).
+static void threads_start(void)
+{
+        long ncpus = mk_info(MK_INFO_NCPUS, 0);
+        unsigned n = ncpus > MAX_THREADS ? MAX_THREADS : ncpus < 1 ? 1 : (unsigned)ncpus;
+        if (n == 1)
+                return;
+        long self = mk_handle_give(MK_SELF, MK_SELF, 0, 0);
+        if (self < 0)
+                return;
+        threaded = true;
+        unsigned started = 1;
+        for (unsigned i = 0; i + 1 < n; i++) {
+                uint64_t sp = (uint64_t)(stacks[i] + THREAD_STACK) - ENTRY_SP_BIAS;
+                if (mk_thread_start(self, (uint64_t)serve_loop, sp, 0) >= 0)
+                        started++;
+        }
+        mk_handle_close(self);
+        mk_printf("vfs: %u threads\n", started);
+}
+
 int main(int argc, char **argv, char **envp)
 {
-        static struct mk_msg in, out;
         const struct ramfs_config cfg = {
             .itab = (struct vfs_inode *)VFS_INODE_TABLE_VA,
             .clients = (struct vfs_client *)VFS_CLIENT_TABLE_VA,
@@ -75,17 +161,38 @@ int main(int argc, char **argv, char **envp)
             .file_max = VFS_FILE_MAX,
             .max_pages = budget_pages(),
             .release = pager_release,
+            .lock = table_lock_take,
+            .unlock = table_lock_drop,
+            .data_lock = data_lock_take,
+            .data_unlock = data_lock_drop,
+            .relax = relax,
         };
         if (mk_vfs_serve < 0 || ramfs_init(&fs, &cfg) < 0) {
                 mk_printf("vfs: no endpoint to serve or bad layout: not started by the pager?\n");
                 return 1;
         }
         load_bootimg();
+        threads_start();
+        serve_loop(0);
+}
+
+// One thread's loop: receive, answer (the locks are taken inside), reply
+// with the next receive.
+static __attribute__((noreturn)) void serve_loop(uint64_t unused)
+{
+        static struct mk_msg bufs[MAX_THREADS][2];
+        static uint32_t next;
+        struct mk_msg *in, *out;
+        {
+                uint32_t me = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % MAX_THREADS;
+                in = &bufs[me][0];
+                out = &bufs[me][1];
+        }
         bool have_reply = false;
         for (;;) {
                 bool replying = have_reply;
                 long r =
-                    replying ? mk_reply_recv(mk_vfs_serve, &out, &in) : mk_recv(mk_vfs_serve, &in);
+                    replying ? mk_reply_recv(mk_vfs_serve, out, in) : mk_recv(mk_vfs_serve, in);
                 have_reply = false;
                 if (r < 0) {
                         // A refused reply (the kernel receives only after a reply
@@ -93,9 +200,10 @@ int main(int argc, char **argv, char **envp)
                         if (replying)
                                 continue;
                         mk_printf("vfs: cannot receive (%s)\n", err_name(r));
-                        return 1;
+                        for (;;) // (no client can send any more)
+                                mk_yield();
                 }
-                vfs_serve(&fs, &in, &out);
+                vfs_serve(&fs, in, out);
                 have_reply = true;
         }
 }

@@ -154,7 +154,7 @@ long ramfs_unlink(struct ramfs *fs, const char *name)
         if (ino < 0)
                 return ino;
         struct vfs_inode *in = &fs->cfg.itab[ino];
-        if (fs->node[ino].nopen) {
+        if (fs->node[ino].nopen || fs->node[ino].busy) {
                 in->name[0] = 0; // nameless until the last close
                 fs->node[ino].unlinked = true;
         } else {
@@ -163,10 +163,10 @@ long ramfs_unlink(struct ramfs *fs, const char *name)
         return 0;
 }
 
-// The last fd on ino closed.
+// The last fd on ino closed, or the last request using its data done.
 void ramfs_released(struct ramfs *fs, uint32_t ino)
 {
-        if (fs->node[ino].unlinked && fs->node[ino].nopen == 0)
+        if (fs->node[ino].unlinked && fs->node[ino].nopen == 0 && fs->node[ino].busy == 0)
                 inode_free(fs, ino);
 }
 
@@ -275,14 +275,18 @@ long ramfs_pwrite(struct ramfs *fs, uint32_t ino, const void *buf, size_t len, u
                 return 0;
         if (len > fs->cfg.file_max - off)
                 len = fs->cfg.file_max - off;
+        // (The page budget is the table's: fit and charge under its lock.)
+        RAMFS_LOCK(fs);
         len = budget_fit(fs, ino, off, len);
+        if (len)
+                charge(fs, ino, off, len);
+        RAMFS_UNLOCK(fs);
         if (len == 0)
                 return -ENOSPC;
         uint64_t end = off + len;
         if (end > in->size)
                 grow(fs, ino, in->size, end);
         memcpy(file_data(fs, ino) + off, buf, len);
-        charge(fs, ino, off, len);
         if (end > in->size)
                 set_size(in, end);
         return (long)len;

@@ -61,6 +61,18 @@ struct ramfs_config {
         // NULL (host tests), or any other answer: freed here, pages kept.
         long (*release)(void *ctx, uint32_t ino, uint64_t generation);
         void *release_ctx;
+        // Several threads (servers/vfs/main.c, docs/vfs.md "Threads"): the
+        // table lock (clients, fds, names, inodes, the page budget, pins)
+        // and the lock of one inode's data and size; relax: wait a little
+        // (another thread holds what this one waits for). NULL: one
+        // thread, no locks (host tests). Order: an inode's data lock, then
+        // the table lock; never the other way.
+        void (*lock)(void *ctx);
+        void (*unlock)(void *ctx);
+        void (*data_lock)(void *ctx, uint32_t ino);
+        void (*data_unlock)(void *ctx, uint32_t ino);
+        void (*relax)(void *ctx);
+        void *lock_ctx;
 };
 
 // Private per-inode state (the shared part is struct vfs_inode).
@@ -68,6 +80,7 @@ struct ramfs_node {
         uint64_t dirty_end; // bytes, page multiple: pages at or past it hold only zeros
         uint64_t charged;   // pages of this inode counted against max_pages
         uint32_t nopen;     // fds open on it
+        uint32_t busy;      // requests using its data outside the table lock (pins)
         bool unlinked;      // name removed while open: freed at the last close
         bool mapped_only;   // no name, no fd, kept in use for its mappers (release: -EBUSY)
         uint64_t written[RAMFS_PAGES_MAX / 64]; // pages this server has written (charged)
@@ -152,6 +165,14 @@ long ramfs_unlink_path(struct ramfs *fs, const char *path, size_t buflen);
 
 // For fd.c: the last fd on ino closed (frees it if it was unlinked).
 void ramfs_released(struct ramfs *fs, uint32_t ino);
+
+// The locks of struct ramfs_config (no-ops without them).
+#define RAMFS_LOCK(fs)   ((fs)->cfg.lock ? (fs)->cfg.lock((fs)->cfg.lock_ctx) : (void)0)
+#define RAMFS_UNLOCK(fs) ((fs)->cfg.unlock ? (fs)->cfg.unlock((fs)->cfg.lock_ctx) : (void)0)
+#define RAMFS_DATA_LOCK(fs, ino)                                                                   \
+        ((fs)->cfg.data_lock ? (fs)->cfg.data_lock((fs)->cfg.lock_ctx, (ino)) : (void)0)
+#define RAMFS_DATA_UNLOCK(fs, ino)                                                                 \
+        ((fs)->cfg.data_unlock ? (fs)->cfg.data_unlock((fs)->cfg.lock_ctx, (ino)) : (void)0)
 // Inodes kept only for their mappers that the pager has since let go (itab
 // used == 0): their pages were dropped, so their charges and dirty extent
 // start again from nothing. Returns how many. ramfs_create calls it.

@@ -76,6 +76,7 @@ void vfs_serve(struct ramfs *fs, const struct mk_msg *in, struct mk_msg *out)
                 r = ramfs_unlink_path(fs, path, blen);
                 break;
         case VFS_LIST:
+                RAMFS_LOCK(fs);
                 r = ramfs_list(fs, in->w[0]);
                 if (r > 0) {
                         const struct vfs_inode *n = ramfs_inode(fs, (uint64_t)r);
@@ -87,6 +88,7 @@ void vfs_serve(struct ramfs *fs, const struct mk_msg *in, struct mk_msg *out)
                         out->w[2] = n->mode;
                         out->w[3] = n->generation;
                 }
+                RAMFS_UNLOCK(fs);
                 break;
         default:
                 r = -ENOSYS;

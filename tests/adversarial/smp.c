@@ -737,3 +737,149 @@ out:
         mk_handle_close(self);
         return fail;
 }
+
+// --- S10: the VFS's requests in parallel -------------------------------------------
+
+#define S10_SHARED "s10_shared"
+#define S10_SIZE   (512 * 1024)
+#define S10_CHUNK  512
+
+// Byte off of a test file: each 512-byte chunk starts with its number.
+static uint8_t s10_byte(uint64_t off, unsigned salt)
+{
+        if (off % S10_CHUNK < 2)
+                return (uint8_t)((off / S10_CHUNK) >> (8 * (off % S10_CHUNK)));
+        return (uint8_t)((off * 7 + (off >> 9) * 13 + salt * 101) & 0xff);
+}
+
+static int s10_fill(const char *name, unsigned salt, uint64_t size)
+{
+        int fd = open(name, O_CREAT | O_TRUNC | O_RDWR, 0644);
+        if (fd < 0)
+                return adv_fail("open %s: %s", name, adv_err(-errno));
+        static uint8_t buf[4096];
+        for (uint64_t off = 0; off < size; off += sizeof(buf)) {
+                for (unsigned i = 0; i < sizeof(buf); i++)
+                        buf[i] = s10_byte(off + i, salt);
+                if (pwrite(fd, buf, sizeof(buf), (off_t)off) != (ssize_t)sizeof(buf)) {
+                        close(fd);
+                        return adv_fail("pwrite %s: %s", name, adv_err(-errno));
+                }
+        }
+        close(fd);
+        return 0;
+}
+
+// One worker on CPU i: rounds of writing its own file and reading it back,
+// and of reading windows of the shared one; 0 or a failure.
+static int s10_worker(int i)
+{
+        char name[32];
+        uint8_t buf[4096], back[4096];
+        pin(i);
+        snprintf(name, sizeof(name), "s10_own%d", i);
+        int own = open(name, O_CREAT | O_TRUNC | O_RDWR, 0644);
+        int sh = open(S10_SHARED, O_RDONLY);
+        if (own < 0 || sh < 0)
+                return adv_fail("worker %d: open: %s", i, adv_err(-errno));
+        for (unsigned round = 0; round < 32; round++) {
+                uint64_t off = (round % 8) * sizeof(buf);
+                for (unsigned k = 0; k < sizeof(buf); k++)
+                        buf[k] = s10_byte(off + k, round + 10 * (unsigned)i);
+                if (pwrite(own, buf, sizeof(buf), (off_t)off) != (ssize_t)sizeof(buf) ||
+                    pread(own, back, sizeof(back), (off_t)off) != (ssize_t)sizeof(back) ||
+                    memcmp(buf, back, sizeof(buf)))
+                        return adv_fail("worker %d round %u: its own file reads back wrong", i,
+                                        round);
+                uint64_t at = (round * 4099 + (unsigned)i * 977) % (S10_SIZE - 1024);
+                if (pread(sh, back, 1024, (off_t)at) != 1024)
+                        return adv_fail("worker %d: pread of the shared file: %s", i,
+                                        adv_err(-errno));
+                for (unsigned k = 0; k < 1024; k++)
+                        if (back[k] != s10_byte(at + k, 0))
+                                return adv_fail("worker %d: the shared file's byte %llu reads "
+                                                "%u",
+                                                i, (unsigned long long)(at + k), back[k]);
+        }
+        close(own);
+        close(sh);
+        unlink(name);
+        return 0;
+}
+
+// Two threads read one descriptor of the shared file at its offset, 512
+// bytes at a time: every chunk is read exactly once, whole (each read of
+// a descriptor's offset is one step: two never get the same bytes).
+static int s10_fd;
+static volatile int64_t s10_seen[S10_SIZE / S10_CHUNK];
+static volatile int64_t s10_bad;
+
+static void s10_reader(uint64_t i)
+{
+        uint8_t b[S10_CHUNK];
+        pin((int)i);
+        for (;;) {
+                ssize_t n = read(s10_fd, b, sizeof(b));
+                if (n <= 0)
+                        break;
+                // Which chunk: its first two bytes say; the rest must match.
+                uint64_t k = b[0] | (uint64_t)b[1] << 8;
+                bool whole = n == S10_CHUNK && k < S10_SIZE / S10_CHUNK;
+                for (unsigned j = 2; whole && j < S10_CHUNK; j++)
+                        whole = b[j] == s10_byte(k * S10_CHUNK + j, 0);
+                if (!whole)
+                        __atomic_add_fetch(&s10_bad, 1, __ATOMIC_SEQ_CST);
+                else
+                        __atomic_add_fetch(&s10_seen[k], 1, __ATOMIC_SEQ_CST);
+        }
+        W[44 + i] = 1;
+        adv_park();
+}
+
+// The VFS server answers with one thread per CPU (docs/vfs.md, "Threads"):
+// four processes, one per CPU, write and read their own files and read a
+// shared one at once, and two threads share one descriptor's offset; every
+// byte reads as written.
+int adv_vfs_requests_in_parallel(void)
+{
+        int n = ncpus() < 2 ? 2 : ncpus() > 4 ? 4 : ncpus();
+        if (s10_fill(S10_SHARED, 0, S10_SIZE))
+                return 1;
+        long h[4];
+        for (int i = 1; i < n; i++) {
+                long pid = adv_fork(&h[i]);
+                if (pid == 0)
+                        _exit(s10_worker(i));
+                if (pid < 0)
+                        return adv_fail("fork: %s", adv_err(pid));
+        }
+        int r = s10_worker(0);
+        for (int i = 1; i < n; i++) {
+                struct mk_exit_info info;
+                long w = adv_wait_proc(h[i], &info, 20000);
+                mk_handle_close(h[i]);
+                if (!r && (w < 0 || info.reason != MK_REASON_EXIT || info.status != 0))
+                        r = adv_fail("worker %d: %s", i, w < 0 ? adv_err(w) : adv_ending(&info));
+        }
+        if (r)
+                return r;
+        if ((s10_fd = open(S10_SHARED, O_RDONLY)) < 0)
+                return adv_fail("open: %s", adv_err(-errno));
+        W[45] = W[46] = 0;
+        adv_thread(s10_reader, stacks[5], STACK, 1);
+        adv_thread(s10_reader, stacks[6], STACK, 2);
+        uint64_t end = adv_now() + SPIN_MS;
+        while ((!W[45] || !W[46]) && adv_now() < end)
+                mk_yield();
+        close(s10_fd);
+        unlink(S10_SHARED);
+        if (!W[45] || !W[46])
+                return adv_fail("the readers did not finish");
+        if (s10_bad)
+                return adv_fail("%lld reads returned a torn or unknown chunk", (long long)s10_bad);
+        for (unsigned c = 0; c < S10_SIZE / S10_CHUNK; c++)
+                if (s10_seen[c] != 1)
+                        return adv_fail("chunk %u of the shared file was read %lld times", c,
+                                        (long long)s10_seen[c]);
+        return 0;
+}

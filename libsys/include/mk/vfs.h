@@ -71,6 +71,8 @@ struct vfs_open {
         bool used;
         uint32_t ino;
         uint32_t flags; // VFS_O_* as opened (without CREAT and TRUNC)
+        uint16_t seq;   // the VFS's: bumped at each open of this slot
+        uint8_t busy;   // the VFS's: a read or write at the fd's offset is in flight
         uint64_t off;
 };
 struct vfs_client {
