@@ -206,6 +206,32 @@ static bool vfs_mapped(uint64_t ino, uint64_t generation)
         return false;
 }
 
+long vfs_truncated(uint64_t ino, uint64_t generation, uint64_t size)
+{
+        if (!vfs_idx || ino == 0 || ino >= VFS_MAX_INODES || size > VFS_FILE_MAX)
+                return -EINVAL;
+        // The first file offset no page may keep: the page holding the new
+        // end keeps its mappings (its tail reads zero in the page cache, as
+        // on Linux; private copies keep what they hold).
+        uint64_t cut = (size + MK_PAGE_SIZE - 1) & ~(MK_PAGE_SIZE - 1);
+        for (uint32_t i = 1; i < MAX_PROCS; i++) {
+                struct pproc *q = &procs[i];
+                if (!q->used || q->is_vfs || q->oom_killed)
+                        continue;
+                for (struct vma *v = vma_first(&q->tree); v; v = vma_next(v)) {
+                        const struct region_desc *d = &v->d;
+                        if (d->backing != BK_VFS || d->inode != ino ||
+                            d->generation != generation || d->file_off + (d->end - d->start) <= cut)
+                                continue;
+                        uint64_t lo = cut > d->file_off ? d->start + (cut - d->file_off) : d->start;
+                        // Shared pages and private copies alike, unmapped first
+                        // (a page the kernel cannot unmap keeps its frame).
+                        pproc_drop_pages(q, lo, d->end, true);
+                }
+        }
+        return 0;
+}
+
 // Inodes the VFS has let go while they were mapped (generation + 1; 0: none).
 static uint64_t release_pending[VFS_MAX_INODES];
 uint32_t vfs_npending;

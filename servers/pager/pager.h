@@ -140,6 +140,9 @@ long do_limit(struct pproc *p, const struct mk_msg *m);
 void vfs_page_filled(uint64_t ino, uint64_t off);
 // PGR_VFS_RELEASE (the VFS only) and what completes it when the last mapping goes.
 long vfs_release(uint64_t ino, uint64_t generation);
+// PGR_VFS_TRUNCATED (the VFS only): inode ino of that generation shrank to
+// size bytes: every process's pages of it wholly past the new end go.
+long vfs_truncated(uint64_t ino, uint64_t generation, uint64_t size);
 extern uint32_t vfs_npending; // inodes let go while mapped
 void vfs_release_pending_all(void);
 static inline void vfs_release_pending(void) // (after every message: inline)

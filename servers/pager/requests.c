@@ -395,6 +395,9 @@ void handle_request(struct pproc *p, const struct mk_msg *m, struct mk_msg *repl
         case PGR_VFS_RELEASE:
                 r = p->is_vfs ? vfs_release(m->w[0], m->w[1]) : -EPERM;
                 break;
+        case PGR_VFS_TRUNCATED:
+                r = p->is_vfs ? vfs_truncated(m->w[0], m->w[1], m->w[2]) : -EPERM;
+                break;
         case PGR_PING:
                 break;
         default:

@@ -107,6 +107,21 @@ static long pager_release(void *ctx, uint32_t ino, uint64_t generation)
         return r < 0 ? r : (long)m.w[0];
 }
 
+// ramfs's truncate hook: the pager drops every mapping of the file's pages
+// past its new end (PGR_VFS_TRUNCATED). (Several threads may truncate
+// different files at once: the message is this thread's own.)
+static void pager_truncated(void *ctx, uint32_t ino, uint64_t generation, uint64_t size)
+{
+        struct mk_msg m;
+        memset(&m, 0, offsetof(struct mk_msg, buf));
+        m.tag = PGR_VFS_TRUNCATED;
+        m.w[0] = ino;
+        m.w[1] = generation;
+        m.w[2] = size;
+        if (mk_pager_ep >= 0)
+                mk_call(mk_pager_ep, &m);
+}
+
 static void load_bootimg(void)
 {
         struct vfs_load_result res;
@@ -161,6 +176,7 @@ int main(int argc, char **argv, char **envp)
             .file_max = VFS_FILE_MAX,
             .max_pages = budget_pages(),
             .release = pager_release,
+            .truncated = pager_truncated,
             .lock = table_lock_take,
             .unlock = table_lock_drop,
             .data_lock = data_lock_take,

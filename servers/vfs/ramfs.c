@@ -302,9 +302,12 @@ long ramfs_truncate(struct ramfs *fs, uint32_t ino, uint64_t size)
                 grow(fs, ino, old, size);
                 set_size(in, size);
         } else if (size < old) {
-                // Mappers see the new last page at once: cut bytes read zero.
+                // Mappers see the new last page at once: cut bytes read zero;
+                // the pages past it leave every mapping before we answer.
                 set_size(in, size);
                 zero_range(fs, ino, size, PAGE_UP(size));
+                if (fs->cfg.truncated && PAGE_UP(size) < PAGE_UP(old))
+                        fs->cfg.truncated(fs->cfg.release_ctx, ino, in->generation, size);
         }
         return 0;
 }

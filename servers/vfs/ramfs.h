@@ -60,6 +60,10 @@ struct ramfs_config {
         //    drops its pages, and ramfs_create finds it free again.
         // NULL (host tests), or any other answer: freed here, pages kept.
         long (*release)(void *ctx, uint32_t ino, uint64_t generation);
+        // Called when a file shrank (its size already the new one): the
+        // pager removes every process's pages of it wholly past the new end
+        // (PGR_VFS_TRUNCATED). NULL: nobody maps files (host tests).
+        void (*truncated)(void *ctx, uint32_t ino, uint64_t generation, uint64_t size);
         void *release_ctx;
         // Several threads (servers/vfs/main.c, docs/vfs.md "Threads"): the
         // table lock (clients, fds, names, inodes, the page budget, pins)

@@ -36,6 +36,11 @@
 // stays in use (its data with it) until the last one goes, then the pager
 // does the same and the VFS finds the inode unused (itab used == 0).
 #define PGR_VFS_RELEASE (MK_TAG_USER + 0x30)
+// The VFS server -> the system pager (refused from anyone else): inode w0 of
+// generation w1 shrank to w2 bytes. -> 0: in every process that maps it, the
+// pages wholly past the new end (shared, and private copies alike) are gone
+// by the reply; a later access there is a bus error (docs/vfs.md).
+#define PGR_VFS_TRUNCATED (MK_TAG_USER + 0x31)
 
 #define VFS_O_RDONLY  0
 #define VFS_O_WRONLY  1
