@@ -68,9 +68,12 @@ const char *err_name(long err)
 
 const char *mk_reason_name(uint64_t r)
 {
-        static const char *const names[] = {"exit",       "no mapping",      "access violation",
-                                            "bus error",  "out of memory",   "guard page",
-                                            "fault loop", "pager gone",      "illegal instruction",
-                                            "killed",     "bad pager reply", "pager timeout"};
+        static const char *const names[] = {
+            "exit",       "no mapping",          "access violation",
+            "bus error",  "out of memory",       "guard page",
+            "fault loop", "pager gone",          "illegal instruction",
+            "killed",     "bad pager reply",     "pager timeout",
+            "breakpoint", "arithmetic exception"};
+        _Static_assert(sizeof(names) / sizeof(names[0]) == MK_REASON_MAX + 1, "a name each");
         return r <= MK_REASON_MAX ? names[r] : "unknown reason";
 }

@@ -204,11 +204,11 @@ void user_fault_entry(struct trap_frame *tf, struct fault_info *f)
         fault_resolve(f, true);
 }
 
-void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw)
+void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw, uint64_t reason)
 {
         kernel_enter();
         struct fault_info f = {.addr = 0, .ip = tf_ip(tf), .raw0 = raw};
         kprintf("mk: process %u: %s (cause 0x%llx) at ip 0x%llx\n", current->proc->pid, what,
                 (unsigned long long)raw, (unsigned long long)f.ip);
-        proc_kill(current->proc, MK_REASON_ILLEGAL, 0, &f);
+        proc_kill(current->proc, reason, 0, &f);
 }

@@ -252,6 +252,10 @@ int posix_reason_signal(uint64_t reason)
                 return SIGBUS;
         case MK_REASON_ILLEGAL:
                 return SIGILL;
+        case MK_REASON_TRAP:
+                return SIGTRAP;
+        case MK_REASON_ARITH:
+                return SIGFPE;
         default: // out of memory, killed, pager gone, bad pager reply, pager timeout
                 return SIGKILL;
         }

@@ -55,6 +55,8 @@ struct conf_counters {
 
 static inline const char *conf_si_code_name(int sig, int code)
 {
+        if (code == SI_KERNEL) // (x86_64: #GP, int3)
+                return "SI_KERNEL";
         switch (sig) {
         case SIGSEGV:
                 return code == SEGV_MAPERR   ? "SEGV_MAPERR"
@@ -73,6 +75,10 @@ static inline const char *conf_si_code_name(int sig, int code)
                        : code == ILL_ILLTRP ? "ILL_ILLTRP"
                        : code == ILL_PRVOPC ? "ILL_PRVOPC"
                                             : "?";
+        case SIGTRAP:
+                return code == TRAP_BRKPT ? "TRAP_BRKPT" : code == TRAP_TRACE ? "TRAP_TRACE" : "?";
+        case SIGFPE:
+                return code == FPE_INTDIV ? "FPE_INTDIV" : "?";
         }
         return "?";
 }
@@ -110,6 +116,8 @@ __attribute__((constructor)) static void conf_linux_init(void)
         sigaction(SIGSEGV, &sa, NULL);
         sigaction(SIGBUS, &sa, NULL);
         sigaction(SIGILL, &sa, NULL);
+        sigaction(SIGTRAP, &sa, NULL);
+        sigaction(SIGFPE, &sa, NULL);
         setvbuf(stdout, NULL, _IONBF, 0);
         struct rlimit stack = {CONF_STACK_MAX, CONF_STACK_MAX};
         struct rlimit data = {CONF_HEAP_MAX + (16ul << 20), CONF_HEAP_MAX + (16ul << 20)};
@@ -126,6 +134,8 @@ static inline void conf_default_signals(void)
         signal(SIGSEGV, SIG_DFL);
         signal(SIGBUS, SIG_DFL);
         signal(SIGILL, SIG_DFL);
+        signal(SIGTRAP, SIG_DFL);
+        signal(SIGFPE, SIG_DFL);
 }
 
 // mk's spawn: a program named without a '/' is one of the scenarios, found
@@ -287,6 +297,20 @@ static inline void conf_exec(const void *p)
 static inline void *conf_addr(uintptr_t a)
 {
         return (void *)a;
+}
+
+// A breakpoint instruction.
+static inline void conf_breakpoint(void)
+{
+#if defined(__x86_64__)
+        __asm__ volatile("int3");
+#elif defined(__aarch64__)
+        __asm__ volatile("brk #0");
+#elif defined(__riscv)
+        __asm__ volatile("ebreak");
+#else
+#error "conf_breakpoint: unknown arch"
+#endif
 }
 
 // An instruction every arch treats as undefined.

@@ -77,6 +77,26 @@ static void trap_kernel_abort(struct trap_frame *tf)
 
 // Name of an exception from EL0 that is not a syscall or a memory fault, as
 // reported to the process's end (e.g. "illegal instruction").
+// How a user exception ends its process: Linux's signal for the class
+// (docs/conformance.md, "CPU exceptions").
+static uint64_t user_reason(uint64_t esr)
+{
+        switch (esr_ec(esr)) {
+        case ESR_EC_BRK64:
+        case ESR_EC_BREAKPT_LOW:
+        case ESR_EC_SSTEP_LOW:
+        case ESR_EC_WATCHPT_LOW:
+                return MK_REASON_TRAP;
+        case ESR_EC_FP_EXC64:
+                return MK_REASON_ARITH;
+        case ESR_EC_PC_ALIGN: // (when the fault decoder did not take it)
+        case ESR_EC_SP_ALIGN:
+                return MK_REASON_BUS;
+        default: // undefined instructions, FP use (no FP state in user mode), the rest
+                return MK_REASON_ILLEGAL;
+        }
+}
+
 static const char *user_exception_name(uint64_t esr)
 {
         unsigned ec = esr_ec(esr);
@@ -112,7 +132,7 @@ static void trap_user_sync(struct trap_frame *tf)
                 }
                 break;
         }
-        user_exception_entry(tf, user_exception_name(tf->esr), tf->esr);
+        user_exception_entry(tf, user_exception_name(tf->esr), tf->esr, user_reason(tf->esr));
 }
 
 // Called from vectors.S; for frames from EL0, trap_exit then calls
@@ -143,7 +163,7 @@ void trap_dispatch(struct trap_frame *tf, unsigned long vec)
         case VEC_EL0_SERROR:
                 // An asynchronous external abort while EL0 ran: charge it
                 // to the process rather than stopping the machine.
-                user_exception_entry(tf, "SError", tf->esr);
+                user_exception_entry(tf, "SError", tf->esr, MK_REASON_BUS);
                 return;
         }
         trap_unexpected(tf, vec);

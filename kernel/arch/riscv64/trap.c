@@ -122,7 +122,16 @@ static void user_trap(struct trap_frame *tf)
                 user_fault_entry(tf, &fi);
                 return;
         }
-        user_exception_entry(tf, scause_name(tf->scause), tf->scause);
+        uint64_t reason = MK_REASON_ILLEGAL; // (illegal instructions and the rest)
+        if (tf->scause == SCAUSE_BREAKPOINT)
+                reason = MK_REASON_TRAP;
+        else if (tf->scause == SCAUSE_INSN_MISALIGNED || tf->scause == SCAUSE_LOAD_MISALIGNED ||
+                 tf->scause == SCAUSE_STORE_MISALIGNED)
+                reason = MK_REASON_BUS; // (Linux: SIGBUS, BUS_ADRALN)
+        else if (tf->scause == SCAUSE_INSN_ACCESS_FAULT || tf->scause == SCAUSE_LOAD_ACCESS_FAULT ||
+                 tf->scause == SCAUSE_STORE_ACCESS_FAULT)
+                reason = MK_REASON_NOMAP; // (Linux: SIGSEGV)
+        user_exception_entry(tf, scause_name(tf->scause), tf->scause, reason);
 }
 
 // An interrupt: the boot hart's timer, or the kernel's IPI (the supervisor

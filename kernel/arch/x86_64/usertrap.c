@@ -43,7 +43,8 @@ void x86_user_return(struct trap_frame *tf)
         while (!user_frame_ok(tf)) {
                 tf->vector = X86_VEC_GP;
                 tf->error = 0;
-                user_exception_entry(tf, "#GP general protection (non-canonical ip)", X86_VEC_GP);
+                user_exception_entry(tf, "#GP general protection (non-canonical ip)", X86_VEC_GP,
+                                     MK_REASON_NOMAP);
                 trap_user_return(tf);
         }
 }
@@ -52,6 +53,32 @@ void x86_syscall_dispatch(struct trap_frame *tf)
 {
         syscall_entry(tf);
         x86_user_return(tf);
+}
+
+// How a user exception ends its process: Linux's signal for the vector
+// (docs/conformance.md, "CPU exceptions").
+static uint64_t x86_user_reason(uint64_t v)
+{
+        switch (v) {
+        case X86_VEC_DE: // divide error
+        case X86_VEC_MF: // x87 error
+        case X86_VEC_XM: // SIMD floating point
+                return MK_REASON_ARITH;
+        case X86_VEC_DB:
+        case X86_VEC_BP:
+                return MK_REASON_TRAP;
+        case X86_VEC_OF: // (INTO, BOUND: Linux's SIGSEGV)
+        case X86_VEC_BR:
+        case X86_VEC_TS:
+        case X86_VEC_NP:
+        case X86_VEC_GP: // e.g. a non-canonical address
+                return MK_REASON_NOMAP;
+        case X86_VEC_SS: // stack segment (Linux: SIGBUS)
+        case X86_VEC_AC: // alignment check
+                return MK_REASON_BUS;
+        default: // #UD, #NM (no FP state in user mode), the rest
+                return MK_REASON_ILLEGAL;
+        }
 }
 
 void x86_user_trap(struct trap_frame *tf)
@@ -68,7 +95,8 @@ void x86_user_trap(struct trap_frame *tf)
         } else if (v < X86_NUM_EXCEPTIONS) {
                 const char *name = x86_exception_name(v);
                 user_exception_entry(tf, name ? name : "reserved exception vector",
-                                     v | (tf->error << X86_EXC_RAW_ERROR_SHIFT));
+                                     v | (tf->error << X86_EXC_RAW_ERROR_SHIFT),
+                                     x86_user_reason(v));
         } else if (!x86_interrupt(tf)) {
                 x86_unexpected(tf);
         }

@@ -116,6 +116,9 @@ void arch_user_access_end(void);
 // Generic handlers arch trap code calls for traps from user mode (kernel/core).
 void syscall_entry(struct trap_frame *tf);                          // syscall
 void user_fault_entry(struct trap_frame *tf, struct fault_info *f); // decoded page fault
-void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw); // other
+// Any other exception from user mode: what names it, raw is the arch's cause
+// word, reason the ending (MK_REASON_ILLEGAL, _TRAP, _ARITH, _BUS, _NOMAP:
+// Linux's signal for it, docs/conformance.md).
+void user_exception_entry(struct trap_frame *tf, const char *what, uint64_t raw, uint64_t reason);
 void trap_user_return(struct trap_frame *tf); // last thing before restoring the frame
 void thread_first_run(void);                  // first thing a new thread runs

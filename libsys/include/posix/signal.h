@@ -5,7 +5,9 @@
 #pragma once
 
 #define SIGILL  4
+#define SIGTRAP 5
 #define SIGABRT 6
 #define SIGBUS  7
+#define SIGFPE  8
 #define SIGKILL 9
 #define SIGSEGV 11

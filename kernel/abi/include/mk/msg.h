@@ -40,19 +40,21 @@
 #define MK_XW_REASON 2
 
 // Why a process ended.
-#define MK_REASON_EXIT       0  // called exit
-#define MK_REASON_NOMAP      1  // fault: no mapping
-#define MK_REASON_ACCESS     2  // fault: access violation
-#define MK_REASON_BUS        3  // fault: bus error (beyond the end of a file)
-#define MK_REASON_OOM        4  // fault: out of memory
-#define MK_REASON_GUARD      5  // fault: guard page
-#define MK_REASON_LOOP       6  // fault: fault loop
-#define MK_REASON_PAGER_GONE 7  // its pager ended (exited or crashed) before answering
-#define MK_REASON_ILLEGAL    8  // illegal instruction or other CPU exception
-#define MK_REASON_KILLED     9  // SYS_PROC_KILL
-#define MK_REASON_BAD_REPLY  10 // its pager's fault reply was invalid too often
+#define MK_REASON_EXIT          0  // called exit
+#define MK_REASON_NOMAP         1  // fault: no mapping
+#define MK_REASON_ACCESS        2  // fault: access violation
+#define MK_REASON_BUS           3  // fault: bus error (beyond the end of a file)
+#define MK_REASON_OOM           4  // fault: out of memory
+#define MK_REASON_GUARD         5  // fault: guard page
+#define MK_REASON_LOOP          6  // fault: fault loop
+#define MK_REASON_PAGER_GONE    7  // its pager ended (exited or crashed) before answering
+#define MK_REASON_ILLEGAL       8  // illegal instruction, or a CPU exception of no other reason
+#define MK_REASON_KILLED        9  // SYS_PROC_KILL
+#define MK_REASON_BAD_REPLY     10 // its pager's fault reply was invalid too often
 #define MK_REASON_PAGER_TIMEOUT 11 // its pager did not answer in time (RETRY included)
-#define MK_REASON_MAX        11
+#define MK_REASON_TRAP          12 // a breakpoint or trace trap (Linux: SIGTRAP)
+#define MK_REASON_ARITH         13 // an arithmetic exception: divide error, FP trap (Linux: SIGFPE)
+#define MK_REASON_MAX           13
 
 #define MK_MAX_GRANTS (1 + MK_MSG_BUF / 24)
 
