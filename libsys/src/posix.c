@@ -82,6 +82,10 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
                 if (acc == O_WRONLY || (type == MAP_SHARED && (prot & PROT_WRITE) && acc != O_RDWR))
                         return (void *)posix_fail(-EACCES);
         }
+        // Write and execute together: mk's policy refuses it (the pager says
+        // EACCES); POSIX's error for a protection it does not support.
+        if ((perms & MK_PERM_W) && (perms & MK_PERM_X))
+                return (void *)posix_fail(-ENOTSUP);
         // A file is named by its descriptor: the pager checks it (and its mode).
         struct mk_msg m = {.tag = PGR_MMAP,
                            .w = {(uint64_t)addr, len, perms, pflags,
@@ -105,6 +109,8 @@ int mprotect(void *addr, size_t len, int prot)
                 return (int)posix_fail(-EINVAL);
         if (len == 0)
                 return 0; // Linux: nothing to do, whatever prot says
+        if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+                return (int)posix_fail(-ENOTSUP); // (mk's policy: as mmap)
         struct mk_msg m = {.tag = PGR_MPROTECT,
                            .w = {(uint64_t)addr, len, prot_perms(prot & ~PROT_SEM)}};
         long r = pager_call(&m);
@@ -265,7 +271,8 @@ pid_t posix_waitpid_info(pid_t pid, int *status, int options, struct mk_exit_inf
 {
         struct mk_exit_info info;
         pid_t who = 0;
-        if (options & ~WNOHANG)
+        // (WUNTRACED, WCONTINUED: nothing on mk stops or continues a process.)
+        if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
                 return (pid_t)posix_fail(-EINVAL);
         bool nohang = options & WNOHANG;
         if (pid == 0)

@@ -20,5 +20,8 @@
 #ifndef ESPIPE
 #define ESPIPE 29 // lseek on the console
 #endif
+#ifndef ENOTSUP
+#define ENOTSUP 95 // a protection mk refuses by policy (write and execute together)
+#endif
 
 extern int errno;

@@ -18,3 +18,4 @@ int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
 int puts(const char *s);
 int putchar(int c);
 int fflush(FILE *f);
+void perror(const char *s); // "s: strerror(errno)" on stderr

@@ -39,3 +39,8 @@ int unlink(const char *path);
 
 long sysconf(int name);
 int getpagesize(void);
+int fsync(int fd); // file data is in the VFS's memory: 0 for an open file
+// One user: always 0.
+typedef unsigned int uid_t;
+uid_t getuid(void);
+uid_t geteuid(void);

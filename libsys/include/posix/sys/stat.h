@@ -14,3 +14,4 @@ struct stat {
 };
 
 int fstat(int fd, struct stat *st);
+int stat(const char *path, struct stat *st);

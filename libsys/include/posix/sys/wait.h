@@ -5,7 +5,9 @@
 #pragma once
 #include <sys/types.h>
 
-#define WNOHANG 1
+#define WNOHANG    1
+#define WUNTRACED  2 // accepted: no process is ever stopped on mk (no job control)
+#define WCONTINUED 8 // accepted: likewise, none is ever continued
 
 #define WEXITSTATUS(s) (((s)&0xff00) >> 8)
 #define WTERMSIG(s)    ((s)&0x7f)
