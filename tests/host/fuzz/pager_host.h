@@ -15,6 +15,9 @@
 void pager_host_reset(void);
 // Zeroes the frames the pager used since frames_init (before pager_host_reset).
 void pager_host_zero_used(void);
+// A fresh pager on the fake kernel with this boot image, as main() sets it
+// up before the VFS and the first program (x86_64; 3/4 of the frames for a tree).
+void pager_host_boot(const void *img, uint64_t len);
 
 // The fake kernel.
 #define FK_FRAMES  768           // the pager's physical memory (frames)

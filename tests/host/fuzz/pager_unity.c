@@ -82,3 +82,17 @@ void pager_host_reset(void)
         oom_pending = 0;
         vma_slab.free = NULL;
 }
+
+void pager_host_boot(const void *img, uint64_t len)
+{
+        pager_host_zero_used();
+        pager_host_reset();
+        fk_reset(img, len);
+        pager_machine = ELF_EM_X86_64;
+        frames_init();
+        mk_info(MK_INFO_BOOTIMG, &bootimg);
+        pager_ep = 3;
+        default_frame_limit = frames_free() / 4 * 3;
+        zero_page = frame_get();
+        page_zero(frame_ptr(zero_page));
+}

@@ -31,16 +31,7 @@ static void boot(void)
                 cpio_put("prog", elf, n);
                 cpio_put("TRAILER!!!", "", 0);
         }
-        pager_host_zero_used();
-        pager_host_reset();
-        fk_reset(img, img_len);
-        pager_machine = ELF_EM_X86_64;
-        frames_init();
-        mk_info(MK_INFO_BOOTIMG, &bootimg);
-        pager_ep = 3;
-        default_frame_limit = frames_free() / 4 * 3;
-        zero_page = frame_get();
-        page_zero(frame_ptr(zero_page));
+        pager_host_boot(img, img_len);
 }
 
 static struct pproc *start(const char *prog)

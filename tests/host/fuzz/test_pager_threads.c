@@ -41,16 +41,7 @@ static struct pproc *boot(void)
                 cpio_put("vfs", elf, n);
                 cpio_put("TRAILER!!!", "", 0);
         }
-        pager_host_zero_used();
-        pager_host_reset();
-        fk_reset(img, img_len);
-        pager_machine = ELF_EM_X86_64;
-        frames_init();
-        mk_info(MK_INFO_BOOTIMG, &bootimg);
-        pager_ep = 3;
-        default_frame_limit = frames_free() / 4 * 3;
-        zero_page = frame_get();
-        page_zero(frame_ptr(zero_page));
+        pager_host_boot(img, img_len);
         if (vfs_start())
                 return NULL;
         const char *argv[] = {"init", NULL}, *envp[] = {NULL}, *err;
