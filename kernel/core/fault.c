@@ -98,6 +98,8 @@ long grant_install(struct proc *pager, struct proc *p, const struct mk_grant *g,
                 unsigned fl = PT_U | PT_R;
                 fl |= (g[i].perms & MK_PERM_W) ? PT_W : 0;
                 fl |= (g[i].perms & MK_PERM_X) ? PT_X : 0;
+                if (g[i].perms & MK_PERM_X) // (before any CPU can fetch from it)
+                        arch_icache_sync(g[i].pa);
                 // A grant replaces whatever is mapped there (e.g. copy-on-write).
                 acct_pt_begin(p); // new tables are charged to p's tree
                 int r = pt_map_replace(p->root, g[i].va, g[i].pa, fl);

@@ -32,6 +32,19 @@ void arch_tlb_flush_page(vaddr_t va)
         isb();
 }
 
+void arch_icache_sync(paddr_t pa)
+{
+        uint64_t ctr;
+        __asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+        uint64_t line = 4ull << ((ctr >> 16) & 0xf); // DminLine: words, log2
+        uint64_t va = (uint64_t)phys_to_virt(pa);
+        for (uint64_t a = va; a < va + PAGE_SIZE; a += line)
+                __asm__ volatile("dc cvau, %0" : : "r"(a) : "memory");
+        // (All of the instruction caches, inner shareable: no alias of the
+        // user's address can keep old instructions.)
+        __asm__ volatile("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" ::: "memory");
+}
+
 void arch_tlb_flush_all(void)
 {
         dsb_ishst();

@@ -7,6 +7,8 @@
 #include <arch/memlayout.h>
 #include <arch/platform.h>
 #include <arch/regs.h>
+#include <arch/sbi.h>
+#include <kernel/smp.h>
 
 static const struct mem_range mmio_ranges[] = {
     {.base = SIFIVE_TEST_PHYS, .size = SIFIVE_TEST_SIZE, .type = MEM_MMIO},
@@ -39,6 +41,14 @@ paddr_t mmu_current_root(void)
 void arch_tlb_flush_page(vaddr_t va)
 {
         sfence_vma_addr(va);
+}
+
+void arch_icache_sync(paddr_t pa)
+{
+        (void)pa;
+        __asm__ volatile("fence.i" ::: "memory");
+        if (ncpus > 1)
+                sbi_remote_fence_i_all();
 }
 
 // Drops all of this hart's cached translations.

@@ -345,3 +345,14 @@ void riscv_ipi(void)
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         smp_ipi_handler();
 }
+
+void sbi_remote_fence_i_all(void)
+{
+        static int how; // 0: not probed yet, 1: RFENCE, 2: the v0.1 call
+        if (!how)
+                how = sbi_probe_extension(SBI_EXT_RFENCE) ? 1 : 2;
+        if (how == 1) // (hart_mask_base -1: every hart)
+                sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, 0, -1, 0);
+        else // (a NULL hart mask: every hart)
+                sbi_call(SBI_EXT_LEGACY_FENCE_I, 0, 0, 0, 0);
+}

@@ -45,6 +45,11 @@ void arch_tlb_flush_page(vaddr_t va)
         invlpg(va);
 }
 
+void arch_icache_sync(paddr_t pa)
+{
+        (void)pa; // x86 keeps instruction fetches coherent with stores
+}
+
 // Toggling CR4.PGE flushes all entries including global ones; without PGE a
 // CR3 reload does.
 void arch_tlb_flush_all(void)

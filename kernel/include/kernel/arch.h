@@ -50,6 +50,11 @@ const struct mem_range *arch_mmio_ranges(size_t *count);
 // aarch64 keeps it in TTBR1.
 void arch_mmu_set_kernel_root(paddr_t root);
 void arch_tlb_flush_page(vaddr_t va);
+// Frame pa is about to be mapped executable in user mode: the instruction
+// fetches of every CPU see what was stored into it (aarch64: clean its data
+// lines to the point of unification, invalidate the instruction caches;
+// riscv64: fence.i here and on every other hart; x86_64: coherent, nothing).
+void arch_icache_sync(paddr_t pa);
 void arch_tlb_flush_all(void);
 // Physical address of a kernel-image virtual address (text, data, bss).
 paddr_t arch_kimage_to_phys(vaddr_t va);

@@ -13,7 +13,10 @@
 #define SBI_HSM_HART_START       0
 #define SBI_EXT_IPI              0x735049 // "sPI": inter-processor interrupts
 #define SBI_IPI_SEND_IPI         0
-#define SBI_EXT_LEGACY_SEND_IPI  0x04 // SBI v0.1 send_ipi (a pointer to a hart mask)
+#define SBI_EXT_LEGACY_SEND_IPI  0x04       // SBI v0.1 send_ipi (a pointer to a hart mask)
+#define SBI_EXT_RFENCE           0x52464e43 // "RFNC": remote fences
+#define SBI_RFENCE_FENCE_I       0
+#define SBI_EXT_LEGACY_FENCE_I   0x05 // SBI v0.1 remote_fence_i (a pointer to a hart mask)
 
 // Error codes (a0).
 #define SBI_SUCCESS               0
@@ -81,3 +84,7 @@ static inline long sbi_legacy_send_ipi(const unsigned long *hart_mask)
 {
         return sbi_call(SBI_EXT_LEGACY_SEND_IPI, 0, (long)hart_mask, 0, 0).error;
 }
+
+// fence.i on every other hart (SBI RFENCE remote_fence_i, or the v0.1 call):
+// their instruction fetches see what was stored before (riscv64 smp.c).
+void sbi_remote_fence_i_all(void);
