@@ -60,6 +60,7 @@ void klock_enter(void)
                 // Sleep until our turn: say so, then look again (the
                 // releaser reads klock_wait after moving owner on).
                 __atomic_store_n(&c->klock_wait, t + 1, __ATOMIC_SEQ_CST);
+                smp_store_load_fence();
                 if (__atomic_load_n(&klock.owner, __ATOMIC_SEQ_CST) != t) {
                         arch_wait_for_interrupt(); // returns once one is pending
                         arch_irq_enable();         // (taken here, or already in the wait)
@@ -94,7 +95,8 @@ void klock_leave(void)
         c->klock = false;
         uint32_t next = klock.owner + 1;
         __atomic_store_n(&klock.owner, next, __ATOMIC_SEQ_CST);
-        if (klock.next == next)
+        smp_store_load_fence();
+        if (__atomic_load_n(&klock.next, __ATOMIC_RELAXED) == next)
                 return; // nobody waits
         for (unsigned i = 0; i < ncpus; i++)
                 if (__atomic_load_n(&cpus[i].klock_wait, __ATOMIC_SEQ_CST) == next + 1)

@@ -63,6 +63,7 @@ static void call_run(struct cpu *c)
         struct cpu *from = c->call_from;
         c->call_fn(c->call_arg);
         __atomic_store_n(&c->call_ack, req, __ATOMIC_SEQ_CST);
+        smp_store_load_fence();
         if (from && __atomic_load_n(&from->call_sleep, __ATOMIC_SEQ_CST))
                 arch_send_ipi(from); // it sleeps until its call has run: wake it
 }
@@ -81,6 +82,7 @@ void smp_wait_step(unsigned *spins, uint32_t *flag, bool (*done)(void *), void *
         }
         struct cpu *me = this_cpu();
         __atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
+        smp_store_load_fence();
         if (!done(arg)) {
                 me->nested_wait++;
                 arch_wait_for_interrupt(); // returns once one is pending

@@ -71,6 +71,18 @@ struct cpu {
 };
 
 extern struct cpu cpus[MAX_CPUS];
+// A full barrier between a store and a later load of another location (the
+// sleep/wake handshakes: "I sleep" then "is it my turn?", against "your
+// turn" then "does it sleep?"). SEQ_CST atomics alone compile to aarch64's
+// STLR then LDAR, which the architecture orders, but QEMU's TCG on an x86
+// host does not (it lets the load pass the store): a wake-up was lost and
+// every CPU slept (seen in the adversarial suite at -smp 4, about one boot
+// in twenty). An explicit fence (DMB ISH; mfence under TCG) is kept by both.
+static inline void smp_store_load_fence(void)
+{
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 extern unsigned ncpus; // CPUs found (cpus[0 .. ncpus-1]); 1 until smp_init
 
 // The calling CPU's struct, from a register only the kernel sets (the arch
